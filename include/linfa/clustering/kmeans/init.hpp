@@ -1,0 +1,240 @@
+// Initial centroids: random samples, greedy k-means++, k-means|| or given ones. Every method
+// draws from the caller's Rng and reduces per-chunk partial results in chunk order, so the
+// same seed gives the same centroids for any thread count. Sample weights act as
+// multiplicities: a point of weight 2 is drawn as often as two copies of it.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "../../core/dataset.hpp"
+#include "../../core/parallel.hpp"
+#include "../../core/rng.hpp"
+#include "kernels.hpp"
+#include "params.hpp"
+
+namespace linfa::clustering::kmeans_detail {
+
+/// Per-chunk sums of `value(i)` (in double, in row order), so picks and totals are reproducible.
+template <class Value>
+std::vector<double> chunk_sums(const ChunkPlan& plan, Value&& value) {
+    std::vector<double> sums(plan.n_chunks, 0.0);
+    for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        double s = 0;
+        for (std::size_t i = begin; i < end; ++i) s += value(i);
+        sums[c] = s;
+    });
+    return sums;
+}
+
+inline double ordered_total(const std::vector<double>& parts) {
+    double total = 0;
+    for (double p : parts) total += p;
+    return total;
+}
+
+/// Index i drawn with probability mass(i) / total, where `chunk_mass` holds per-chunk sums
+/// of mass. Only rows of positive mass can be drawn; `u` is uniform in [0, 1).
+template <class Mass>
+std::size_t pick_by_mass(const ChunkPlan& plan, const std::vector<double>& chunk_mass, double u, Mass&& mass) {
+    double target = u * ordered_total(chunk_mass);
+    std::size_t chunk = 0;
+    while (chunk + 1 < plan.n_chunks && !(target < chunk_mass[chunk])) target -= chunk_mass[chunk++];
+    // Rounding can leave the target past the last positive row: fall back to the last one seen.
+    for (std::size_t c = chunk + 1; c-- > 0;) {
+        std::size_t last_positive = SIZE_MAX;
+        for (std::size_t i = plan.begin(c); i < plan.end(c); ++i) {
+            const double m = mass(i);
+            if (!(m > 0)) continue;
+            if (c == chunk && target < m) return i;
+            target -= m;
+            last_positive = i;
+        }
+        if (last_positive != SIZE_MAX) return last_positive;
+    }
+    return 0;  // unreachable while the total mass is positive
+}
+
+template <Float F>
+void copy_row(const DatasetView<F>& data, std::size_t i, Matrix<F>& to, std::size_t row) {
+    to.row(static_cast<Eigen::Index>(row)) = data.records().row(static_cast<Eigen::Index>(i));
+}
+
+/// k distinct samples drawn without replacement, with probability proportional to weight.
+/// When fewer than k samples have positive weight, the rest are the first unpicked samples.
+template <Float F>
+Matrix<F> init_random(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+    const std::size_t n = data.n_samples();
+    const ChunkPlan plan = plan_chunks(n);
+    std::vector<double> mass(n);
+    for (std::size_t i = 0; i < n; ++i) mass[i] = double(data.weight(i));
+    auto chunk_mass = chunk_sums(plan, [&](std::size_t i) { return mass[i]; });
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), data.records().cols());
+    std::size_t picked = 0;
+    for (; picked < k && ordered_total(chunk_mass) > 0; ++picked) {
+        const std::size_t i = pick_by_mass(plan, chunk_mass, rng.uniform(), [&](std::size_t r) { return mass[r]; });
+        copy_row(data, i, centroids, picked);
+        mass[i] = -1;  // picked: never again
+        const std::size_t c = i / plan.chunk_rows;
+        chunk_mass[c] = 0;
+        for (std::size_t r = plan.begin(c); r < plan.end(c); ++r) chunk_mass[c] += std::max(mass[r], 0.0);
+    }
+    for (std::size_t i = 0; picked < k && i < n; ++i) {
+        if (mass[i] >= 0) copy_row(data, i, centroids, picked++);
+    }
+    return centroids;
+}
+
+/// Greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's variant): each new centre is the
+/// best of 2 + log(k) candidates drawn with probability proportional to weight x D^2.
+template <Float F>
+Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+    const std::size_t n = data.n_samples();
+    const std::size_t d = data.n_features();
+    const F* x = data.records().data();
+    const ChunkPlan plan = plan_chunks(n);
+    const std::size_t n_trials = 2 + static_cast<std::size_t>(std::log(double(k)));
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
+
+    auto weight = [&](std::size_t i) { return double(data.weight(i)); };
+    const auto chunk_weight = chunk_sums(plan, weight);
+    std::size_t first = pick_by_mass(plan, chunk_weight, rng.uniform(), weight);
+    copy_row(data, first, centroids, 0);
+
+    std::vector<double> closest(n);  // squared distance to the nearest chosen centre
+    auto potential = [&](std::size_t i) { return weight(i) * closest[i]; };
+    auto chunk_pot = chunk_sums(plan, [&](std::size_t i) {
+        closest[i] = squared_distance(x + i * d, x + first * d, d);
+        return potential(i);
+    });
+
+    std::vector<std::size_t> candidates(n_trials);
+    std::vector<double> trial_pot(plan.n_chunks * n_trials);
+    for (std::size_t c = 1; c < k; ++c) {
+        if (!(ordered_total(chunk_pot) > 0)) {  // every point sits on a centre already
+            copy_row(data, pick_by_mass(plan, chunk_weight, rng.uniform(), weight), centroids, c);
+            continue;
+        }
+        for (auto& cand : candidates) cand = pick_by_mass(plan, chunk_pot, rng.uniform(), potential);
+        for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+            for (std::size_t t = 0; t < n_trials; ++t) {
+                double pot = 0;
+                const F* cand = x + candidates[t] * d;
+                for (std::size_t i = begin; i < end; ++i) {
+                    pot += weight(i) * std::min(closest[i], squared_distance(x + i * d, cand, d));
+                }
+                trial_pot[chunk * n_trials + t] = pot;
+            }
+        });
+        std::size_t best = 0;
+        double best_pot = INFINITY;
+        for (std::size_t t = 0; t < n_trials; ++t) {
+            double pot = 0;
+            for (std::size_t chunk = 0; chunk < plan.n_chunks; ++chunk) pot += trial_pot[chunk * n_trials + t];
+            if (pot < best_pot) best_pot = pot, best = t;
+        }
+        const F* chosen = x + candidates[best] * d;
+        copy_row(data, candidates[best], centroids, c);
+        chunk_pot = chunk_sums(plan, [&](std::size_t i) {
+            closest[i] = std::min(closest[i], squared_distance(x + i * d, chosen, d));
+            return potential(i);
+        });
+    }
+    return centroids;
+}
+
+/// Lowers `closest[i]` to the squared distance from row i to its nearest row of `centres`.
+template <Float F>
+void lower_closest(const DatasetView<F>& data, const Matrix<F>& centres, std::vector<double>& closest) {
+    const Assigner<F> assigner(centres);
+    const std::size_t d = data.n_features();
+    for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
+        auto scratch = assigner.scratch();
+        std::int32_t labels[block_rows];
+        F sq[block_rows];
+        for (std::size_t b = begin; b < end; b += block_rows) {
+            const std::size_t rows = std::min(block_rows, end - b);
+            assigner.assign(data.records().data() + b * d, rows, labels, sq, scratch);
+            for (std::size_t r = 0; r < rows; ++r) closest[b + r] = std::min(closest[b + r], double(sq[r]));
+        }
+    });
+}
+
+/// k-means|| (Bahmani et al. 2012): a few rounds that each keep every point independently
+/// with probability 2k x weight x D^2 / total (one RNG substream per chunk), then weighted
+/// k-means++ over the kept points, each weighted by the weight of the points nearest to it.
+template <Float F>
+Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+    constexpr std::size_t n_rounds = 5;
+    const std::size_t n = data.n_samples();
+    const std::size_t d = data.n_features();
+    const ChunkPlan plan = plan_chunks(n);
+    const double oversampling = 2.0 * double(k);
+    auto weight = [&](std::size_t i) { return double(data.weight(i)); };
+
+    std::vector<std::size_t> kept{pick_by_mass(plan, chunk_sums(plan, weight), rng.uniform(), weight)};
+    std::vector<double> closest(n, INFINITY);
+    auto rows_of = [&](std::size_t from) {
+        Matrix<F> m(static_cast<Eigen::Index>(kept.size() - from), static_cast<Eigen::Index>(d));
+        for (std::size_t i = from; i < kept.size(); ++i) copy_row(data, kept[i], m, i - from);
+        return m;
+    };
+    lower_closest(data, rows_of(0), closest);
+
+    for (std::size_t round = 0; round < n_rounds; ++round) {
+        const double total = ordered_total(chunk_sums(plan, [&](std::size_t i) { return weight(i) * closest[i]; }));
+        if (!(total > 0)) break;
+        const RngStreams streams = rng.substreams();
+        std::vector<std::vector<std::size_t>> picked(plan.n_chunks);
+        for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+            Rng stream = streams.stream(c);
+            for (std::size_t i = begin; i < end; ++i) {
+                if (stream.uniform() * total < oversampling * weight(i) * closest[i]) picked[c].push_back(i);
+            }
+        });
+        const std::size_t before = kept.size();
+        for (const auto& p : picked) kept.insert(kept.end(), p.begin(), p.end());
+        if (kept.size() > before) lower_closest(data, rows_of(before), closest);
+    }
+
+    if (kept.size() < k) return init_kmeans_plusplus(data, k, rng);  // too few distinct points
+    const Matrix<F> candidates = rows_of(0);
+    const Assigner<F> assigner(candidates);
+    const std::size_t m = kept.size();
+    std::vector<double> partial(plan.n_chunks * m, 0.0);
+    for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        auto scratch = assigner.scratch();
+        std::int32_t labels[block_rows];
+        F sq[block_rows];
+        for (std::size_t b = begin; b < end; b += block_rows) {
+            const std::size_t rows = std::min(block_rows, end - b);
+            assigner.assign(data.records().data() + b * d, rows, labels, sq, scratch);
+            for (std::size_t r = 0; r < rows; ++r) partial[c * m + labels[r]] += weight(b + r);
+        }
+    });
+    Vector<F> candidate_weights = Vector<F>::Zero(static_cast<Eigen::Index>(m));
+    for (std::size_t j = 0; j < m; ++j) {
+        double w = 0;
+        for (std::size_t c = 0; c < plan.n_chunks; ++c) w += partial[c * m + j];
+        candidate_weights[static_cast<Eigen::Index>(j)] = F(w);
+    }
+    const DatasetView<F> weighted(MatrixView<F>(candidates.data(), candidates.rows(), candidates.cols()),
+                                  std::span<const F>(candidate_weights.data(), m));
+    return init_kmeans_plusplus(weighted, k, rng);
+}
+
+/// The initial centroids the parameters ask for.
+template <Float F>
+Matrix<F> initial_centroids(const KMeansParams<F>& params, const DatasetView<F>& data, Rng& rng) {
+    const std::size_t k = params.n_clusters();
+    switch (params.init_method()) {
+        case InitMethod::Random: return init_random(data, k, rng);
+        case InitMethod::KMeansPlusPlus: return init_kmeans_plusplus(data, k, rng);
+        case InitMethod::KMeansPara: return init_kmeans_para(data, k, rng);
+        case InitMethod::Precomputed: break;
+    }
+    return params.init_centroids();
+}
+
+}  // namespace linfa::clustering::kmeans_detail

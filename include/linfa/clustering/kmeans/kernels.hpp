@@ -1,0 +1,171 @@
+// The assignment kernel: for each row of a block, the index of the nearest centroid and the
+// squared distance to it. Two strategies, chosen by the number of features d:
+//
+//  * small d (<= direct_max_features): exact distances, vectorised across points. A tile of
+//    points is transposed so one register holds one feature of `lanes` points; every centroid
+//    is broadcast once and compared with several point registers at a time (unrolled to
+//    break the dependency chain), keeping the running minimum and its index in registers
+//    (compare + blend), so no distance row is ever scanned by scalar code.
+//  * large d: ||x||^2 - 2 x.c + ||c||^2, where x.c for a block of rows is one GEMM against
+//    the centroid matrix (Eigen, single-threaded inside the caller's OpenMP chunk), followed
+//    by a row-wise argmin over a block x k buffer.
+//
+// Ties go to the lowest centroid index in both, so results never depend on the tiling.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "../../core/matrix.hpp"
+#include "../../core/simd.hpp"
+
+namespace linfa::clustering::kmeans_detail {
+
+/// Largest d handled by the exact, vectorised-over-points kernel; above it the GEMM path wins.
+inline constexpr std::size_t direct_max_features = 16;
+/// Rows handed to the kernel at a time: the block x k buffer of the GEMM path stays in cache.
+inline constexpr std::size_t block_rows = 256;
+
+template <Float F>
+class Assigner {
+    using R = simd::Reg<F>;
+    static constexpr std::size_t unroll = 4;  // point registers in flight per centroid
+
+public:
+    /// Points per transposed tile of the direct kernel.
+    static constexpr std::size_t tile = unroll * R::lanes;
+
+    /// Per-thread scratch space; make one per chunk with `scratch()`.
+    struct Scratch {
+        std::vector<F> transposed;  // d x tile, direct kernel
+        Matrix<F> dots;             // block_rows x k, GEMM path
+    };
+
+    explicit Assigner(const Matrix<F>& centroids)
+        : centroids_(centroids),
+          k_(static_cast<std::size_t>(centroids.rows())),
+          d_(static_cast<std::size_t>(centroids.cols())),
+          use_gemm_(d_ > direct_max_features) {
+        if (use_gemm_) {
+            centroids_t_ = centroids.transpose();
+            half_norms_ = centroids.rowwise().squaredNorm() / F(2);
+        }
+    }
+
+    std::size_t n_clusters() const { return k_; }
+    std::size_t n_features() const { return d_; }
+    bool uses_gemm() const { return use_gemm_; }
+
+    Scratch scratch() const {
+        Scratch s;
+        if (use_gemm_) s.dots.resize(block_rows, static_cast<Eigen::Index>(k_));
+        else s.transposed.resize(d_ * tile);
+        return s;
+    }
+
+    /// Nearest centroid of each of `rows` (<= block_rows) contiguous rows starting at `x`.
+    /// `sq_dist` gets the squared distance to it (clamped at 0 on the GEMM path).
+    void assign(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
+        if (use_gemm_) return assign_gemm(x, rows, labels, sq_dist, s);
+        for (std::size_t start = 0; start < rows; start += tile) {
+            const std::size_t count = std::min(tile, rows - start);
+            transpose_tile(x + start * d_, count, s.transposed.data());
+            switch (d_) {
+                case 1: argmin_tile<1>(s.transposed.data(), count, labels + start, sq_dist + start); break;
+                case 2: argmin_tile<2>(s.transposed.data(), count, labels + start, sq_dist + start); break;
+                case 3: argmin_tile<3>(s.transposed.data(), count, labels + start, sq_dist + start); break;
+                case 4: argmin_tile<4>(s.transposed.data(), count, labels + start, sq_dist + start); break;
+                default: argmin_tile<0>(s.transposed.data(), count, labels + start, sq_dist + start); break;
+            }
+        }
+    }
+
+private:
+    /// Copies `count` rows into a d x tile feature-major tile, padding with the last row.
+    void transpose_tile(const F* x, std::size_t count, F* out) const {
+        for (std::size_t p = 0; p < tile; ++p) {
+            const F* row = x + std::min(p, count - 1) * d_;
+            for (std::size_t f = 0; f < d_; ++f) out[f * tile + p] = row[f];
+        }
+    }
+
+    /// D > 0: the feature count fixed at compile time; D == 0: d_ at run time.
+    template <std::size_t D>
+    void argmin_tile(const F* xt, std::size_t count, std::int32_t* labels, F* sq_dist) const {
+        using V = typename R::type;
+        using M = typename R::mask;
+        const std::size_t d = D ? D : d_;
+        V best[unroll];
+        M best_index[unroll];
+        for (std::size_t u = 0; u < unroll; ++u) {
+            best[u] = R::splat(std::numeric_limits<F>::infinity());
+            best_index[u] = R::splat_int(0);
+        }
+        const F* c = centroids_.data();
+        for (std::size_t j = 0; j < k_; ++j, c += d) {
+            V dist[unroll];
+            for (std::size_t u = 0; u < unroll; ++u) dist[u] = R::splat(F(0));
+            for (std::size_t f = 0; f < d; ++f) {
+                const V cf = R::splat(c[f]);
+                for (std::size_t u = 0; u < unroll; ++u) {
+                    const V diff = R::load(xt + f * tile + u * R::lanes) - cf;
+                    dist[u] += diff * diff;
+                }
+            }
+            const M index = R::splat_int(static_cast<simd::lane_int<F>>(j));
+            for (std::size_t u = 0; u < unroll; ++u) {
+                const M closer = dist[u] < best[u];
+                best[u] = closer ? dist[u] : best[u];
+                best_index[u] = closer ? index : best_index[u];
+            }
+        }
+        for (std::size_t p = 0; p < count; ++p) {
+            labels[p] = static_cast<std::int32_t>(best_index[p / R::lanes][p % R::lanes]);
+            sq_dist[p] = best[p / R::lanes][p % R::lanes];
+        }
+    }
+
+    void assign_gemm(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
+        const MatrixView<F> block(x, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d_));
+        auto dots = s.dots.topRows(static_cast<Eigen::Index>(rows));
+        dots.noalias() = block * centroids_t_;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const F* row = dots.data() + r * k_;
+            F best = std::numeric_limits<F>::infinity();
+            std::int32_t best_j = 0;
+            for (std::size_t j = 0; j < k_; ++j) {
+                const F score = half_norms_[static_cast<Eigen::Index>(j)] - row[j];  // (||c||^2 - 2 x.c) / 2
+                if (score < best) {
+                    best = score;
+                    best_j = static_cast<std::int32_t>(j);
+                }
+            }
+            labels[r] = best_j;
+            sq_dist[r] = std::max(F(0), block.row(static_cast<Eigen::Index>(r)).squaredNorm() + F(2) * best);
+        }
+    }
+
+    const Matrix<F>& centroids_;
+    std::size_t k_;
+    std::size_t d_;
+    bool use_gemm_;
+    Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> centroids_t_;  // d x k, column-major
+    Vector<F> half_norms_;
+};
+
+/// Squared Euclidean distance between two rows of length d, accumulated in double.
+template <Float F>
+double squared_distance(const F* a, const F* b, std::size_t d) {
+    double sum = 0;
+    for (std::size_t f = 0; f < d; ++f) {
+        const double diff = double(a[f]) - double(b[f]);
+        sum += diff * diff;
+    }
+    return sum;
+}
+
+}  // namespace linfa::clustering::kmeans_detail

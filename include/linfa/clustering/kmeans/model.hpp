@@ -1,0 +1,127 @@
+// The fitted K-Means model: prediction, transform and score.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "../../core/dataset.hpp"
+#include "../../core/validation.hpp"
+#include "assign.hpp"
+#include "errors.hpp"
+#include "params.hpp"
+
+namespace linfa {
+template <class M>
+struct model_io;
+}
+
+namespace linfa::clustering {
+
+template <Float F>
+struct KMeansFitter;
+
+/// A fitted K-Means model: k centroids in d-dimensional space.
+///
+/// K-Means partitions n samples into k clusters so as to minimise the inertia, the sum of
+/// squared distances from each sample to the centroid of its cluster (weighted by the sample
+/// weights). Fitting starts from initial centroids (k-means++ by default, see InitMethod),
+/// then runs Lloyd's iteration: assign each sample to its nearest centroid, move each
+/// centroid to the weighted mean of its samples, and repeat until no label changes, the
+/// centroids move less than the tolerance, or `max_n_iterations` is reached. With
+/// `n_runs > 1` several initialisations are tried and the lowest inertia wins.
+///
+/// Example (examples/kmeans_blobs.cpp):
+/// ```cpp
+/// linfa::Rng rng(42);
+/// auto data = linfa::datasets::generate_blobs(10000, expected_centroids, rng);
+/// auto model = linfa::clustering::KMeans<double>::params_with_rng(4, rng)
+///                  .max_n_iterations(200).tolerance(1e-5).fit(data);
+/// linfa::Labels labels = model.predict(data);
+/// ```
+/// A model only comes out of `fit` or `linfa::load`; there is no unfitted state.
+template <Float F>
+class KMeans {
+public:
+    using scalar_type = F;
+
+    /// Hyper-parameters for `n_clusters` clusters, with the default RNG seed.
+    static KMeansParams<F> params(std::size_t n_clusters) { return KMeansParams<F>(n_clusters); }
+    /// Hyper-parameters drawing from a copy of `rng`.
+    static KMeansParams<F> params_with_rng(std::size_t n_clusters, Rng rng) {
+        return KMeansParams<F>(n_clusters, rng);
+    }
+
+    /// The k x d centroids, one per row.
+    const Matrix<F>& centroids() const { return centroids_; }
+    /// Sum of (weighted) squared distances of the training samples to their centroid.
+    double inertia() const { return inertia_; }
+    /// Lloyd iterations run by the fit that produced this model.
+    std::uint64_t n_iterations() const { return n_iterations_; }
+    std::size_t n_clusters() const { return static_cast<std::size_t>(centroids_.rows()); }
+    std::size_t n_features() const { return static_cast<std::size_t>(centroids_.cols()); }
+
+    /// Index of the nearest centroid of each sample.
+    Labels predict(const DatasetView<F>& data) const {
+        Labels labels(static_cast<Eigen::Index>(data.n_samples()));
+        predict_inplace(data, labels);
+        return labels;
+    }
+
+    /// `predict` into caller-provided storage of n_samples labels.
+    void predict_inplace(const DatasetView<F>& data, Labels& labels) const {
+        require_predictable(data);
+        if (static_cast<std::size_t>(labels.size()) != data.n_samples()) {
+            throw KMeansInputError("predict_inplace: expected room for " + std::to_string(data.n_samples()) +
+                                   " labels, found " + std::to_string(labels.size()));
+        }
+        kmeans_detail::assign_all(data, centroids_, labels.data());
+    }
+
+    /// Euclidean distance from every sample to every centroid (n x k).
+    Matrix<F> transform(const DatasetView<F>& data) const {
+        require_predictable(data);
+        const std::size_t k = n_clusters(), d = n_features();
+        Matrix<F> distances(static_cast<Eigen::Index>(data.n_samples()), static_cast<Eigen::Index>(k));
+        for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) {
+                const F* x = data.records().data() + i * d;
+                for (std::size_t j = 0; j < k; ++j) {
+                    distances(Eigen::Index(i), Eigen::Index(j)) =
+                        F(std::sqrt(kmeans_detail::squared_distance(x, centroids_.data() + j * d, d)));
+                }
+            }
+        });
+        return distances;
+    }
+
+    /// Opposite of the (weighted) inertia of `data` under this model, as scikit-learn's score:
+    /// higher is better.
+    double score(const DatasetView<F>& data) const {
+        require_predictable(data);
+        Labels labels(static_cast<Eigen::Index>(data.n_samples()));
+        return -kmeans_detail::assign_all(data, centroids_, labels.data());
+    }
+
+private:
+    friend struct KMeansFitter<F>;
+    friend struct linfa::model_io<KMeans<F>>;
+
+    KMeans(Matrix<F> centroids, double inertia, std::uint64_t n_iterations)
+        : centroids_(std::move(centroids)), inertia_(inertia), n_iterations_(n_iterations) {}
+
+    void require_predictable(const DatasetView<F>& data) const {
+        if (data.n_features() != n_features()) {
+            throw KMeansInputError("KMeans: expected " + std::to_string(n_features()) +
+                                   " features per sample (as in training), found " +
+                                   std::to_string(data.n_features()));
+        }
+        require_finite<F>(data.records(), "records");
+        require_valid_weights<F>(data.weights());
+    }
+
+    Matrix<F> centroids_;
+    double inertia_;
+    std::uint64_t n_iterations_;
+};
+
+}  // namespace linfa::clustering

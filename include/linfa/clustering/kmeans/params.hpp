@@ -1,0 +1,128 @@
+// K-Means hyper-parameters, after linfa's guard pattern: `KMeansParams` is a builder whose
+// setters chain; `check()` validates every value and returns `KMeansValidParams`; `fit` on
+// either returns a fitted `KMeans` model.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "../../core/dataset.hpp"
+#include "../../core/rng.hpp"
+#include "errors.hpp"
+
+namespace linfa::clustering {
+
+template <Float F>
+class KMeans;
+
+/// How the first centroids are chosen.
+enum class InitMethod {
+    Random,          ///< k distinct samples, drawn with probability proportional to weight
+    KMeansPlusPlus,  ///< greedy k-means++ (2 + log k local trials per centre), the default
+    KMeansPara,      ///< k-means|| (Bahmani et al.): parallel oversampling, then k-means++
+    Precomputed,     ///< the centroids given to `init_centroids`
+};
+
+/// The iteration used to refine centroids.
+enum class KMeansAlgorithm {
+    Lloyd,  ///< assignment + update, fused into one pass over the data per iteration
+};
+
+template <Float F>
+class KMeansValidParams;
+
+/// Builder of K-Means hyper-parameters (see `KMeans<F>::params`).
+template <Float F>
+class KMeansParams {
+public:
+    using Checked = KMeansValidParams<F>;
+
+    explicit KMeansParams(std::size_t n_clusters, Rng rng = Rng()) : n_clusters_(n_clusters), rng_(rng) {}
+
+    /// Independent initialisations + fits; the one with the lowest inertia is kept.
+    KMeansParams& n_runs(std::size_t runs) { n_runs_ = runs; return *this; }
+    /// Convergence threshold on the squared movement of all centroids in one iteration,
+    /// relative to the mean per-feature variance of the data (scikit-learn's `tol`).
+    /// Iteration also stops as soon as no label changes.
+    KMeansParams& tolerance(double tol) { tolerance_ = tol; return *this; }
+    KMeansParams& max_n_iterations(std::uint64_t n) { max_n_iterations_ = n; return *this; }
+    KMeansParams& init_method(InitMethod method) { init_method_ = method; return *this; }
+    /// Starts from these centroids (n_clusters x n_features); sets InitMethod::Precomputed.
+    KMeansParams& init_centroids(Matrix<F> centroids) {
+        init_centroids_ = std::move(centroids);
+        init_method_ = InitMethod::Precomputed;
+        return *this;
+    }
+    KMeansParams& algorithm(KMeansAlgorithm algo) { algorithm_ = algo; return *this; }
+    KMeansParams& rng(Rng r) { rng_ = r; return *this; }
+
+    std::size_t n_clusters() const { return n_clusters_; }
+    std::size_t n_runs() const { return n_runs_; }
+    double tolerance() const { return tolerance_; }
+    std::uint64_t max_n_iterations() const { return max_n_iterations_; }
+    InitMethod init_method() const { return init_method_; }
+    const Matrix<F>& init_centroids() const { return init_centroids_; }
+    KMeansAlgorithm algorithm() const { return algorithm_; }
+    const Rng& rng() const { return rng_; }
+
+    /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
+    KMeansValidParams<F> check() const;
+
+    /// `check()`, then fit (see KMeansValidParams::fit).
+    KMeans<F> fit(const DatasetView<F>& data) const;
+
+private:
+    std::size_t n_clusters_;
+    std::size_t n_runs_ = 1;
+    double tolerance_ = 1e-4;
+    std::uint64_t max_n_iterations_ = 300;
+    InitMethod init_method_ = InitMethod::KMeansPlusPlus;
+    Matrix<F> init_centroids_;
+    KMeansAlgorithm algorithm_ = KMeansAlgorithm::Lloyd;
+    Rng rng_;
+};
+
+/// Parameters that passed `check()`: the only thing that can fit a model.
+template <Float F>
+class KMeansValidParams {
+public:
+    const KMeansParams<F>& params() const { return params_; }
+
+    /// Clusters `data` (records, optional sample weights). Throws KMeansInputError for
+    /// unusable data. The parameters' RNG is copied, so fitting twice gives the same model.
+    KMeans<F> fit(const DatasetView<F>& data) const;
+
+private:
+    friend class KMeansParams<F>;
+    explicit KMeansValidParams(KMeansParams<F> params) : params_(std::move(params)) {}
+    KMeansParams<F> params_;
+};
+
+template <Float F>
+KMeansValidParams<F> KMeansParams<F>::check() const {
+    auto invalid = [](const std::string& what) { throw KMeansParamsError("KMeans: " + what); };
+    if (n_clusters_ == 0) invalid("n_clusters must be at least 1, found 0");
+    if (n_clusters_ > static_cast<std::size_t>(INT32_MAX)) invalid("n_clusters must fit in an int32, found " + std::to_string(n_clusters_));
+    if (n_runs_ == 0) invalid("n_runs must be at least 1, found 0");
+    if (!std::isfinite(tolerance_) || tolerance_ < 0) {
+        invalid("tolerance must be a finite number >= 0, found " + std::to_string(tolerance_));
+    }
+    if (max_n_iterations_ == 0) invalid("max_n_iterations must be at least 1, found 0");
+    if (init_method_ == InitMethod::Precomputed) {
+        if (init_centroids_.size() == 0) invalid("InitMethod::Precomputed needs init_centroids(...)");
+        if (static_cast<std::size_t>(init_centroids_.rows()) != n_clusters_) {
+            invalid("init_centroids has " + std::to_string(init_centroids_.rows()) +
+                    " rows, expected n_clusters = " + std::to_string(n_clusters_));
+        }
+        if (!init_centroids_.allFinite()) invalid("init_centroids contain NaN or infinity");
+    }
+    return KMeansValidParams<F>(*this);
+}
+
+template <Float F>
+KMeans<F> KMeansParams<F>::fit(const DatasetView<F>& data) const {
+    return check().fit(data);
+}
+
+}  // namespace linfa::clustering

@@ -1,0 +1,57 @@
+// Portable SIMD through the GCC/Clang vector extension: one register of scalars, sized for
+// the widest vector unit the build targets (-march decides), plain SSE2 otherwise. The
+// compiler lowers the arithmetic to whatever instructions exist, so the code is correct with
+// any flags and fast with -march=native.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "matrix.hpp"
+
+namespace linfa::simd {
+
+#if defined(__AVX512F__)
+inline constexpr std::size_t register_bytes = 64;
+#elif defined(__AVX__)
+inline constexpr std::size_t register_bytes = 32;
+#else
+inline constexpr std::size_t register_bytes = 16;
+#endif
+
+/// The signed integer as wide as F: what a comparison of two F registers yields per lane.
+template <Float F>
+using lane_int = std::conditional_t<sizeof(F) == 8, std::int64_t, std::int32_t>;
+
+template <class T>
+struct register_of {
+    typedef T type __attribute__((vector_size(register_bytes)));
+};
+
+/// One register of F, and the matching register of lane-sized integers (masks, indices).
+template <Float F>
+struct Reg {
+    using type = typename register_of<F>::type;
+    using mask = typename register_of<lane_int<F>>::type;
+    static constexpr std::size_t lanes = register_bytes / sizeof(F);
+
+    static type load(const F* p) {
+        type v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    }
+    static void store(F* p, type v) { std::memcpy(p, &v, sizeof v); }
+    static type splat(F x) {
+        type v;
+        for (std::size_t i = 0; i < lanes; ++i) v[i] = x;
+        return v;
+    }
+    static mask splat_int(lane_int<F> x) {
+        mask v;
+        for (std::size_t i = 0; i < lanes; ++i) v[i] = x;
+        return v;
+    }
+};
+
+}  // namespace linfa::simd

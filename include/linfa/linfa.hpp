@@ -1,0 +1,13 @@
+// Umbrella header: the core and every algorithm.
+#pragma once
+
+#include "core/concepts.hpp"
+#include "core/dataset.hpp"
+#include "core/error.hpp"
+#include "core/matrix.hpp"
+#include "core/parallel.hpp"
+#include "core/rng.hpp"
+#include "core/serialization.hpp"
+#include "core/validation.hpp"
+#include "datasets/blobs.hpp"
+#include "clustering/kmeans.hpp"
