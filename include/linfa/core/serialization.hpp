@@ -188,6 +188,11 @@ public:
         }
     }
 
+    /// Throws unless the whole binary input has been consumed.
+    void finish() const {
+        if (stream_ && remaining() != 0) fail("has unexpected bytes after the model");
+    }
+
     std::size_t remaining() const {
         if (!stream_) return SIZE_MAX;
         const auto pos = stream_->tellg();
@@ -279,9 +284,7 @@ auto parse(const std::string& bytes, Body&& body) {
             cereal::PortableBinaryInputArchive archive(stream);
             Reader<cereal::PortableBinaryInputArchive> reader(archive, &stream, content.size() - model_magic.size());
             const ModelHeader header = read_header(reader);
-            auto result = body(reader, header);
-            if (reader.remaining() != 0) fail("has unexpected bytes after the model");
-            return result;
+            return body(reader, header);
         }
         if (looks_like_json(bytes)) {
             std::istringstream stream(bytes);
@@ -361,7 +364,9 @@ template <SerializableModel M>
 M load(std::istream& in) {
     return io::parse(io::read_all(in), [](auto& reader, const ModelHeader& header) {
         io::require_header_matches<M>(header);
-        return model_io<M>::load_body(reader, header);
+        M model = model_io<M>::load_body(reader, header);
+        reader.finish();
+        return model;
     });
 }
 template <SerializableModel M>

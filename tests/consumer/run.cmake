@@ -1,0 +1,21 @@
+# Builds and runs tests/consumer against linfa, as MODE=find_package (from an install
+# prefix made from LINFA_BUILD) or MODE=add_subdirectory (from LINFA_SOURCE).
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc WORKING_DIRECTORY ${WORK})
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGV}")
+  endif()
+endfunction()
+
+if(MODE STREQUAL "find_package")
+  run(${CMAKE_COMMAND} --install ${LINFA_BUILD} --prefix ${WORK}/prefix)
+  set(configure -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+else()
+  set(configure -DLINFA_SOURCE_DIR=${LINFA_SOURCE})
+endif()
+get_filename_component(here ${CMAKE_SCRIPT_MODE_FILE} DIRECTORY)
+run(${CMAKE_COMMAND} -S ${here} -B ${WORK}/build -DCMAKE_BUILD_TYPE=Release ${configure})
+run(${CMAKE_COMMAND} --build ${WORK}/build)
+run(${WORK}/build/consumer)

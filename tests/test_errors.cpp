@@ -1,0 +1,78 @@
+// Every invalid parameter and input gets a linfa::Error subclass whose message names it.
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+
+using linfa::Matrix;
+using linfa::clustering::InitMethod;
+using linfa::clustering::KMeans;
+using linfa::clustering::KMeansInputError;
+using linfa::clustering::KMeansParamsError;
+
+namespace {
+std::string message_of(const auto& fn) {
+    try {
+        fn();
+    } catch (const linfa::Error& e) {
+        return e.what();
+    }
+    return "<no error>";
+}
+}  // namespace
+
+TEST_CASE("invalid hyper-parameters are refused by check() and by fit") {
+    const Matrix<double> x = Matrix<double>::Random(20, 2);
+    auto p = [] { return KMeans<double>::params(3); };
+    CHECK_THROWS_AS(KMeans<double>::params(0).check(), KMeansParamsError);
+    CHECK(message_of([&] { KMeans<double>::params(0).check(); }) == "KMeans: n_clusters must be at least 1, found 0");
+    CHECK(message_of([&] { p().n_runs(0).check(); }).find("n_runs") != std::string::npos);
+    CHECK(message_of([&] { p().tolerance(-1).check(); }).find("tolerance") != std::string::npos);
+    CHECK(message_of([&] { p().tolerance(NAN).check(); }).find("tolerance") != std::string::npos);
+    CHECK(message_of([&] { p().max_n_iterations(0).check(); }).find("max_n_iterations") != std::string::npos);
+    CHECK(message_of([&] { p().init_method(InitMethod::Precomputed).check(); }).find("init_centroids") != std::string::npos);
+    CHECK(message_of([&] { p().init_centroids(Matrix<double>::Zero(2, 2)).check(); }).find("2 rows, expected n_clusters = 3") !=
+          std::string::npos);
+    Matrix<double> bad_init = Matrix<double>::Zero(3, 2);
+    bad_init(1, 1) = INFINITY;
+    CHECK(message_of([&] { p().init_centroids(bad_init).check(); }).find("NaN or infinity") != std::string::npos);
+    CHECK_THROWS_AS(p().tolerance(-1).fit(x), linfa::InvalidParams);
+    CHECK_NOTHROW(p().tolerance(0).check());
+}
+
+TEST_CASE_TEMPLATE("invalid data is refused with a message that names the problem", F, float, double) {
+    Matrix<F> x = Matrix<F>::Random(10, 2);
+    auto fit = [](const linfa::DatasetView<F>& d, std::size_t k = 3) { return KMeans<F>::params(k).fit(d); };
+
+    Matrix<F> nan = x;
+    nan(4, 1) = std::numeric_limits<F>::quiet_NaN();
+    CHECK(message_of([&] { fit(nan); }) == "records contain NaN or infinity (row 4, column 1)");
+    Matrix<F> inf = x;
+    inf(0, 0) = -std::numeric_limits<F>::infinity();
+    CHECK_THROWS_AS(fit(inf), linfa::InvalidInput);
+
+    CHECK(message_of([&] { fit(x, 11); }) == "KMeans: n_samples = 10 must be at least n_clusters = 11");
+    CHECK_THROWS_AS(fit(Matrix<F>(0, 2), 1), KMeansInputError);
+    CHECK(message_of([&] { fit(Matrix<F>(10, 0), 1); }) == "KMeans: records have zero features; need at least one");
+
+    auto weighted = [&](linfa::Vector<F> w) { return fit(linfa::Dataset<F>(x).with_weights(std::move(w))); };
+    linfa::Vector<F> w = linfa::Vector<F>::Ones(10);
+    w(3) = -1;
+    CHECK(message_of([&] { weighted(w); }).find("sample weights must be non-negative") != std::string::npos);
+    w(3) = std::numeric_limits<F>::quiet_NaN();
+    CHECK(message_of([&] { weighted(w); }) == "sample weights contain NaN or infinity (sample 3)");
+    CHECK(message_of([&] { weighted(linfa::Vector<F>::Zero(10)); }) == "sample weights must not all be zero");
+
+    CHECK(message_of([&] { KMeans<F>::params(2).init_centroids(Matrix<F>::Zero(2, 3)).fit(x); }) ==
+          "KMeans: init_centroids have 3 features, the records have 2");
+
+    const auto model = fit(x);
+    CHECK(message_of([&] { model.predict(Matrix<F>(Matrix<F>::Zero(4, 3))); }) ==
+          "KMeans: expected 2 features per sample (as in training), found 3");
+    CHECK_THROWS_AS(model.transform(Matrix<F>(Matrix<F>::Zero(4, 1))), KMeansInputError);
+    CHECK_THROWS_AS(model.score(nan), linfa::InvalidInput);
+    CHECK_THROWS_AS(model.predict(nan), linfa::InvalidInput);
+    linfa::Labels small(3);
+    CHECK_THROWS_AS(model.predict_inplace(x, small), KMeansInputError);
+    // predicting nothing is fine
+    CHECK(model.predict(Matrix<F>(0, 2)).size() == 0);
+}

@@ -1,0 +1,217 @@
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+
+using linfa::Matrix;
+using linfa::clustering::InitMethod;
+using linfa::clustering::KMeans;
+
+static_assert(linfa::ParamGuard<linfa::clustering::KMeansParams<double>>);
+static_assert(linfa::Fit<linfa::clustering::KMeansParams<double>, linfa::Dataset<double>>);
+static_assert(linfa::Fit<linfa::clustering::KMeansValidParams<float>, Matrix<float>>);
+static_assert(std::same_as<linfa::fitted_t<linfa::clustering::KMeansParams<float>, linfa::Dataset<float>>, KMeans<float>>);
+static_assert(linfa::Predict<KMeans<double>, Matrix<double>>);
+static_assert(linfa::Predict<KMeans<double>, linfa::Dataset<double>>);
+static_assert(linfa::PredictInplace<KMeans<float>, Matrix<float>, linfa::Labels>);
+static_assert(linfa::Transformer<KMeans<double>, Matrix<double>>);
+static_assert(!std::is_default_constructible_v<KMeans<double>>);  // only fit or load make a model
+
+TEST_CASE_TEMPLATE("the seed's snippet recovers the four blob centres", F, float, double) {
+    linfa::Rng rng(42);
+    Matrix<F> expected(4, 2);
+    expected << 10., 10., 1., 12., 20., 30., -20., 30.;
+    const linfa::Dataset<F> dataset = linfa::datasets::generate_blobs(10000, expected, rng);
+    const auto model = KMeans<F>::params_with_rng(4, rng).max_n_iterations(200).tolerance(1e-5).fit(dataset);
+    const linfa::Labels labels = model.predict(dataset);
+    REQUIRE(model.centroids().rows() == 4);
+    for (Eigen::Index e = 0; e < 4; ++e) {
+        Eigen::Index j = 0;
+        const double dist = (model.centroids().rowwise() - expected.row(e)).rowwise().norm().minCoeff(&j);
+        CHECK(dist < 0.05);
+        // every point of blob e carries the label of the centroid found for it
+        CHECK((labels.segment(e * 10000, 10000).array() == j).all());
+    }
+    CHECK(model.inertia() == doctest::Approx(test::brute_inertia(dataset.records(), model.centroids())).epsilon(1e-6));
+}
+
+TEST_CASE_TEMPLATE("every init method finds well separated blobs", F, float, double) {
+    const auto data = test::blobs<F>(5, 3, 400, 11, 60.0);
+    for (auto init : {InitMethod::Random, InitMethod::KMeansPlusPlus, InitMethod::KMeansPara}) {
+        CAPTURE(static_cast<int>(init));
+        // random init misses a blob in most runs (P(all 5 hit) = 5!/5^5): it needs many runs
+        const std::size_t runs = init == InitMethod::Random ? 30 : 2;
+        const auto model = KMeans<F>::params_with_rng(5, linfa::Rng(1)).init_method(init).n_runs(runs).fit(data);
+        // each true blob maps onto exactly one cluster
+        const linfa::Labels labels = model.predict(data);
+        std::set<std::int32_t> seen;
+        for (int b = 0; b < 5; ++b) {
+            const auto part = labels.segment(b * 400, 400);
+            CHECK((part.array() == part(0)).all());
+            seen.insert(part(0));
+        }
+        CHECK(seen.size() == 5);
+    }
+}
+
+TEST_CASE("inertia, predict, transform and score agree with brute force") {
+    for (std::size_t d : {1u, 2u, 3u, 4u, 7u, 16u, 17u, 40u}) {
+        CAPTURE(d);
+        const auto data = test::blobs<double>(6, d, 333, d, 8.0);  // overlapping blobs
+        const auto model = KMeans<double>::params_with_rng(6, linfa::Rng(d)).fit(data);
+        const linfa::Labels labels = model.predict(data);
+        const Matrix<double> distances = model.transform(data);
+        REQUIRE(distances.rows() == Eigen::Index(data.n_samples()));
+        REQUIRE(distances.cols() == 6);
+        for (Eigen::Index i = 0; i < data.records().rows(); ++i) {
+            const auto [j, sq] = test::nearest(model.centroids(), data.records().row(i).data());
+            CHECK(labels(i) == j);
+            CHECK(distances(i, j) == doctest::Approx(std::sqrt(sq)));
+        }
+        const double brute = test::brute_inertia(data.records(), model.centroids());
+        CHECK(model.inertia() == doctest::Approx(brute).epsilon(1e-9));
+        CHECK(model.score(data) == doctest::Approx(-brute).epsilon(1e-9));
+        linfa::Labels inplace(data.n_samples());
+        model.predict_inplace(data.records(), inplace);
+        CHECK(inplace == labels);
+    }
+}
+
+TEST_CASE("float32 labels agree with a double-precision brute force on the chosen distance") {
+    for (std::size_t d : {2u, 5u, 33u}) {
+        const auto data = test::blobs<float>(8, d, 250, 100 + d, 6.0);
+        const auto model = KMeans<float>::params(8).fit(data);
+        const linfa::Labels labels = model.predict(data);
+        for (Eigen::Index i = 0; i < data.records().rows(); ++i) {
+            const auto [j, sq] = test::nearest(model.centroids(), data.records().row(i).data());
+            if (labels(i) == j) continue;
+            // a different label only on a near tie, within float rounding
+            double chosen = 0;
+            for (Eigen::Index f = 0; f < Eigen::Index(d); ++f) {
+                const double diff = double(data.records()(i, f)) - model.centroids()(labels(i), f);
+                chosen += diff * diff;
+            }
+            CHECK(chosen == doctest::Approx(sq).epsilon(1e-4));
+        }
+    }
+}
+
+TEST_CASE("a weight of 2 is the same as a duplicated row") {
+    auto base = test::blobs<double>(3, 2, 50, 5, 6.0);
+    const Matrix<double>& x = base.records();
+    Matrix<double> duplicated(x.rows() + 20, 2);
+    duplicated << x, x.topRows(20);
+    linfa::Vector<double> w = linfa::Vector<double>::Ones(x.rows());
+    w.head(20).setConstant(2.0);
+    Matrix<double> start = x.middleRows(60, 3);
+
+    const auto weighted = KMeans<double>::params(3).init_centroids(start).fit(linfa::Dataset<double>(x).with_weights(w));
+    const auto copied = KMeans<double>::params(3).init_centroids(start).fit(duplicated);
+    CHECK(weighted.n_iterations() == copied.n_iterations());
+    CHECK((weighted.centroids() - copied.centroids()).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK(weighted.inertia() == doctest::Approx(copied.inertia()).epsilon(1e-12));
+
+    // and the same holds through every init method, as multiplicities in the draw
+    for (auto init : {InitMethod::Random, InitMethod::KMeansPlusPlus, InitMethod::KMeansPara}) {
+        const auto m = KMeans<double>::params(3).init_method(init).fit(linfa::Dataset<double>(x).with_weights(w));
+        CHECK(m.inertia() > 0);
+        CHECK(m.centroids().allFinite());
+    }
+}
+
+TEST_CASE("zero-weight samples do not move centroids") {
+    auto data = test::blobs<double>(2, 2, 100, 9, 30.0);
+    Matrix<double> x = data.records();
+    x(0, 0) = 1e6;  // an outlier that carries no weight
+    linfa::Vector<double> w = linfa::Vector<double>::Ones(x.rows());
+    w(0) = 0;
+    const auto model = KMeans<double>::params(2).fit(linfa::Dataset<double>(x).with_weights(w));
+    CHECK(model.centroids().cwiseAbs().maxCoeff() < 100);
+}
+
+TEST_CASE_TEMPLATE("the same seed gives the same model bit for bit on any thread count", F, float, double) {
+    for (std::size_t d : {2u, 24u}) {  // the direct kernel and the GEMM path
+        const auto data = test::blobs<F>(12, d, 3000, 77, 10.0);
+        for (auto init : {InitMethod::Random, InitMethod::KMeansPlusPlus, InitMethod::KMeansPara}) {
+            CAPTURE(d);
+            CAPTURE(static_cast<int>(init));
+            auto fit = [&] { return KMeans<F>::params_with_rng(12, linfa::Rng(2024)).init_method(init).n_runs(2).fit(data); };
+            const auto reference = test::with_threads(1, fit);
+            for (int threads : {2, 3, 4}) {
+                const auto other = test::with_threads(threads, fit);
+                CHECK(other.centroids() == reference.centroids());
+                CHECK(other.inertia() == reference.inertia());
+                CHECK(other.n_iterations() == reference.n_iterations());
+            }
+        }
+    }
+}
+
+TEST_CASE("fitting twice with the same params gives the same model; another seed may not") {
+    const auto data = test::blobs<double>(10, 2, 200, 3, 10.0);
+    const auto params = KMeans<double>::params_with_rng(10, linfa::Rng(1)).init_method(InitMethod::Random);
+    CHECK(params.fit(data).centroids() == params.fit(data).centroids());
+}
+
+TEST_CASE("empty clusters are re-seeded, never NaN") {
+    Matrix<double> x(6, 1);
+    x << 0, 0.1, 0.2, 10, 10.1, 10.2;
+    Matrix<double> start(3, 1);
+    start << 0.1, 10.1, 1000;  // the third centroid attracts nothing
+    const auto model = KMeans<double>::params(3).init_centroids(start).fit(x);
+    CHECK(model.centroids().allFinite());
+    CHECK(model.centroids().maxCoeff() < 11);  // it was moved onto the data
+    const linfa::Labels labels = model.predict(x);
+    CHECK(std::set<std::int32_t>(labels.data(), labels.data() + 6).size() == 3);
+
+    // more clusters than distinct points: duplicates, still finite
+    Matrix<float> same = Matrix<float>::Constant(10, 2, 3.0f);
+    for (auto init : {InitMethod::Random, InitMethod::KMeansPlusPlus, InitMethod::KMeansPara}) {
+        const auto m = KMeans<float>::params(4).init_method(init).fit(same);
+        CHECK(m.centroids().allFinite());
+        CHECK(m.inertia() == 0.0);
+    }
+}
+
+TEST_CASE("stopping rules: max_n_iterations, tolerance, no label change") {
+    const auto data = test::blobs<double>(20, 2, 500, 8, 4.0);  // heavily overlapping: slow to converge
+    const auto capped = KMeans<double>::params(20).init_method(InitMethod::Random).tolerance(0).max_n_iterations(3).fit(data);
+    CHECK(capped.n_iterations() == 3);
+    const auto loose = KMeans<double>::params(20).init_method(InitMethod::Random).tolerance(1e-1).fit(data);
+    const auto strict = KMeans<double>::params(20).init_method(InitMethod::Random).tolerance(0).max_n_iterations(1000).fit(data);
+    CHECK(loose.n_iterations() < strict.n_iterations());
+    CHECK(strict.n_iterations() < 1000);  // stopped because no label changed
+    CHECK(strict.inertia() <= loose.inertia() * (1 + 1e-12));
+    // converged: one more pass from its centroids changes nothing
+    const auto again = KMeans<double>::params(20).init_centroids(strict.centroids()).tolerance(0).fit(data);
+    CHECK(again.n_iterations() == 1);
+    CHECK(again.centroids() == strict.centroids());
+}
+
+TEST_CASE("n_runs keeps the best of several initialisations") {
+    const auto data = test::blobs<double>(15, 2, 100, 21, 10.0);
+    const double one = KMeans<double>::params_with_rng(15, linfa::Rng(4)).init_method(InitMethod::Random).fit(data).inertia();
+    const double many = KMeans<double>::params_with_rng(15, linfa::Rng(4)).init_method(InitMethod::Random).n_runs(8).fit(data).inertia();
+    CHECK(many <= one);
+}
+
+TEST_CASE("the assignment kernel matches brute force for every shape and tail") {
+    using linfa::clustering::kmeans_detail::Assigner;
+    for (std::size_t d : {1u, 2u, 3u, 4u, 5u, 9u, 16u, 17u, 64u}) {
+        for (std::size_t k : {1u, 2u, 7u, 33u}) {
+            for (std::size_t rows : {1u, 5u, 63u, 64u, 65u, 256u}) {
+                const auto data = test::blobs<double>(k, d, (rows + k - 1) / k, d * 1000 + k * 10 + rows, 5.0);
+                Matrix<double> centroids = data.records().topRows(Eigen::Index(k)).array() + 0.25;
+                const Assigner<double> assigner(centroids);
+                auto scratch = assigner.scratch();
+                std::vector<std::int32_t> labels(rows);
+                std::vector<double> sq(rows);
+                assigner.assign(data.records().data(), rows, labels.data(), sq.data(), scratch);
+                for (std::size_t r = 0; r < rows; ++r) {
+                    const auto [j, dist] = test::nearest(centroids, data.records().row(Eigen::Index(r)).data());
+                    CHECK(sq[r] == doctest::Approx(dist).epsilon(1e-9).scale(1.0));
+                    if (!assigner.uses_gemm()) CHECK(labels[r] == j);
+                }
+            }
+        }
+    }
+}

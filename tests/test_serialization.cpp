@@ -1,0 +1,200 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "helpers.hpp"
+
+using linfa::Matrix;
+using linfa::clustering::KMeans;
+
+namespace {
+
+template <linfa::Float F>
+KMeans<F> small_model(std::size_t k = 3, std::size_t d = 2) {
+    return KMeans<F>::params(k).fit(test::blobs<F>(k, d, 30, 1, 10.0));
+}
+
+template <class M>
+std::string to_bytes(const M& model, linfa::FileFormat format = linfa::FileFormat::binary) {
+    std::ostringstream out;
+    linfa::save(model, out, format);
+    return out.str();
+}
+
+template <class M>
+M from_bytes(const std::string& bytes) {
+    std::istringstream in(bytes);
+    return linfa::load<M>(in);
+}
+
+/// Recomputes the checksum trailer, as a forger (or a fuzzer) would.
+std::string reseal(std::string bytes) {
+    std::uint64_t sum = linfa::io::fnv1a64(std::string_view(bytes).substr(0, bytes.size() - 8));
+    for (std::size_t i = 0; i < 8; ++i, sum >>= 8) bytes[bytes.size() - 8 + i] = static_cast<char>(sum & 0xff);
+    return bytes;
+}
+
+/// A model that lies about its shape: header says huge, body holds almost nothing.
+struct LyingModel {
+    std::vector<std::uint64_t> shape;
+    std::string kind = "clustering.kmeans";
+};
+
+/// A model of another kind, to check that kinds are told apart.
+struct OtherModel {};
+
+}  // namespace
+
+template <>
+struct linfa::model_io<LyingModel> {
+    using scalar_type = double;
+    static constexpr std::string_view kind = "clustering.kmeans";
+    static std::vector<std::uint64_t> shape(const LyingModel& m) { return m.shape; }
+    template <class W>
+    static void save_body(W& w, const LyingModel& m) {
+        w.value("inertia", 1.0);
+        w.value("n_iterations", std::uint64_t(1));
+        w.value("rows", m.shape.empty() ? 0 : m.shape[0]);
+        w.value("cols", m.shape.size() < 2 ? 0 : m.shape[1]);
+    }
+};
+
+template <>
+struct linfa::model_io<OtherModel> {
+    using scalar_type = double;
+    static constexpr std::string_view kind = "test.other";
+    static std::vector<std::uint64_t> shape(const OtherModel&) { return {1}; }
+    template <class W>
+    static void save_body(W& w, const OtherModel&) { w.value("x", 1.0); }
+};
+
+TEST_CASE_TEMPLATE("binary and JSON round trips keep the model exactly", F, float, double) {
+    const auto model = small_model<F>(4, 3);
+    for (auto format : {linfa::FileFormat::binary, linfa::FileFormat::json}) {
+        const auto restored = from_bytes<KMeans<F>>(to_bytes(model, format));
+        CHECK(restored.centroids() == model.centroids());
+        CHECK(restored.inertia() == model.inertia());
+        CHECK(restored.n_iterations() == model.n_iterations());
+    }
+    const std::string path = (std::filesystem::temp_directory_path() / "linfa_roundtrip.linfa").string();
+    linfa::save(model, path);
+    CHECK(linfa::load<KMeans<F>>(path).centroids() == model.centroids());
+    const auto header = linfa::read_header(path);
+    CHECK(header.kind == "clustering.kmeans");
+    CHECK(header.scalar == linfa::scalar_name<F>());
+    CHECK(header.shape == std::vector<std::uint64_t>{4, 3});
+    CHECK(header.format_version == linfa::model_format_version);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("the JSON form is readable and carries the header") {
+    const std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    CHECK(json.find("\"kind\": \"clustering.kmeans\"") != std::string::npos);
+    CHECK(json.find("\"scalar\": \"f64\"") != std::string::npos);
+    CHECK(json.find("\"centroids\"") != std::string::npos);
+    std::istringstream in(json);
+    CHECK(linfa::read_header(in).shape == std::vector<std::uint64_t>{3, 2});
+}
+
+TEST_CASE("wrong kind, wrong scalar, wrong version are refused by name") {
+    const std::string f32 = to_bytes(small_model<float>());
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(f32), "model file: holds f32 values, expected f64", linfa::ModelFileError);
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(to_bytes(OtherModel{})),
+                         "model file: holds a 'test.other' model, expected 'clustering.kmeans'", linfa::ModelFileError);
+    CHECK_THROWS_AS(from_bytes<KMeans<double>>(to_bytes(OtherModel{}, linfa::FileFormat::json)), linfa::ModelFileError);
+
+    std::string v2 = to_bytes(small_model<double>());
+    v2[linfa::model_magic.size() + 1] = 2;  // after the magic and cereal's endianness byte
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(reseal(v2)),
+                         "model file: unsupported format version 2 (this build reads version 1)", linfa::ModelFileError);
+}
+
+TEST_CASE("a declared shape larger than the file is refused before allocating") {
+    for (auto shape : std::vector<std::vector<std::uint64_t>>{
+             {1ull << 30, 1ull << 30}, {2, 1ull << 62}, {0, 2}, {2}, {2, 2, 2}, {3, 2}}) {
+        CAPTURE(shape.size());
+        CHECK_THROWS_AS(from_bytes<KMeans<double>>(to_bytes(LyingModel{shape})), linfa::ModelFileError);
+        CHECK_THROWS_AS(from_bytes<KMeans<double>>(to_bytes(LyingModel{shape}, linfa::FileFormat::json)), linfa::ModelFileError);
+    }
+}
+
+TEST_CASE("truncation at every offset and a flipped bit anywhere are detected") {
+    const std::string bytes = to_bytes(small_model<double>());
+    REQUIRE_NOTHROW(from_bytes<KMeans<double>>(bytes));
+    for (std::size_t len = 0; len < bytes.size(); ++len) {
+        CAPTURE(len);
+        CHECK_THROWS_AS(from_bytes<KMeans<double>>(bytes.substr(0, len)), linfa::ModelFileError);
+    }
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        for (int bit : {0, 7}) {
+            std::string damaged = bytes;
+            damaged[i] = static_cast<char>(damaged[i] ^ (1 << bit));
+            CAPTURE(i);
+            CHECK_THROWS_AS(from_bytes<KMeans<double>>(damaged), linfa::ModelFileError);
+        }
+    }
+    const std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    REQUIRE_NOTHROW(from_bytes<KMeans<double>>(json));
+    const std::size_t closing = json.rfind('}');
+    for (std::size_t len = 0; len < closing; ++len) {
+        CAPTURE(len);
+        CHECK_THROWS_AS(from_bytes<KMeans<double>>(json.substr(0, len)), linfa::ModelFileError);
+    }
+}
+
+TEST_CASE("forged files with a valid checksum still never crash or over-allocate") {
+    const std::string bytes = to_bytes(small_model<double>());
+    REQUIRE_NOTHROW(from_bytes<KMeans<double>>(reseal(bytes)));
+    linfa::Rng rng(99);
+    int refused = 0;
+    for (int trial = 0; trial < 3000; ++trial) {
+        std::string forged = bytes;
+        const int edits = 1 + int(rng.below(4));
+        for (int e = 0; e < edits; ++e) {
+            const std::size_t at = linfa::model_magic.size() + rng.below(forged.size() - 8 - linfa::model_magic.size());
+            forged[at] = static_cast<char>(rng.below(256));
+        }
+        try {
+            const auto m = from_bytes<KMeans<double>>(reseal(forged));
+            CHECK(m.centroids().allFinite());  // a forged value that still makes a valid model
+        } catch (const linfa::ModelFileError&) {
+            ++refused;
+        }
+    }
+    CHECK(refused > 0);
+}
+
+TEST_CASE("damaged JSON bodies are refused") {
+    std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    REQUIRE_NOTHROW(from_bytes<KMeans<double>>(json));
+    auto replace_first_number_in_centroids = [&](const std::string& by) {
+        std::string j = json;
+        const auto at = j.find('[', j.find("\"centroids\"")) + 1;
+        const auto start = j.find_first_of("-0123456789", at);
+        const auto end = j.find_first_of(",]", start);
+        return j.replace(start, end - start, by);
+    };
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(replace_first_number_in_centroids("NaN")),
+                         "model file: centroids contain NaN or infinity", linfa::ModelFileError);
+    CHECK_THROWS_AS(from_bytes<KMeans<double>>(replace_first_number_in_centroids("\"x\"")), linfa::ModelFileError);
+    CHECK_THROWS_AS(from_bytes<KMeans<double>>(replace_first_number_in_centroids("[1]")), linfa::ModelFileError);
+    std::string no_kind = json;
+    no_kind.replace(no_kind.find("\"kind\""), 6, "\"kin_\"");
+    CHECK_THROWS_AS(from_bytes<KMeans<double>>(no_kind), linfa::ModelFileError);
+}
+
+TEST_CASE("unreadable inputs") {
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(""), "not a linfa model file (no magic number and not JSON)",
+                         linfa::ModelFileError);
+    CHECK_THROWS_AS(from_bytes<KMeans<double>>("hello world"), linfa::ModelFileError);
+    CHECK_THROWS_AS(from_bytes<KMeans<double>>(std::string(linfa::model_magic)), linfa::ModelFileError);
+    CHECK_THROWS_AS(linfa::load<KMeans<double>>("/nonexistent/dir/model.linfa"), linfa::ModelFileError);
+    CHECK_THROWS_AS(linfa::save(small_model<double>(), "/nonexistent/dir/model.linfa"), linfa::ModelFileError);
+    std::string trailing = to_bytes(small_model<double>());
+    trailing.insert(trailing.size() - 8, "x");
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(reseal(trailing)), "model file: has unexpected bytes after the model",
+                         linfa::ModelFileError);
+}
