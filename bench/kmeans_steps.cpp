@@ -34,8 +34,10 @@ const Problem<F>& problem(std::size_t n, std::size_t d, std::size_t k) {
     Matrix<F> centres(static_cast<Eigen::Index>(blobs), static_cast<Eigen::Index>(d));
     for (Eigen::Index i = 0; i < centres.size(); ++i) centres.data()[i] = F(20 * rng.uniform());
     auto data = datasets::generate_blobs((n + blobs - 1) / blobs, centres, rng);
-    Matrix<F> centroids = data.records().topRows(Eigen::Index(k));
-    for (Eigen::Index i = 0; i < centroids.size(); ++i) centroids.data()[i] = F(20 * rng.uniform());
+    // Centroids on data points spread over the set, as an initialisation would pick them.
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
+    const auto stride = data.records().rows() / Eigen::Index(k);
+    for (Eigen::Index j = 0; j < Eigen::Index(k); ++j) centroids.row(j) = data.records().row(j * stride);
     Labels labels(data.records().rows());
     assign_all<F>(data, centroids, labels.data());
     return cache.emplace(key, Problem<F>{std::move(data), std::move(centroids), std::move(labels)}).first->second;

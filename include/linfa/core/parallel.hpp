@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 #ifdef _OPENMP
@@ -60,6 +63,35 @@ void for_each_chunk(const ChunkPlan& plan, Fn&& fn) {
         if (error) std::rethrow_exception(error);
     }
 }
+
+/// Per-chunk partial results: `per_chunk` values of T for each chunk, each chunk's block on
+/// cache lines of its own, so threads updating neighbouring chunks never share a line.
+template <class T>
+    requires std::is_trivially_copyable_v<T>
+class PerChunk {
+public:
+    static constexpr std::size_t cache_line = 64;
+
+    PerChunk(std::size_t n_chunks, std::size_t per_chunk)
+        : stride_((per_chunk * sizeof(T) + cache_line - 1) / cache_line * cache_line / sizeof(T)),
+          n_chunks_(n_chunks),
+          storage_(static_cast<T*>(::operator new(std::max<std::size_t>(1, n_chunks * stride_) * sizeof(T),
+                                                  std::align_val_t(cache_line)))) {
+        fill(T{});
+    }
+
+    T* operator[](std::size_t chunk) { return storage_.get() + chunk * stride_; }
+    const T* operator[](std::size_t chunk) const { return storage_.get() + chunk * stride_; }
+    std::size_t n_chunks() const { return n_chunks_; }
+    void fill(const T& value) { std::fill(storage_.get(), storage_.get() + n_chunks_ * stride_, value); }
+
+private:
+    struct Free {
+        void operator()(T* p) const { ::operator delete(p, std::align_val_t(cache_line)); }
+    };
+    std::size_t stride_, n_chunks_;
+    std::unique_ptr<T, Free> storage_;
+};
 
 /// Number of threads parallel regions will use (1 without OpenMP).
 inline int max_threads() {

@@ -202,21 +202,22 @@ Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) 
     const Matrix<F> candidates = rows_of(0);
     const Assigner<F> assigner(candidates);
     const std::size_t m = kept.size();
-    std::vector<double> partial(plan.n_chunks * m, 0.0);
+    PerChunk<double> partial(plan.n_chunks, m);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
         auto scratch = assigner.scratch();
+        double* mass = partial[c];
         std::int32_t labels[block_rows];
         F sq[block_rows];
         for (std::size_t b = begin; b < end; b += block_rows) {
             const std::size_t rows = std::min(block_rows, end - b);
             assigner.assign(data.records().data() + b * d, rows, labels, sq, scratch);
-            for (std::size_t r = 0; r < rows; ++r) partial[c * m + labels[r]] += weight(b + r);
+            for (std::size_t r = 0; r < rows; ++r) mass[labels[r]] += weight(b + r);
         }
     });
     Vector<F> candidate_weights = Vector<F>::Zero(static_cast<Eigen::Index>(m));
     for (std::size_t j = 0; j < m; ++j) {
         double w = 0;
-        for (std::size_t c = 0; c < plan.n_chunks; ++c) w += partial[c * m + j];
+        for (std::size_t c = 0; c < plan.n_chunks; ++c) w += partial[c][j];
         candidate_weights[static_cast<Eigen::Index>(j)] = F(w);
     }
     const DatasetView<F> weighted(MatrixView<F>(candidates.data(), candidates.rows(), candidates.cols()),

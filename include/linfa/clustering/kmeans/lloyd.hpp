@@ -24,16 +24,17 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
     const std::size_t n = data.n_samples(), d = data.n_features();
     const F* x = data.records().data();
     const ChunkPlan plan = plan_chunks(n);
-    std::vector<double> partial(plan.n_chunks * d, 0.0);
+    PerChunk<double> partial(plan.n_chunks, d);
     auto per_feature = [&](auto&& term) {
-        std::fill(partial.begin(), partial.end(), 0.0);
+        partial.fill(0.0);
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+            double* sum = partial[c];
             for (std::size_t i = begin; i < end; ++i)
-                for (std::size_t f = 0; f < d; ++f) partial[c * d + f] += term(x[i * d + f], f);
+                for (std::size_t f = 0; f < d; ++f) sum[f] += term(x[i * d + f], f);
         });
         std::vector<double> total(d, 0.0);
         for (std::size_t c = 0; c < plan.n_chunks; ++c)
-            for (std::size_t f = 0; f < d; ++f) total[f] += partial[c * d + f];
+            for (std::size_t f = 0; f < d; ++f) total[f] += partial[c][f];
         return total;
     };
     std::vector<double> mean = per_feature([](F v, std::size_t) { return double(v); });
@@ -51,8 +52,7 @@ public:
           k_(n_clusters),
           d_(data.n_features()),
           plan_(plan_chunks(data.n_samples(), 4096, max_chunks(n_clusters, data.n_features()))),
-          sums_(plan_.n_chunks * k_ * d_),
-          weights_(plan_.n_chunks * k_),
+          partial_(plan_.n_chunks, k_ * (d_ + 1)),
           stats_(plan_.n_chunks) {}
 
     struct Stats {
@@ -64,12 +64,11 @@ public:
     /// weighted sums of each cluster; call `centroids` afterwards for the update step.
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
         const Assigner<F> assigner(centroids);
-        std::fill(sums_.begin(), sums_.end(), 0.0);
-        std::fill(weights_.begin(), weights_.end(), 0.0);
+        partial_.fill(0.0);
         for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
             auto scratch = assigner.scratch();
-            double* sums = sums_.data() + c * k_ * d_;
-            double* weights = weights_.data() + c * k_;
+            double* sums = partial_[c];
+            double* weights = sums + k_ * d_;
             Stats local;
             std::int32_t block_labels[block_rows];
             F sq[block_rows];
@@ -99,11 +98,10 @@ public:
     /// The accumulation of the update step alone, for given labels (the fused `run` does
     /// this during the assignment; kept separate for benchmarks and callers with labels).
     void accumulate(const std::int32_t* labels) {
-        std::fill(sums_.begin(), sums_.end(), 0.0);
-        std::fill(weights_.begin(), weights_.end(), 0.0);
+        partial_.fill(0.0);
         for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            double* sums = sums_.data() + c * k_ * d_;
-            double* weights = weights_.data() + c * k_;
+            double* sums = partial_[c];
+            double* weights = sums + k_ * d_;
             const F* x = data_.records().data() + begin * d_;
             for (std::size_t i = begin; i < end; ++i, x += d_) add_row(sums, weights, labels[i], x, double(data_.weight(i)));
         });
@@ -115,8 +113,9 @@ public:
     Matrix<F> centroids(const Matrix<F>& previous, const std::int32_t* labels) const {
         std::vector<double> sums(k_ * d_, 0.0), weights(k_, 0.0);
         for (std::size_t c = 0; c < plan_.n_chunks; ++c) {
-            for (std::size_t i = 0; i < k_ * d_; ++i) sums[i] += sums_[c * k_ * d_ + i];
-            for (std::size_t j = 0; j < k_; ++j) weights[j] += weights_[c * k_ + j];
+            const double* part = partial_[c];
+            for (std::size_t i = 0; i < k_ * d_; ++i) sums[i] += part[i];
+            for (std::size_t j = 0; j < k_; ++j) weights[j] += part[k_ * d_ + j];
         }
         Matrix<F> next = previous;
         relocate_empty(previous, labels, sums, weights, next);
@@ -178,7 +177,9 @@ private:
             for (std::size_t i = begin; i < end; ++i) {
                 if (!(data_.weight(i) > 0)) continue;
                 const F* centre = centroids.data() + std::size_t(labels[i]) * d_;
-                best.emplace_back(squared_distance(data_.records().data() + i * d_, centre, d_), i);
+                const Candidate candidate(squared_distance(data_.records().data() + i * d_, centre, d_), i);
+                if (best.size() == count && !farther(candidate, best.front())) continue;
+                best.push_back(candidate);
                 std::push_heap(best.begin(), best.end(), farther);
                 if (best.size() > count) {
                     std::pop_heap(best.begin(), best.end(), farther);
@@ -198,7 +199,7 @@ private:
     DatasetView<F> data_;
     std::size_t k_, d_;
     ChunkPlan plan_;
-    std::vector<double> sums_, weights_;
+    PerChunk<double> partial_;  // per chunk: k x d weighted sums, then k weights
     std::vector<Stats> stats_;
 };
 
