@@ -23,8 +23,12 @@ struct KMeansFitter {
         Labels labels;
         std::optional<KMeans<F>> best;
         for (std::size_t run = 0; run < runs; ++run) {
-            auto result = kmeans_detail::lloyd(data, kmeans_detail::initial_centroids(params, data, rng), tol_scaled,
-                                               params.max_n_iterations(), labels);
+            Matrix<F> initial = kmeans_detail::initial_centroids(params, data, rng);
+            // Only a fit with a progress hook pays for calling it.
+            auto result = params.on_iteration()
+                ? kmeans_detail::lloyd(data, std::move(initial), tol_scaled, params.max_n_iterations(), labels,
+                                       [&](std::uint64_t it, double inertia) { params.on_iteration()(run, it, inertia); })
+                : kmeans_detail::lloyd(data, std::move(initial), tol_scaled, params.max_n_iterations(), labels);
             if (!best || result.inertia < best->inertia()) {
                 best = KMeans<F>(std::move(result.centroids), result.inertia, result.n_iterations);
             }

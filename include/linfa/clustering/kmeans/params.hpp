@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "../../core/dataset.hpp"
@@ -37,6 +38,8 @@ template <Float F>
 class KMeansParams {
 public:
     using Checked = KMeansValidParams<F>;
+    /// Progress hook: (run, iteration index from 0, inertia of that iteration's assignment).
+    using IterationCallback = std::function<void(std::size_t run, std::uint64_t iteration, double inertia)>;
 
     explicit KMeansParams(std::size_t n_clusters, Rng rng = Rng()) : n_clusters_(n_clusters), rng_(rng) {}
 
@@ -56,6 +59,9 @@ public:
     }
     KMeansParams& algorithm(KMeansAlgorithm algo) { algorithm_ = algo; return *this; }
     KMeansParams& rng(Rng r) { rng_ = r; return *this; }
+    /// Called after every Lloyd iteration (e.g. for verbose progress). Unset by default, and
+    /// then the fit takes a path without it. It runs on the calling thread, between passes.
+    KMeansParams& on_iteration(IterationCallback callback) { on_iteration_ = std::move(callback); return *this; }
 
     std::size_t n_clusters() const { return n_clusters_; }
     std::size_t n_runs() const { return n_runs_; }
@@ -65,6 +71,7 @@ public:
     const Matrix<F>& init_centroids() const { return init_centroids_; }
     KMeansAlgorithm algorithm() const { return algorithm_; }
     const Rng& rng() const { return rng_; }
+    const IterationCallback& on_iteration() const { return on_iteration_; }
 
     /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
     KMeansValidParams<F> check() const;
@@ -81,6 +88,7 @@ private:
     Matrix<F> init_centroids_;
     KMeansAlgorithm algorithm_ = KMeansAlgorithm::Lloyd;
     Rng rng_;
+    IterationCallback on_iteration_;
 };
 
 /// Parameters that passed `check()`: the only thing that can fit a model.
