@@ -41,13 +41,17 @@ inline ChunkPlan plan_chunks(std::size_t n_rows, std::size_t min_rows = 4096,
     return plan;
 }
 
-/// Calls `fn(chunk, begin, end)` for every chunk, in parallel when OpenMP is on.
-/// `fn` must only write to state owned by its chunk. An exception thrown by `fn` cannot
-/// cross an OpenMP region, so it is caught and the one of the lowest chunk is rethrown here.
-/// The region is opened even for one chunk: inside it, Eigen does not start threads of its
-/// own, so a GEMM in `fn` is computed the same way whatever the thread count.
+/// Calls `fn(chunk, begin, end)` for every chunk, in parallel when OpenMP is on and there is
+/// more than one chunk (a single chunk runs inline: small calls, such as a server predicting a
+/// few rows per request, never start a thread team). `fn` must only write to state owned by
+/// its chunk. An exception thrown by `fn` cannot cross an OpenMP region, so it is caught and
+/// the one of the lowest chunk is rethrown here.
 template <class Fn>
 void for_each_chunk(const ChunkPlan& plan, Fn&& fn) {
+    if (plan.n_chunks <= 1) {
+        if (plan.n_chunks == 1) fn(std::size_t(0), plan.begin(0), plan.end(0));
+        return;
+    }
     const auto n = static_cast<std::ptrdiff_t>(plan.n_chunks);
     std::vector<std::exception_ptr> errors(plan.n_chunks);
 #pragma omp parallel for schedule(dynamic, 1)

@@ -6,9 +6,11 @@
 //    is broadcast once and compared with several point registers at a time (unrolled to
 //    break the dependency chain), keeping the running minimum and its index in registers
 //    (compare + blend), so no distance row is ever scanned by scalar code.
-//  * large d: ||x||^2 - 2 x.c + ||c||^2, where x.c for a block of rows is one GEMM against
-//    the centroid matrix (Eigen, single-threaded inside the caller's OpenMP chunk), followed
-//    by a row-wise argmin over a block x k buffer.
+//  * large d: ||x||^2 - 2 x.c + ||c||^2, where x.c for a few rows is one GEMM against the
+//    centroid matrix, followed by a row-wise argmin over a rows x k buffer. The GEMM is
+//    always single-threaded: its destination has at most `gemm_rows` rows at compile time,
+//    which keeps Eigen from splitting it over threads (and so from changing its rounding
+//    with the thread count); parallelism comes from the caller's chunks.
 //
 // Ties go to the lowest centroid index in both, so results never depend on the tiling.
 #pragma once
@@ -30,8 +32,10 @@ namespace linfa::clustering::kmeans_detail {
 /// (bench/linfa_bench, 2-core EPYC: at d = 16, k = 100 direct is 1.5x (f64) / 2x (f32) faster
 /// than GEMM; at d = 128, k = 256 GEMM is 1.3x (f64) faster).
 inline constexpr std::size_t direct_max_features = 16;
-/// Rows handed to the kernel at a time: the block x k buffer of the GEMM path stays in cache.
+/// Rows handed to the kernel at a time.
 inline constexpr std::size_t block_rows = 256;
+/// Rows per GEMM on the large-d path; Eigen only parallelises products with more.
+inline constexpr int gemm_rows = 32;
 
 template <Float F>
 class Assigner {
@@ -45,7 +49,7 @@ public:
     /// Per-thread scratch space; make one per chunk with `scratch()`.
     struct Scratch {
         std::vector<F> transposed;  // d x tile, direct kernel
-        Matrix<F> dots;             // block_rows x k, GEMM path
+        Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, gemm_rows, Eigen::Dynamic> dots;  // GEMM path
     };
 
     explicit Assigner(const Matrix<F>& centroids)
@@ -65,7 +69,7 @@ public:
 
     Scratch scratch() const {
         Scratch s;
-        if (use_gemm_) s.dots.resize(block_rows, static_cast<Eigen::Index>(k_));
+        if (use_gemm_) s.dots.resize(gemm_rows, static_cast<Eigen::Index>(k_));
         else s.transposed.resize(d_ * tile);
         return s;
     }
@@ -140,22 +144,25 @@ private:
     }
 
     void assign_gemm(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
-        const MatrixView<F> block(x, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d_));
-        auto dots = s.dots.topRows(static_cast<Eigen::Index>(rows));
-        dots.noalias() = block * centroids_t_;
-        for (std::size_t r = 0; r < rows; ++r) {
-            const F* row = dots.data() + r * k_;
-            F best = std::numeric_limits<F>::infinity();
-            std::int32_t best_j = 0;
-            for (std::size_t j = 0; j < k_; ++j) {
-                const F score = half_norms_[static_cast<Eigen::Index>(j)] - row[j];  // (||c||^2 - 2 x.c) / 2
-                if (score < best) {
-                    best = score;
-                    best_j = static_cast<std::int32_t>(j);
+        for (std::size_t start = 0; start < rows; start += gemm_rows) {
+            const std::size_t count = std::min<std::size_t>(gemm_rows, rows - start);
+            const MatrixView<F> block(x + start * d_, static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d_));
+            s.dots.resize(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(k_));
+            s.dots.noalias() = block * centroids_t_;
+            for (std::size_t r = 0; r < count; ++r) {
+                const F* row = s.dots.data() + r * k_;
+                F best = std::numeric_limits<F>::infinity();
+                std::int32_t best_j = 0;
+                for (std::size_t j = 0; j < k_; ++j) {
+                    const F score = half_norms_[static_cast<Eigen::Index>(j)] - row[j];  // (||c||^2 - 2 x.c) / 2
+                    if (score < best) {
+                        best = score;
+                        best_j = static_cast<std::int32_t>(j);
+                    }
                 }
+                labels[start + r] = best_j;
+                sq_dist[start + r] = std::max(F(0), block.row(static_cast<Eigen::Index>(r)).squaredNorm() + F(2) * best);
             }
-            labels[r] = best_j;
-            sq_dist[r] = std::max(F(0), block.row(static_cast<Eigen::Index>(r)).squaredNorm() + F(2) * best);
         }
     }
 

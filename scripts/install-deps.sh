@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package the build, the tests, the demo and the benchmarks use.
+# Idempotent and quick when everything is there already.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git
+  libeigen3-dev libboost-dev libcereal-dev
+  doctest-dev libbenchmark-dev
+  pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pip python3-venv python3-setuptools
+  python3-sklearn python3-pandas python3-pytest python3-pytest-benchmark python3-matplotlib
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler python3-grpcio
+  libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
