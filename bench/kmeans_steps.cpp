@@ -2,6 +2,7 @@
 //   Assign   nearest centroid of every point (the kernel chosen by shape)
 //   Update   weighted per-cluster sums for given labels, then the means
 //   Lloyd    one fused iteration as fit runs it: assign + accumulate in one pass, then means
+//   GemmPeak a large Eigen GEMM on all threads: the machine's attainable GFLOP/s, same run
 // Arguments: n / d / k. Counters: points/s, and GFLOP/s counting 2*d*k flops per point for
 // the distances (the GEMM convention, comparable with a GEMM peak) or 2*d for the update.
 #include <benchmark/benchmark.h>
@@ -86,6 +87,21 @@ void BM_Lloyd(benchmark::State& state) {
     set_counters(state, p.data.n_samples(), 2.0 * double(d * k));
 }
 
+// The machine's reference: a large square GEMM with Eigen on all threads, in the same run,
+// so kernel GFLOP/s can be read as a fraction of what this CPU sustains.
+template <Float F>
+void BM_GemmPeak(benchmark::State& state) {
+    const auto n = static_cast<Eigen::Index>(state.range(0));
+    const Matrix<F> a = Matrix<F>::Random(n, n), b = Matrix<F>::Random(n, n);
+    Matrix<F> c(n, n);
+    for (auto _ : state) {
+        c.noalias() = a * b;
+        benchmark::DoNotOptimize(c.data());
+    }
+    state.counters["GFLOP/s"] = benchmark::Counter(double(state.iterations()) * 2.0 * double(n) * double(n) * double(n) / 1e9,
+                                                   benchmark::Counter::kIsRate);
+}
+
 void shapes(benchmark::internal::Benchmark* b) {
     b->ArgNames({"n", "d", "k"});
     for (auto [n, d, k] : std::vector<std::array<std::int64_t, 3>>{
@@ -103,5 +119,8 @@ BENCHMARK(BM_Update<double>)->Apply(shapes);
 BENCHMARK(BM_Update<float>)->Apply(shapes);
 BENCHMARK(BM_Lloyd<double>)->Apply(shapes);
 BENCHMARK(BM_Lloyd<float>)->Apply(shapes);
+
+BENCHMARK(BM_GemmPeak<double>)->Arg(1536)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GemmPeak<float>)->Arg(1536)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();
