@@ -150,20 +150,42 @@ private:
             s.dots.resize(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(k_));
             s.dots.noalias() = block * centroids_t_;
             for (std::size_t r = 0; r < count; ++r) {
-                const F* row = s.dots.data() + r * k_;
-                F best = std::numeric_limits<F>::infinity();
-                std::int32_t best_j = 0;
-                for (std::size_t j = 0; j < k_; ++j) {
-                    const F score = half_norms_[static_cast<Eigen::Index>(j)] - row[j];  // (||c||^2 - 2 x.c) / 2
-                    if (score < best) {
-                        best = score;
-                        best_j = static_cast<std::int32_t>(j);
-                    }
-                }
+                const auto [best_j, best] = argmin_score(s.dots.data() + r * k_);
                 labels[start + r] = best_j;
                 sq_dist[start + r] = std::max(F(0), block.row(static_cast<Eigen::Index>(r)).squaredNorm() + F(2) * best);
             }
         }
+    }
+
+    /// argmin over j of (||c_j||^2 - 2 x.c_j) / 2 for one row of dot products, vectorised
+    /// across centroids; ties go to the lowest j, as in a scalar scan.
+    std::pair<std::int32_t, F> argmin_score(const F* dots) const {
+        using V = typename R::type;
+        using M = typename R::mask;
+        const F* half_norms = half_norms_.data();
+        V best = R::splat(std::numeric_limits<F>::infinity());
+        M best_index = R::splat_int(0);
+        M index;
+        for (std::size_t l = 0; l < R::lanes; ++l) index[l] = static_cast<simd::lane_int<F>>(l);
+        const M step = R::splat_int(static_cast<simd::lane_int<F>>(R::lanes));
+        std::size_t j = 0;
+        for (; j + R::lanes <= k_; j += R::lanes, index += step) {
+            const V score = R::load(half_norms + j) - R::load(dots + j);
+            const M closer = score < best;
+            best = closer ? score : best;
+            best_index = closer ? index : best_index;
+        }
+        F best_score = std::numeric_limits<F>::infinity();
+        std::int32_t best_j = 0;
+        for (std::size_t l = 0; l < R::lanes; ++l) {
+            const auto lane_j = static_cast<std::int32_t>(best_index[l]);
+            if (best[l] < best_score || (best[l] == best_score && lane_j < best_j)) best_score = best[l], best_j = lane_j;
+        }
+        for (; j < k_; ++j) {  // the tail, after every vectorised index
+            const F score = half_norms[j] - dots[j];
+            if (score < best_score) best_score = score, best_j = static_cast<std::int32_t>(j);
+        }
+        return {best_j, best_score};
     }
 
     const Matrix<F>& centroids_;
