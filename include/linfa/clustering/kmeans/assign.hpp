@@ -10,10 +10,11 @@
 
 namespace linfa::clustering::kmeans_detail {
 
-/// Writes the nearest centroid of every row to `labels` and returns the weighted inertia,
-/// with the distance to the chosen centroid recomputed exactly in double.
-template <Float F>
-double assign_all(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
+/// Writes the nearest centroid of every row to `labels`; with `WithInertia`, also returns
+/// the weighted inertia. Distances from the direct kernel are exact; on the GEMM path the
+/// distance to the chosen centroid is recomputed exactly in double.
+template <Float F, bool WithInertia>
+double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
     const Assigner<F> assigner(centroids);
     const std::size_t d = data.n_features();
     const ChunkPlan plan = plan_chunks(data.n_samples());
@@ -21,21 +22,36 @@ double assign_all(const DatasetView<F>& data, const Matrix<F>& centroids, std::i
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
         auto scratch = assigner.scratch();
         F sq[block_rows];
-        double local = 0;
         for (std::size_t b = begin; b < end; b += block_rows) {
             const std::size_t rows = std::min(block_rows, end - b);
             const F* x = data.records().data() + b * d;
             assigner.assign(x, rows, labels + b, sq, scratch);
+            if constexpr (!WithInertia) continue;
+            double block = 0;  // a block-local sum stays in a register
             for (std::size_t r = 0; r < rows; ++r) {
-                const F* centre = centroids.data() + std::size_t(labels[b + r]) * d;
-                local += double(data.weight(b + r)) * squared_distance(x + r * d, centre, d);
+                const double dist = assigner.uses_gemm()
+                                        ? squared_distance(x + r * d, centroids.data() + std::size_t(labels[b + r]) * d, d)
+                                        : double(sq[r]);
+                block += double(data.weight(b + r)) * dist;
             }
+            inertia[c] += block;
         }
-        inertia[c] = local;
     });
     double total = 0;
     for (double part : inertia) total += part;
     return total;
+}
+
+/// The nearest centroid of every row (the assignment step alone).
+template <Float F>
+void assign_labels(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
+    assign_rows<F, false>(data, centroids, labels);
+}
+
+/// The nearest centroid of every row and the weighted inertia of that assignment.
+template <Float F>
+double assign_with_inertia(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
+    return assign_rows<F, true>(data, centroids, labels);
 }
 
 }  // namespace linfa::clustering::kmeans_detail

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -32,6 +34,19 @@ namespace linfa::clustering::kmeans_detail {
 /// (bench/linfa_bench, 2-core EPYC: at d = 16, k = 100 direct is 1.5x (f64) / 2x (f32) faster
 /// than GEMM; at d = 128, k = 256 GEMM is 1.3x (f64) faster).
 inline constexpr std::size_t direct_max_features = 16;
+/// Calls `fn(std::integral_constant<std::size_t, D>{})` with D = d for d <= 4 (so loops over
+/// features unroll at compile time) and D = 0, meaning "d at run time", otherwise.
+template <class Fn>
+decltype(auto) with_features(std::size_t d, Fn&& fn) {
+    switch (d) {
+        case 1: return fn(std::integral_constant<std::size_t, 1>{});
+        case 2: return fn(std::integral_constant<std::size_t, 2>{});
+        case 3: return fn(std::integral_constant<std::size_t, 3>{});
+        case 4: return fn(std::integral_constant<std::size_t, 4>{});
+        default: return fn(std::integral_constant<std::size_t, 0>{});
+    }
+}
+
 /// Rows handed to the kernel at a time.
 inline constexpr std::size_t block_rows = 256;
 /// Rows per GEMM on the large-d path; Eigen only parallelises products with more.
@@ -78,25 +93,24 @@ public:
     /// `sq_dist` gets the squared distance to it (clamped at 0 on the GEMM path).
     void assign(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
         if (use_gemm_) return assign_gemm(x, rows, labels, sq_dist, s);
-        for (std::size_t start = 0; start < rows; start += tile) {
-            const std::size_t count = std::min(tile, rows - start);
-            transpose_tile(x + start * d_, count, s.transposed.data());
-            switch (d_) {
-                case 1: argmin_tile<1>(s.transposed.data(), count, labels + start, sq_dist + start); break;
-                case 2: argmin_tile<2>(s.transposed.data(), count, labels + start, sq_dist + start); break;
-                case 3: argmin_tile<3>(s.transposed.data(), count, labels + start, sq_dist + start); break;
-                case 4: argmin_tile<4>(s.transposed.data(), count, labels + start, sq_dist + start); break;
-                default: argmin_tile<0>(s.transposed.data(), count, labels + start, sq_dist + start); break;
+        with_features(d_, [&](auto features) {
+            constexpr std::size_t D = decltype(features)::value;
+            for (std::size_t start = 0; start < rows; start += tile) {
+                const std::size_t count = std::min(tile, rows - start);
+                transpose_tile<D>(x + start * d_, count, s.transposed.data());
+                argmin_tile<D>(s.transposed.data(), count, labels + start, sq_dist + start);
             }
-        }
+        });
     }
 
 private:
     /// Copies `count` rows into a d x tile feature-major tile, padding with the last row.
+    template <std::size_t D>
     void transpose_tile(const F* x, std::size_t count, F* out) const {
+        const std::size_t d = D ? D : d_;
         for (std::size_t p = 0; p < tile; ++p) {
-            const F* row = x + std::min(p, count - 1) * d_;
-            for (std::size_t f = 0; f < d_; ++f) out[f * tile + p] = row[f];
+            const F* row = x + std::min(p, count - 1) * d;
+            for (std::size_t f = 0; f < d; ++f) out[f * tile + p] = row[f];
         }
     }
 

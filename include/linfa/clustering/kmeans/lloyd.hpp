@@ -2,8 +2,9 @@
 // centroid of every row) with the accumulation of the update step (weighted sums per
 // cluster): each chunk of rows adds into its own accumulator, and accumulators are combined
 // in chunk order, so the result is identical for any thread count. Memory beyond the data
-// and the labels: n_chunks x k x d doubles (n_chunks <= 64) and one block x k buffer per
-// thread on the GEMM path. There is never an n x k matrix.
+// and the labels: n_chunks x copies x k x (d + 1) doubles (n_chunks <= 64; 4 copies when
+// k x (d + 1) <= 4096, else 1; capped near 64 MiB) and one 32 x k buffer per thread on the
+// GEMM path. There is never an n x k matrix.
 #pragma once
 
 #include <algorithm>
@@ -19,28 +20,32 @@
 namespace linfa::clustering::kmeans_detail {
 
 /// Mean of the per-feature variances (unweighted, as scikit-learn), times `tolerance`.
+/// One pass: per feature, the sums of (x - x0) and (x - x0)^2, shifted by the first row so
+/// that values far from zero do not cancel.
 template <Float F>
 double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
     const std::size_t n = data.n_samples(), d = data.n_features();
     const F* x = data.records().data();
     const ChunkPlan plan = plan_chunks(n);
-    PerChunk<double> partial(plan.n_chunks, d);
-    auto per_feature = [&](auto&& term) {
-        partial.fill(0.0);
-        for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            double* sum = partial[c];
-            for (std::size_t i = begin; i < end; ++i)
-                for (std::size_t f = 0; f < d; ++f) sum[f] += term(x[i * d + f], f);
-        });
-        std::vector<double> total(d, 0.0);
-        for (std::size_t c = 0; c < plan.n_chunks; ++c)
-            for (std::size_t f = 0; f < d; ++f) total[f] += partial[c][f];
-        return total;
-    };
-    std::vector<double> mean = per_feature([](F v, std::size_t) { return double(v); });
-    for (double& m : mean) m /= double(n);
-    const std::vector<double> sq = per_feature([&](F v, std::size_t f) { return (double(v) - mean[f]) * (double(v) - mean[f]); });
-    return tolerance * std::accumulate(sq.begin(), sq.end(), 0.0) / double(n) / double(d);
+    PerChunk<double> partial(plan.n_chunks, 2 * d);
+    for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        std::vector<double> sums(2 * d, 0.0);  // local: the compiler need not assume aliasing with x
+        for (std::size_t i = begin; i < end; ++i) {
+            for (std::size_t f = 0; f < d; ++f) {
+                const double v = double(x[i * d + f]) - double(x[f]);
+                sums[f] += v;
+                sums[d + f] += v * v;
+            }
+        }
+        std::copy(sums.begin(), sums.end(), partial[c]);
+    });
+    double variance_sum = 0;
+    for (std::size_t f = 0; f < d; ++f) {
+        double sum = 0, sq = 0;
+        for (std::size_t c = 0; c < plan.n_chunks; ++c) sum += partial[c][f], sq += partial[c][d + f];
+        variance_sum += std::max(0.0, (sq - sum * sum / double(n)) / double(n));
+    }
+    return tolerance * variance_sum / double(d);
 }
 
 /// The fused assignment + accumulation pass, with accumulators reused across iterations.
@@ -52,7 +57,8 @@ public:
           k_(n_clusters),
           d_(data.n_features()),
           plan_(plan_chunks(data.n_samples(), 4096, max_chunks(n_clusters, data.n_features()))),
-          partial_(plan_.n_chunks, k_ * (d_ + 1)),
+          copies_(accumulator_copies(n_clusters, data.n_features())),
+          partial_(plan_.n_chunks, copies_ * k_ * (d_ + 1)),
           stats_(plan_.n_chunks) {}
 
     struct Stats {
@@ -65,27 +71,10 @@ public:
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
         const Assigner<F> assigner(centroids);
         partial_.fill(0.0);
-        for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            auto scratch = assigner.scratch();
-            double* sums = partial_[c];
-            double* weights = sums + k_ * d_;
-            Stats local;
-            std::int32_t block_labels[block_rows];
-            F sq[block_rows];
-            for (std::size_t b = begin; b < end; b += block_rows) {
-                const std::size_t rows = std::min(block_rows, end - b);
-                const F* x = data_.records().data() + b * d_;
-                assigner.assign(x, rows, block_labels, sq, scratch);
-                for (std::size_t r = 0; r < rows; ++r, x += d_) {
-                    const std::int32_t j = block_labels[r];
-                    local.n_changed += labels[b + r] != j;
-                    labels[b + r] = j;
-                    const double w = double(data_.weight(b + r));
-                    local.inertia += w * double(sq[r]);
-                    add_row(sums, weights, j, x, w);
-                }
-            }
-            stats_[c] = local;
+        with_features(d_, [&](auto features) {
+            for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
+                stats_[c] = run_chunk<decltype(features)::value>(assigner, c, begin, end, labels);
+            });
         });
         Stats total;
         for (const Stats& s : stats_) {
@@ -100,10 +89,8 @@ public:
     void accumulate(const std::int32_t* labels) {
         partial_.fill(0.0);
         for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            double* sums = partial_[c];
-            double* weights = sums + k_ * d_;
             const F* x = data_.records().data() + begin * d_;
-            for (std::size_t i = begin; i < end; ++i, x += d_) add_row(sums, weights, labels[i], x, double(data_.weight(i)));
+            for (std::size_t i = begin; i < end; ++i, x += d_) add_row(c, i, labels[i], x, double(data_.weight(i)));
         });
     }
 
@@ -113,9 +100,11 @@ public:
     Matrix<F> centroids(const Matrix<F>& previous, const std::int32_t* labels) const {
         std::vector<double> sums(k_ * d_, 0.0), weights(k_, 0.0);
         for (std::size_t c = 0; c < plan_.n_chunks; ++c) {
-            const double* part = partial_[c];
-            for (std::size_t i = 0; i < k_ * d_; ++i) sums[i] += part[i];
-            for (std::size_t j = 0; j < k_; ++j) weights[j] += part[k_ * d_ + j];
+            for (std::size_t copy = 0; copy < copies_; ++copy) {
+                const double* part = partial_[c] + copy * k_ * (d_ + 1);
+                for (std::size_t i = 0; i < k_ * d_; ++i) sums[i] += part[i];
+                for (std::size_t j = 0; j < k_; ++j) weights[j] += part[k_ * d_ + j];
+            }
         }
         Matrix<F> next = previous;
         relocate_empty(previous, labels, sums, weights, next);
@@ -129,15 +118,49 @@ public:
     const ChunkPlan& plan() const { return plan_; }
 
 private:
-    void add_row(double* sums, double* weights, std::int32_t j, const F* x, double w) const {
-        weights[j] += w;
-        double* sum = sums + std::size_t(j) * d_;
-        for (std::size_t f = 0; f < d_; ++f) sum[f] += w * double(x[f]);
+    template <std::size_t D>
+    Stats run_chunk(const Assigner<F>& assigner, std::size_t c, std::size_t begin, std::size_t end, std::int32_t* labels) {
+        auto scratch = assigner.scratch();
+        Stats local;
+        std::int32_t block_labels[block_rows];
+        F sq[block_rows];
+        for (std::size_t b = begin; b < end; b += block_rows) {
+            const std::size_t rows = std::min(block_rows, end - b);
+            const F* x = data_.records().data() + b * d_;
+            assigner.assign(x, rows, block_labels, sq, scratch);
+            double block_inertia = 0;  // block-local sums stay in registers
+            std::size_t block_changed = 0;
+            for (std::size_t r = 0; r < rows; ++r, x += d_) {
+                const std::int32_t j = block_labels[r];
+                block_changed += labels[b + r] != j;
+                labels[b + r] = j;
+                const double w = double(data_.weight(b + r));
+                block_inertia += w * double(sq[r]);
+                add_row<D>(c, b + r, j, x, w);
+            }
+            local.inertia += block_inertia;
+            local.n_changed += block_changed;
+        }
+        return local;
+    }
+
+    /// Adds row i (of chunk c) to its cluster's sums. Consecutive rows go to different copies
+    /// of the accumulators: rows of one cluster often follow each other, and one copy would
+    /// chain every addition on the previous one (measured: 2x slower passes at small k, d).
+    template <std::size_t D = 0>
+    void add_row(std::size_t c, std::size_t i, std::int32_t j, const F* x, double w) {
+        const std::size_t d = D ? D : d_;
+        double* sums = partial_[c] + (i & (copies_ - 1)) * k_ * (d + 1);
+        sums[k_ * d + std::size_t(j)] += w;
+        double* sum = sums + std::size_t(j) * d;
+        for (std::size_t f = 0; f < d; ++f) sum[f] += w * double(x[f]);
     }
 
     /// Fewer chunks when k x d is large, so the accumulators stay within ~64 MiB.
+    static std::size_t accumulator_copies(std::size_t k, std::size_t d) { return k * (d + 1) <= 4096 ? 4 : 1; }
+
     static std::size_t max_chunks(std::size_t k, std::size_t d) {
-        const std::size_t per_chunk = std::max<std::size_t>(1, k * (d + 1) * sizeof(double));
+        const std::size_t per_chunk = std::max<std::size_t>(1, accumulator_copies(k, d) * k * (d + 1) * sizeof(double));
         return std::clamp<std::size_t>((std::size_t(64) << 20) / per_chunk, 1, 64);
     }
 
@@ -199,7 +222,8 @@ private:
     DatasetView<F> data_;
     std::size_t k_, d_;
     ChunkPlan plan_;
-    PerChunk<double> partial_;  // per chunk: k x d weighted sums, then k weights
+    std::size_t copies_;        // accumulator copies per chunk (a power of two)
+    PerChunk<double> partial_;  // per chunk and copy: k x d weighted sums, then k weights
     std::vector<Stats> stats_;
 };
 
@@ -240,7 +264,7 @@ LloydResult<F> lloyd(const DatasetView<F>& data, Matrix<F> centroids, double tol
         centroids = std::move(next);
         if (stats.n_changed == 0 || shift <= tol_scaled) break;
     }
-    const double inertia = assign_all(data, centroids, labels.data());
+    const double inertia = assign_with_inertia(data, centroids, labels.data());
     return {std::move(centroids), inertia, iteration};
 }
 

@@ -74,7 +74,7 @@ public:
             throw KMeansInputError("predict_inplace: expected room for " + std::to_string(data.n_samples()) +
                                    " labels, found " + std::to_string(labels.size()));
         }
-        kmeans_detail::assign_all(data, centroids_, labels.data());
+        kmeans_detail::assign_labels(data, centroids_, labels.data());
     }
 
     /// Euclidean distance from every sample to every centroid (n x k).
@@ -99,7 +99,7 @@ public:
     double score(const DatasetView<F>& data) const {
         require_predictable(data);
         Labels labels(static_cast<Eigen::Index>(data.n_samples()));
-        return -kmeans_detail::assign_all(data, centroids_, labels.data());
+        return -kmeans_detail::assign_with_inertia(data, centroids_, labels.data());
     }
 
 private:
