@@ -215,3 +215,15 @@ TEST_CASE("the assignment kernel matches brute force for every shape and tail") 
         }
     }
 }
+
+TEST_CASE("fit_predict returns the model fit gives and the labels predict gives") {
+    const auto data = test::blobs<double>(7, 3, 500, 13, 8.0);
+    for (std::size_t runs : {1u, 3u}) {
+        const auto params = KMeans<double>::params_with_rng(7, linfa::Rng(5)).n_runs(runs);
+        const auto fitted = params.fit_predict(data);
+        const auto model = params.fit(data);
+        CHECK(fitted.model.centroids() == model.centroids());
+        CHECK(fitted.model.inertia() == model.inertia());
+        CHECK(fitted.labels == model.predict(data));
+    }
+}

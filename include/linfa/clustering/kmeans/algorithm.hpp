@@ -14,26 +14,26 @@ namespace linfa::clustering {
 
 template <Float F>
 struct KMeansFitter {
-    static KMeans<F> fit(const KMeansParams<F>& params, const DatasetView<F>& data) {
+    static KMeansWithLabels<F> fit(const KMeansParams<F>& params, const DatasetView<F>& data) {
         require_clusterable(params, data);
         Rng rng = params.rng();
         const double tol_scaled = kmeans_detail::scaled_tolerance(data, params.tolerance());
         // Precomputed centroids make every run the same: one is enough.
         const std::size_t runs = params.init_method() == InitMethod::Precomputed ? 1 : params.n_runs();
-        Labels labels;
+        Labels labels, best_labels;
         std::optional<KMeans<F>> best;
         for (std::size_t run = 0; run < runs; ++run) {
-            Matrix<F> initial = kmeans_detail::initial_centroids(params, data, rng);
-            // Only a fit with a progress hook pays for calling it.
-            auto result = params.on_iteration()
-                ? kmeans_detail::lloyd(data, std::move(initial), tol_scaled, params.max_n_iterations(), labels,
-                                       [&](std::uint64_t it, double inertia) { params.on_iteration()(run, it, inertia); })
-                : kmeans_detail::lloyd(data, std::move(initial), tol_scaled, params.max_n_iterations(), labels);
+            auto on_iteration = [&](std::uint64_t iteration, double inertia) {
+                if (params.on_iteration()) params.on_iteration()(run, iteration, inertia);
+            };
+            auto result = kmeans_detail::lloyd(data, kmeans_detail::initial_centroids(params, data, rng), tol_scaled,
+                                               params.max_n_iterations(), labels, on_iteration);
             if (!best || result.inertia < best->inertia()) {
                 best = KMeans<F>(std::move(result.centroids), result.inertia, result.n_iterations);
+                std::swap(labels, best_labels);
             }
         }
-        return std::move(*best);
+        return {std::move(*best), std::move(best_labels)};
     }
 
     static void require_clusterable(const KMeansParams<F>& params, const DatasetView<F>& data) {
@@ -56,8 +56,13 @@ struct KMeansFitter {
 };
 
 template <Float F>
-KMeans<F> KMeansValidParams<F>::fit(const DatasetView<F>& data) const {
+KMeansWithLabels<F> KMeansValidParams<F>::fit_predict(const DatasetView<F>& data) const {
     return KMeansFitter<F>::fit(params_, data);
+}
+
+template <Float F>
+KMeans<F> KMeansValidParams<F>::fit(const DatasetView<F>& data) const {
+    return fit_predict(data).model;
 }
 
 }  // namespace linfa::clustering

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <unordered_set>
 #include <vector>
 
 #include "../../core/dataset.hpp"
@@ -61,11 +62,30 @@ void copy_row(const DatasetView<F>& data, std::size_t i, Matrix<F>& to, std::siz
     to.row(static_cast<Eigen::Index>(row)) = data.records().row(static_cast<Eigen::Index>(i));
 }
 
+/// k distinct samples, uniformly, by Floyd's algorithm: k draws, no per-sample state.
+template <Float F>
+Matrix<F> init_random_unweighted(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+    const std::size_t n = data.n_samples();
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), data.records().cols());
+    std::unordered_set<std::size_t> seen;
+    std::size_t row = 0;
+    for (std::size_t j = n - k; j < n; ++j) {
+        std::size_t pick = rng.below(j + 1);
+        if (!seen.insert(pick).second) {
+            pick = j;  // j is new: every earlier draw was below it
+            seen.insert(j);
+        }
+        copy_row(data, pick, centroids, row++);
+    }
+    return centroids;
+}
+
 /// k distinct samples drawn without replacement, with probability proportional to weight.
 /// When fewer than k samples have positive weight, the rest are the first unpicked samples.
 template <Float F>
 Matrix<F> init_random(const DatasetView<F>& data, std::size_t k, Rng& rng) {
     const std::size_t n = data.n_samples();
+    if (!data.has_weights()) return init_random_unweighted(data, k, rng);
     const ChunkPlan plan = plan_chunks(n);
     std::vector<double> mass(n);
     for (std::size_t i = 0; i < n; ++i) mass[i] = double(data.weight(i));

@@ -124,4 +124,11 @@ private:
     std::uint64_t n_iterations_;
 };
 
+/// A fitted model with the labels of the samples it was fitted on (`fit_predict`).
+template <Float F>
+struct KMeansWithLabels {
+    KMeans<F> model;
+    Labels labels;
+};
+
 }  // namespace linfa::clustering

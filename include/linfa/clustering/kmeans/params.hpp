@@ -16,6 +16,8 @@ namespace linfa::clustering {
 
 template <Float F>
 class KMeans;
+template <Float F>
+struct KMeansWithLabels;
 
 /// How the first centroids are chosen.
 enum class InitMethod {
@@ -78,6 +80,8 @@ public:
 
     /// `check()`, then fit (see KMeansValidParams::fit).
     KMeans<F> fit(const DatasetView<F>& data) const;
+    /// `check()`, then fit_predict (see KMeansValidParams::fit_predict).
+    KMeansWithLabels<F> fit_predict(const DatasetView<F>& data) const;
 
 private:
     std::size_t n_clusters_;
@@ -100,6 +104,9 @@ public:
     /// Clusters `data` (records, optional sample weights). Throws KMeansInputError for
     /// unusable data. The parameters' RNG is copied, so fitting twice gives the same model.
     KMeans<F> fit(const DatasetView<F>& data) const;
+    /// `fit`, also returning the label of every training sample, which the fit computes
+    /// anyway (same as `model.predict(data)`, without the extra pass).
+    KMeansWithLabels<F> fit_predict(const DatasetView<F>& data) const;
 
 private:
     friend class KMeansParams<F>;
@@ -131,6 +138,11 @@ KMeansValidParams<F> KMeansParams<F>::check() const {
 template <Float F>
 KMeans<F> KMeansParams<F>::fit(const DatasetView<F>& data) const {
     return check().fit(data);
+}
+
+template <Float F>
+KMeansWithLabels<F> KMeansParams<F>::fit_predict(const DatasetView<F>& data) const {
+    return check().fit_predict(data);
 }
 
 }  // namespace linfa::clustering
