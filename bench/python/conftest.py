@@ -9,9 +9,10 @@ sklearn_datasets = pytest.importorskip("sklearn.datasets")
 
 
 @functools.lru_cache(maxsize=None)
-def blobs(n_samples, n_features, centers, dtype):
+def blobs(n_samples, n_features, centers, dtype, cluster_std=1.0):
     X, _ = sklearn_datasets.make_blobs(
-        n_samples=n_samples, n_features=n_features, centers=centers, random_state=0
+        n_samples=n_samples, n_features=n_features, centers=centers, cluster_std=cluster_std,
+        random_state=0,
     )
     return np.ascontiguousarray(X, dtype=dtype)
 

@@ -20,7 +20,10 @@ import linfa  # noqa: E402
 
 ROUNDS = int(os.environ.get("LINFA_BENCH_ROUNDS", "3"))
 FIXED_ITERATIONS = 20
-FIXED_CASES = [(1_000_000, 2, 100), (1_000_000, 16, 100), (100_000, 128, 256)]
+# (n, d, k, cluster_std): in 128-d, blobs of std 1 are so far apart that Lloyd converges
+# before 20 iterations (and float32 ties then stop the two libraries at different ones), so
+# that case uses overlapping blobs.
+FIXED_CASES = [(1_000_000, 2, 100, 1.0), (1_000_000, 16, 100, 1.0), (100_000, 128, 256, 4.0)]
 LIBRARIES = ["linfa", "sklearn"]
 
 
@@ -50,10 +53,10 @@ def test_seed_fit_predict(benchmark, library):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
-@pytest.mark.parametrize("n, d, k", FIXED_CASES, ids=[f"{n}x{d}-k{k}" for n, d, k in FIXED_CASES])
+@pytest.mark.parametrize("n, d, k, std", FIXED_CASES, ids=[f"{n}x{d}-k{k}" for n, d, k, _ in FIXED_CASES])
 @pytest.mark.parametrize("library", LIBRARIES)
-def test_fixed_iterations(benchmark, library, n, d, k, dtype):
-    X = blobs(n, d, k, dtype)
+def test_fixed_iterations(benchmark, library, n, d, k, std, dtype):
+    X = blobs(n, d, k, dtype, std)
     init = initial_centres(X, k)
     benchmark.group = f"fixed: {n} x {d}, k={k}, {np.dtype(dtype).name}, {FIXED_ITERATIONS} iterations"
     fitted = []
@@ -69,10 +72,12 @@ def test_fixed_iterations(benchmark, library, n, d, k, dtype):
                                 n_iter=int(km.n_iter_), inertia=float(km.inertia_))
 
 
-def test_fixed_iteration_counts_agree():
-    """The premise of the per-iteration numbers: same start, tol=0 -> same iteration count."""
-    for n, d, k in FIXED_CASES:
-        X = blobs(n, d, k, np.float32)[: min(n, 50_000)]
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_fixed_iteration_counts_agree(dtype):
+    """The premise of the per-iteration numbers: same start, tol=0 -> same iteration count
+    (checked here on the first 50k rows; the table shows both counts of the timed runs)."""
+    for n, d, k, std in FIXED_CASES:
+        X = blobs(n, d, k, dtype, std)[:50_000]
         init = initial_centres(X, k)
         ours = estimator("linfa", n_clusters=k, init=init, n_init=1, max_iter=FIXED_ITERATIONS, tol=0.0).fit(X)
         theirs = estimator("sklearn", n_clusters=k, init=init, n_init=1, max_iter=FIXED_ITERATIONS, tol=0.0).fit(X)

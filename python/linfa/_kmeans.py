@@ -1,0 +1,288 @@
+"""linfa.KMeans: scikit-learn's KMeans interface over the C++ linfa::clustering::KMeans."""
+
+import numbers
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from . import _linfa
+from ._base import ParamsMixin
+from ._errors import NotFittedError
+from ._validation import check_array, check_sample_weight, feature_names_of
+
+_INIT_NAMES = ("k-means++", "random", "k-means||")
+# "elkan" and "full" are accepted for drop-in compatibility with scikit-learn code; both are
+# exact variants of Lloyd's iteration, which is what runs.
+_ALGORITHMS = ("lloyd", "elkan", "full")
+
+
+class KMeans(ParamsMixin):
+    """K-Means clustering, fitted in C++ (linfa).
+
+    Parameters follow ``sklearn.cluster.KMeans``:
+
+    n_clusters : int, default=8
+    init : {"k-means++", "random", "k-means||"} or array of shape (n_clusters, n_features)
+        "k-means||" is Bahmani et al.'s parallel k-means++; an array gives the first centroids.
+    n_init : "auto" or int, default="auto"
+        Independent initialisations (C++ ``n_runs``); the lowest inertia wins. "auto" follows
+        scikit-learn 1.4: 10 for "random", 1 otherwise.
+    max_iter : int, default=300
+    tol : float, default=1e-4
+        Relative to the mean per-feature variance of X, as scikit-learn. Iteration also stops
+        when no label changes.
+    verbose : int, default=0
+        When > 0, prints "Iteration i, inertia x." lines (from C++, to the process' stdout).
+    random_state : None, int or numpy RandomState/Generator
+        An int is the seed of the C++ RNG itself, so ``random_state=42`` fits the same model
+        as ``KMeans<F>::params_with_rng(k, linfa::Rng(42))`` in C++.
+    algorithm : {"lloyd"}, default="lloyd"
+
+    Attributes (after ``fit``): ``cluster_centers_`` (in the dtype of X: float32 or float64),
+    ``labels_``, ``inertia_``, ``n_iter_``, ``n_features_in_`` and, for DataFrames with string
+    column names, ``feature_names_in_``.
+    """
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        verbose=0,
+        random_state=None,
+        algorithm="lloyd",
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.algorithm = algorithm
+
+    # ---------------------------------------------------------------- fitting
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Clusters X (array-like of shape (n_samples, n_features)); returns self."""
+        names = feature_names_of(X)
+        X = check_array(X)
+        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        init_name, init_centroids = self._check_init(X)
+        n_runs = self._check_n_init(init_centroids is not None)
+        verbose = self._check_params()
+        if verbose:
+            sys.stdout.flush()  # keep Python's buffered output before the C++ lines
+        fit = _linfa.fit_f32 if X.dtype == np.float32 else _linfa.fit_f64
+        model, labels = fit(
+            X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
+            int(self.max_iter), float(self.tol), self._seed(), verbose,
+        )
+        self._set_fitted(model, X.shape[1], names)
+        self.labels_ = labels
+        return self
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Fits, then returns the cluster index of every sample of X."""
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        """Fits, then returns the distances of every sample of X to every centre."""
+        names = feature_names_of(X)
+        X = check_array(X)  # converted once, for both calls
+        self.fit(X, sample_weight=sample_weight)
+        self._set_feature_names(names)
+        return self._model.transform(X)
+
+    # ---------------------------------------------------------------- fitted use
+
+    def predict(self, X, sample_weight="deprecated"):
+        """Index of the nearest centre of every sample (``sample_weight`` is ignored, as in
+        scikit-learn, where it has no effect on prediction)."""
+        return self._fitted_model().predict(self._check_test_data(X))
+
+    def transform(self, X):
+        """Euclidean distances of every sample to every centre: shape (n_samples, n_clusters)."""
+        return self._fitted_model().transform(self._check_test_data(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the (weighted) inertia of X under this model: higher is better."""
+        model = self._fitted_model()
+        X = self._check_test_data(X)
+        return model.score(X, check_sample_weight(sample_weight, X.shape[0], X.dtype))
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, path, *, json=False):
+        """Writes the C++ model file (``linfa::save`` format; binary unless ``json``)."""
+        self._fitted_model().save(os.fspath(path), bool(json))
+
+    @classmethod
+    def load(cls, path):
+        """An estimator around a model file written by ``save`` or C++ ``linfa::save``.
+
+        Its parameters are the defaults except ``n_clusters``; ``labels_`` is absent (the file
+        holds no training labels)."""
+        return cls._from_model(_linfa.load(os.fspath(path)))
+
+    @classmethod
+    def _from_model(cls, model):
+        estimator = cls(n_clusters=model.n_clusters)
+        estimator._set_fitted(model, model.n_features, None)
+        return estimator
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        model = state.pop("_model", None)
+        if model is not None:
+            state["_model_bytes"] = model.to_bytes()
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        data = state.pop("_model_bytes", None)
+        self.__dict__.update(state)
+        if data is not None:
+            self._model = _linfa.loads(data)
+
+    # ---------------------------------------------------------------- internals
+
+    def __sklearn_is_fitted__(self):
+        return "_model" in self.__dict__
+
+    def _more_tags(self):
+        return {
+            "preserves_dtype": [np.float64, np.float32],
+            "_xfail_checks": {
+                "check_sample_weights_invariance": (
+                    "zero sample_weight is not equivalent to removing samples: the random "
+                    "initialisation depends on the order of all rows (as scikit-learn's KMeans)"
+                ),
+            },
+        }
+
+    def _fitted_model(self):
+        model = self.__dict__.get("_model")
+        if model is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        return model
+
+    def _set_fitted(self, model, n_features, names):
+        self._model = model
+        self.cluster_centers_ = model.centroids
+        self.inertia_ = float(model.inertia)
+        self.n_iter_ = int(model.n_iterations)
+        self.n_features_in_ = int(n_features)
+        self._set_feature_names(names)
+
+    def _set_feature_names(self, names):
+        if names is not None:
+            self.feature_names_in_ = names
+        elif "feature_names_in_" in self.__dict__:
+            del self.feature_names_in_
+
+    def _check_test_data(self, X):
+        model = self._fitted_model()
+        self._check_feature_names(X)
+        X = check_array(X, dtype=model.dtype)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return X
+
+    def _check_feature_names(self, X):
+        fitted = self.__dict__.get("feature_names_in_")
+        names = feature_names_of(X)
+        if fitted is None or names is None:
+            return
+        if len(names) != len(fitted) or not np.all(names == fitted):
+            raise ValueError(
+                "The feature names should match those that were passed during fit: "
+                f"fitted with {list(fitted)}, found {list(names)}."
+            )
+
+    def _check_init(self, X):
+        """("name", None) for a named method, or ("precomputed", array in X's dtype)."""
+        init = self.init
+        if isinstance(init, str):
+            if init not in _INIT_NAMES:
+                raise ValueError(f"init must be one of {_INIT_NAMES} or an array, found {init!r}")
+            return init, None
+        if callable(init):
+            raise ValueError("a callable init is not supported; pass an array of initial centres")
+        centres = check_array(init, dtype=X.dtype, name="init")
+        if centres is init:  # the C++ side copies it, but never hand out the caller's array
+            centres = centres.copy()
+        expected = (int(self.n_clusters), X.shape[1])
+        if centres.shape != expected:
+            raise ValueError(
+                f"The shape of the initial centers {centres.shape} does not match "
+                f"(n_clusters, n_features) = {expected}."
+            )
+        return "precomputed", centres
+
+    def _check_n_init(self, precomputed):
+        n_init = self.n_init
+        if isinstance(n_init, str) and n_init == "auto":
+            return 10 if (isinstance(self.init, str) and self.init == "random") else 1
+        if not _is_int(n_init) or n_init < 1:
+            raise ValueError(f"n_init must be 'auto' or an int >= 1, found {n_init!r}")
+        if precomputed and n_init != 1:
+            warnings.warn(
+                "Explicit initial center position passed: performing only one init in "
+                f"{type(self).__name__} instead of n_init={n_init}.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return 1
+        return int(n_init)
+
+    def _check_params(self):
+        """Checks the scalar parameters; returns verbose as a bool."""
+        if not _is_int(self.n_clusters) or self.n_clusters < 1:
+            raise ValueError(f"n_clusters must be an int >= 1, found {self.n_clusters!r}")
+        if not _is_int(self.max_iter) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be an int >= 1, found {self.max_iter!r}")
+        if (
+            not isinstance(self.tol, numbers.Real)
+            or isinstance(self.tol, bool)
+            or not np.isfinite(self.tol)
+            or self.tol < 0
+        ):
+            raise ValueError(f"tol must be a finite float >= 0, found {self.tol!r}")
+        if self.algorithm not in _ALGORITHMS:
+            raise ValueError(f"algorithm must be 'lloyd', found {self.algorithm!r}")
+        if not isinstance(self.verbose, (numbers.Integral, bool)) or self.verbose < 0:
+            raise ValueError(f"verbose must be an int >= 0, found {self.verbose!r}")
+        return bool(self.verbose)
+
+    def _seed(self):
+        """A 64-bit seed for the C++ RNG from random_state (None: numpy's global RNG)."""
+        state = self.random_state
+        if state is None:
+            state = np.random.mtrand._rand
+        if _is_int(state):
+            if not 0 <= state < 2**64:
+                raise ValueError(f"random_state must be in [0, 2**64), found {state!r}")
+            return int(state)
+        if isinstance(state, np.random.RandomState):
+            return int(state.randint(0, 2**63 - 1, dtype=np.int64))
+        if isinstance(state, np.random.Generator):
+            return int(state.integers(0, 2**63 - 1))
+        raise ValueError(
+            f"random_state must be None, an int or a numpy RandomState/Generator, found {state!r}"
+        )
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

@@ -1,0 +1,213 @@
+// linfa._linfa: the native half of the Python package. It exposes the C++ K-Means model for
+// float32 and float64 with as little policy as possible; the scikit-learn estimator contract
+// (parameter handling, input conversion, fitted attributes) lives in linfa/_kmeans.py.
+//
+// Arrays come in as C-contiguous arrays of exactly the model's scalar type (`noconvert`): the
+// Python layer converts anything else once, so here a NumPy buffer is viewed, never copied.
+// The GIL is released while C++ computes. linfa exceptions become ValueError / OSError.
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>  // std::optional arguments
+
+#include <linfa/clustering/kmeans.hpp>
+
+namespace py = pybind11;
+using linfa::clustering::InitMethod;
+using linfa::clustering::KMeans;
+
+namespace {
+
+template <linfa::Float F>
+using CArray = py::array_t<F, py::array::c_style>;
+
+/// A view of a 2-D array's buffer (no copy). The array must outlive the view.
+template <linfa::Float F>
+linfa::MatrixView<F> view_of(const CArray<F>& x) {
+    if (x.ndim() != 2) {
+        throw linfa::InvalidInput("expected a 2-D array of shape (n_samples, n_features), found " +
+                                  std::to_string(x.ndim()) + " dimension(s)");
+    }
+    return linfa::MatrixView<F>(x.data(), x.shape(0), x.shape(1));
+}
+
+/// Records plus optional 1-D sample weights, both viewed in place.
+template <linfa::Float F>
+linfa::DatasetView<F> dataset_of(const CArray<F>& x, const std::optional<CArray<F>>& weights) {
+    if (!weights) return linfa::DatasetView<F>(view_of(x));
+    if (weights->ndim() != 1) {
+        throw linfa::InvalidInput("sample_weight must be 1-D, found " + std::to_string(weights->ndim()) +
+                                  " dimension(s)");
+    }
+    return linfa::DatasetView<F>(view_of(x), std::span<const F>(weights->data(), std::size_t(weights->size())));
+}
+
+InitMethod init_method_of(const std::string& name) {
+    if (name == "k-means++") return InitMethod::KMeansPlusPlus;
+    if (name == "random") return InitMethod::Random;
+    if (name == "k-means||") return InitMethod::KMeansPara;
+    throw linfa::InvalidParams("init must be 'k-means++', 'random', 'k-means||' or an array, found '" + name + "'");
+}
+
+/// Prints scikit-learn's per-iteration line straight to the C stdout, so it needs no GIL.
+void print_iteration(std::size_t run, std::uint64_t iteration, double inertia) {
+    if (iteration == 0) std::printf("Initialization complete (run %zu)\n", run);
+    std::printf("Iteration %llu, inertia %.6g.\n", static_cast<unsigned long long>(iteration), inertia);
+    std::fflush(stdout);
+}
+
+/// Fits and returns (model, labels of the training samples): the fit computes the labels
+/// anyway, so `labels_` costs no extra pass.
+template <linfa::Float F>
+std::pair<KMeans<F>, linfa::Labels> fit(const CArray<F>& x, const std::optional<CArray<F>>& weights, std::size_t n_clusters,
+              const std::string& init, const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+              std::uint64_t max_iter, double tol, std::uint64_t seed, bool verbose) {
+    auto params = KMeans<F>::params_with_rng(n_clusters, linfa::Rng(seed))
+                      .n_runs(n_runs)
+                      .max_n_iterations(max_iter)
+                      .tolerance(tol);
+    if (init_centroids) {
+        params.init_centroids(linfa::Matrix<F>(view_of(*init_centroids)));
+    } else {
+        params.init_method(init_method_of(init));
+    }
+    if (verbose) params.on_iteration(print_iteration);
+    const linfa::DatasetView<F> data = dataset_of(x, weights);
+    py::gil_scoped_release release;
+    auto fitted = params.fit_predict(data);
+    return {std::move(fitted.model), std::move(fitted.labels)};
+}
+
+template <linfa::Float F>
+std::string to_bytes(const KMeans<F>& model) {
+    std::ostringstream out;
+    linfa::save(model, out);
+    return out.str();
+}
+
+template <linfa::Float F>
+KMeans<F> from_bytes(const std::string& bytes) {
+    std::istringstream in(bytes);
+    return linfa::load<KMeans<F>>(in);
+}
+
+/// Binds KMeans<F> as `name` with its fit/load entry points.
+template <linfa::Float F>
+void bind_model(py::module_& m, const char* name) {
+    py::class_<KMeans<F>>(m, name, "A fitted linfa K-Means model (C++ linfa::clustering::KMeans).")
+        .def_property_readonly("centroids", [](const KMeans<F>& k) { return linfa::Matrix<F>(k.centroids()); })
+        .def_property_readonly("inertia", &KMeans<F>::inertia)
+        .def_property_readonly("n_iterations", &KMeans<F>::n_iterations)
+        .def_property_readonly("n_clusters", &KMeans<F>::n_clusters)
+        .def_property_readonly("n_features", &KMeans<F>::n_features)
+        .def_property_readonly("dtype", [](const KMeans<F>&) { return py::dtype::of<F>(); })
+        .def(
+            "predict",
+            [](const KMeans<F>& k, const CArray<F>& x) {
+                const linfa::DatasetView<F> data(view_of(x));
+                py::gil_scoped_release release;
+                return k.predict(data);
+            },
+            py::arg("X").noconvert())
+        .def(
+            "transform",
+            [](const KMeans<F>& k, const CArray<F>& x) {
+                const linfa::DatasetView<F> data(view_of(x));
+                py::gil_scoped_release release;
+                return k.transform(data);
+            },
+            py::arg("X").noconvert())
+        .def(
+            "score",
+            [](const KMeans<F>& k, const CArray<F>& x, const std::optional<CArray<F>>& w) {
+                const linfa::DatasetView<F> data = dataset_of(x, w);
+                py::gil_scoped_release release;
+                return k.score(data);
+            },
+            py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none())
+        .def("to_bytes", [](const KMeans<F>& k) { return py::bytes(to_bytes(k)); },
+             "The model file (binary format) as bytes.")
+        .def(
+            "save", [](const KMeans<F>& k, const std::string& path, bool json) {
+                linfa::save(k, path, json ? linfa::FileFormat::json : linfa::FileFormat::binary);
+            },
+            py::arg("path"), py::arg("json") = false);
+
+    const std::string suffix = std::string(linfa::scalar_name<F>());
+    m.def(("fit_" + suffix).c_str(), &fit<F>, py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+          py::arg("n_clusters"), py::arg("init"), py::arg("init_centroids").noconvert(), py::arg("n_runs"),
+          py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("verbose"),
+          "Fits K-Means; arrays must be C-contiguous of this scalar type (they are not copied).");
+    m.def(("view_address_" + suffix).c_str(),
+          [](const CArray<F>& x) { return reinterpret_cast<std::uintptr_t>(view_of(x).data()); },
+          py::arg("X").noconvert(), "Address of the buffer fit would view (a zero-copy check for tests).");
+}
+
+/// Loads a K-Means model of whichever scalar type `header` names.
+py::object load_dispatch(const linfa::ModelHeader& header, const std::string& bytes) {
+    if (header.kind != "clustering.kmeans") {
+        throw linfa::ModelFileError("model file holds a '" + header.kind + "' model, expected 'clustering.kmeans'");
+    }
+    if (header.scalar == "f32") return py::cast(from_bytes<float>(bytes));
+    return py::cast(from_bytes<double>(bytes));
+}
+
+std::string read_file(const std::string& path) {
+    auto in = linfa::io::open_for_reading(path);
+    return linfa::io::read_all(in);
+}
+
+void register_exceptions() {
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const linfa::ModelFileError& e) {
+            PyErr_SetString(PyExc_OSError, e.what());
+        } catch (const linfa::InvalidParams& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        } catch (const linfa::InvalidInput& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        }
+    });
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_linfa, m) {
+    m.doc() = "Native core of the linfa Python package (see linfa.KMeans).";
+    register_exceptions();
+    bind_model<float>(m, "KMeansF32");
+    bind_model<double>(m, "KMeansF64");
+
+    m.def(
+        "loads",
+        [](const py::bytes& data) {
+            const std::string bytes = data;
+            std::istringstream in(bytes);
+            return load_dispatch(linfa::read_header(in), bytes);
+        },
+        py::arg("data"), "A K-Means model from model-file bytes (f32 or f64, as the header says).");
+    m.def(
+        "load",
+        [](const std::string& path) {
+            const std::string bytes = read_file(path);
+            std::istringstream in(bytes);
+            try {
+                return load_dispatch(linfa::read_header(in), bytes);
+            } catch (const linfa::ModelFileError& e) {
+                throw linfa::ModelFileError(std::string(e.what()) + " [" + path + "]");
+            }
+        },
+        py::arg("path"), "Loads a K-Means model file written by linfa::save (C++ or Python).");
+    m.def("openmp_threads", [] {
+#ifdef _OPENMP
+        return omp_get_max_threads();
+#else
+        return 1;
+#endif
+    });
+}
