@@ -1,0 +1,67 @@
+// What the server needs from a model, whatever the algorithm: its input schema and a way to
+// predict labels (and, where the model has them, distances) for packed rows. Models come
+// from files; the registry picks the loader by the kind and scalar type in the file header,
+// so serving a new algorithm is one `register_servable<Model>()` line (see registry.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace linfa::serve {
+
+/// What a loaded model says about itself.
+struct ModelInfo {
+    std::string kind;                  ///< the file's model kind, e.g. "clustering.kmeans"
+    std::string scalar;                ///< "f32" or "f64"
+    std::vector<std::uint64_t> shape;  ///< the file's shape
+    std::size_t n_features = 0;
+    std::size_t n_clusters = 0;        ///< 0 when the model is not a clustering
+    bool has_distances = false;        ///< distances() is supported
+};
+
+/// A model behind the server. Rows are packed row-major, `n_rows x info().n_features`,
+/// already validated (shape, finite values). Implementations must be safe to call from many
+/// threads at once (fitted linfa models are immutable, so this holds for every adapter).
+class ServableModel {
+public:
+    virtual ~ServableModel() = default;
+    virtual const ModelInfo& info() const = 0;
+
+    /// Writes one label per row. Either scalar type is accepted whatever the model's.
+    virtual void predict(std::span<const double> rows, std::span<std::int32_t> labels) const = 0;
+    virtual void predict(std::span<const float> rows, std::span<std::int32_t> labels) const = 0;
+
+    /// For each row, the distance to the cluster `labels` assigns it (requires has_distances).
+    virtual void distances(std::span<const double> rows, std::span<const std::int32_t> labels,
+                           std::span<double> out) const = 0;
+    virtual void distances(std::span<const float> rows, std::span<const std::int32_t> labels,
+                           std::span<double> out) const = 0;
+};
+
+/// Loaders keyed by (kind, scalar).
+class Registry {
+public:
+    using Loader = std::function<std::unique_ptr<ServableModel>(const std::string& path)>;
+
+    void add(std::string kind, std::string scalar, Loader loader);
+    /// Reads the header of `path`, then loads it with the matching loader.
+    /// Throws linfa::ModelFileError for unreadable files and unknown kinds.
+    std::unique_ptr<ServableModel> load(const std::string& path) const;
+    /// "kind/scalar" of every registered loader, for messages.
+    std::vector<std::string> known() const;
+
+private:
+    std::map<std::pair<std::string, std::string>, Loader> loaders_;
+};
+
+/// The registry with every model type this build can serve.
+const Registry& builtin_registry();
+
+}  // namespace linfa::serve

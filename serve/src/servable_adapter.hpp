@@ -1,0 +1,134 @@
+// Turns any linfa model that can be loaded from a file and predicts labels into a
+// ServableModel. Written against the concepts (SerializableModel, PredictInplace,
+// Transformer) and optional members detected with requires-expressions, so it carries no
+// knowledge of a particular algorithm.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <linfa/core/concepts.hpp>
+#include <linfa/core/dataset.hpp>
+#include <linfa/core/serialization.hpp>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "servable.hpp"
+
+namespace linfa::serve {
+
+/// Rows below which a request runs on the calling thread only. Each gRPC thread that opens
+/// an OpenMP region gets a team of its own; for small requests that costs far more than the
+/// work, and the server's own threads already keep the cores busy.
+inline constexpr std::size_t parallel_min_rows = 65536;
+
+/// Sets the calling thread's OpenMP team size for the next regions.
+inline void use_threads_for(std::size_t n_rows) {
+#ifdef _OPENMP
+    thread_local int current = -1;
+    const int wanted = n_rows >= parallel_min_rows ? omp_get_num_procs() : 1;
+    if (wanted != current) {
+        omp_set_num_threads(wanted);
+        current = wanted;
+    }
+#else
+    (void)n_rows;
+#endif
+}
+
+template <class M>
+concept ServableLabeller = SerializableModel<M> && requires(const M& m) {
+    { m.n_features() } -> std::convertible_to<std::size_t>;
+} && PredictInplace<M, DatasetView<typename model_io<M>::scalar_type>, Labels>;
+
+template <ServableLabeller M>
+class ModelAdapter final : public ServableModel {
+    using F = typename model_io<M>::scalar_type;
+    static constexpr bool has_transform = Transformer<M, DatasetView<F>>;
+
+public:
+    explicit ModelAdapter(M model) : model_(std::move(model)) {
+        info_.kind = std::string(model_io<M>::kind);
+        info_.scalar = std::string(scalar_name<F>());
+        info_.shape = model_io<M>::shape(model_);
+        info_.n_features = model_.n_features();
+        if constexpr (requires { model_.n_clusters(); }) info_.n_clusters = model_.n_clusters();
+        info_.has_distances = has_transform;
+    }
+
+    const ModelInfo& info() const override { return info_; }
+
+    void predict(std::span<const double> rows, std::span<std::int32_t> labels) const override {
+        predict_any(rows, labels);
+    }
+    void predict(std::span<const float> rows, std::span<std::int32_t> labels) const override {
+        predict_any(rows, labels);
+    }
+    void distances(std::span<const double> rows, std::span<const std::int32_t> labels,
+                   std::span<double> out) const override {
+        distances_any(rows, labels, out);
+    }
+    void distances(std::span<const float> rows, std::span<const std::int32_t> labels,
+                   std::span<double> out) const override {
+        distances_any(rows, labels, out);
+    }
+
+private:
+    /// A view of `rows` in the model's scalar type, converting into `buffer` if needed.
+    template <class T>
+    DatasetView<F> view_of(std::span<const T> rows, std::vector<F>& buffer) const {
+        const auto d = static_cast<Eigen::Index>(info_.n_features);
+        const auto n = static_cast<Eigen::Index>(rows.size() / info_.n_features);
+        if constexpr (std::is_same_v<T, F>) {
+            return DatasetView<F>(MatrixView<F>(rows.data(), n, d));
+        } else {
+            buffer.assign(rows.begin(), rows.end());
+            return DatasetView<F>(MatrixView<F>(buffer.data(), n, d));
+        }
+    }
+
+    template <class T>
+    void predict_any(std::span<const T> rows, std::span<std::int32_t> labels) const {
+        thread_local std::vector<F> buffer;  // reused: no allocation per request once warm
+        use_threads_for(labels.size());
+        const DatasetView<F> data = view_of(rows, buffer);
+        thread_local Labels result;  // predict_inplace wants a Labels; keep one per thread
+        if (result.size() != static_cast<Eigen::Index>(labels.size())) result.resize(static_cast<Eigen::Index>(labels.size()));
+        model_.predict_inplace(data, result);
+        std::copy(result.data(), result.data() + result.size(), labels.begin());
+    }
+
+    template <class T>
+    void distances_any(std::span<const T> rows, std::span<const std::int32_t> labels,
+                       std::span<double> out) const {
+        if constexpr (has_transform) {
+            thread_local std::vector<F> buffer;
+            use_threads_for(labels.size());
+            const auto all = model_.transform(view_of(rows, buffer));  // n x n_outputs
+            for (std::size_t i = 0; i < labels.size(); ++i) {
+                out[i] = double(all(Eigen::Index(i), Eigen::Index(labels[i])));
+            }
+        } else {
+            (void)rows, (void)labels, (void)out;
+            throw std::logic_error("this model has no distances");
+        }
+    }
+
+    M model_;
+    ModelInfo info_;
+};
+
+/// Adds the loader of model type M (its kind and scalar come from model_io<M>).
+template <ServableLabeller M>
+void register_servable(Registry& registry) {
+    registry.add(std::string(model_io<M>::kind), std::string(scalar_name<typename model_io<M>::scalar_type>()),
+                 [](const std::string& path) -> std::unique_ptr<ServableModel> {
+                     return std::make_unique<ModelAdapter<M>>(linfa::load<M>(path));
+                 });
+}
+
+}  // namespace linfa::serve
