@@ -2,7 +2,8 @@
 # Demo of linfa-serve: fit K-Means in C++ on the seed's four blobs and save it, serve the file
 # over gRPC, ask it about a few points (Python grpcio client, if /usr/bin/python3 has grpcio)
 # and put it under load for a few seconds (linfa-loadgen), then stop it with SIGTERM and check
-# that it exits 0. Assumes the build directory ./build (cmake -S . -B build).
+# that it exits 0. Assumes the build directory ./build (cmake -S . -B build). MODEL=path serves
+# that file (4 clusters, 2 features) instead of training one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -14,8 +15,12 @@ WORK=$(mktemp -d)
 SERVER_PID=
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-echo "== train: K-Means, 4 clusters, on the seed's blobs (centres [10,10] [1,12] [20,30] [-20,30])"
-"$BUILD/serve/linfa-model-tool" train "$WORK/blobs.linfa" --clusters 4 --features 2 --per-cluster 10000 --seed 42
+MODEL=${MODEL:-}
+if [ -z "$MODEL" ]; then
+    echo "== train: K-Means, 4 clusters, on the seed's blobs (centres [10,10] [1,12] [20,30] [-20,30])"
+    MODEL="$WORK/blobs.linfa"
+    "$BUILD/serve/linfa-model-tool" train "$MODEL" --clusters 4 --features 2 --per-cluster 10000 --seed 42
+fi
 
 cat > "$WORK/serve.toml" <<'TOML'
 [model]
@@ -27,7 +32,7 @@ max_rows_per_request = 100000
 TOML
 
 echo "== serve it on 127.0.0.1, a free port"
-"$BUILD/serve/linfa-serve" --model "$WORK/blobs.linfa" --config "$WORK/serve.toml" --host 127.0.0.1 --port 0 \
+"$BUILD/serve/linfa-serve" --model "$MODEL" --config "$WORK/serve.toml" --host 127.0.0.1 --port 0 \
     > "$WORK/server.out" &
 SERVER_PID=$!
 until grep -qs '^listening on' "$WORK/server.out"; do
