@@ -61,11 +61,12 @@ void require_valid_weights(std::span<const F> weights) {
     }
 }
 
-/// Records and weights of a dataset that an algorithm is about to train on.
+/// Records and weights of a dataset that an algorithm is about to train on. `finite_checked`
+/// says the caller validates finiteness itself, fused into a pass it makes anyway.
 template <Float F>
-void require_trainable(const DatasetView<F>& data) {
+void require_trainable(const DatasetView<F>& data, bool finite_checked = false) {
     if (data.n_features() == 0) throw InvalidInput("records have zero features; need at least one");
-    require_finite<F>(data.records(), "records");
+    if (!finite_checked) require_finite<F>(data.records(), "records");
     require_valid_weights<F>(data.weights());
 }
 

@@ -51,7 +51,7 @@ struct KMeansFitter {
             invalid("init_centroids have " + std::to_string(params.init_centroids().cols()) +
                     " features, the records have " + std::to_string(data.n_features()));
         }
-        require_trainable(data);
+        require_trainable(data, /*finite_checked=*/true);  // by scaled_tolerance, in its pass
     }
 };
 

@@ -8,36 +8,54 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <numeric>
 #include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
+#include "../../core/validation.hpp"
 #include "assign.hpp"
 #include "kernels.hpp"
 
 namespace linfa::clustering::kmeans_detail {
 
+/// Per feature f of rows [begin, end): sum of (x_f - x0_f) into out[f], of its square into
+/// out[d + f]. D > 0 fixes d at compile time so the sums live in registers.
+template <std::size_t D, Float F>
+void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size_t end, double* out) {
+    const std::size_t d = D ? D : d_runtime;
+    std::conditional_t<(D > 0), std::array<double, 2 * D>, std::vector<double>> sums{};
+    if constexpr (D == 0) sums.assign(2 * d, 0.0);
+    for (std::size_t i = begin; i < end; ++i) {
+        for (std::size_t f = 0; f < d; ++f) {
+            const double v = double(x[i * d + f]) - double(x[f]);
+            sums[f] += v;
+            sums[d + f] += v * v;
+        }
+    }
+    std::copy(sums.begin(), sums.end(), out);
+}
+
 /// Mean of the per-feature variances (unweighted, as scikit-learn), times `tolerance`.
 /// One pass: per feature, the sums of (x - x0) and (x - x0)^2, shifted by the first row so
-/// that values far from zero do not cancel.
+/// that values far from zero do not cancel. The same pass checks the records: a NaN or an
+/// infinity makes the sums non-finite, and only then are the records scanned again to name
+/// the entry (require_finite throws).
 template <Float F>
 double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
     const std::size_t n = data.n_samples(), d = data.n_features();
     const F* x = data.records().data();
     const ChunkPlan plan = plan_chunks(n);
     PerChunk<double> partial(plan.n_chunks, 2 * d);
-    for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-        std::vector<double> sums(2 * d, 0.0);  // local: the compiler need not assume aliasing with x
-        for (std::size_t i = begin; i < end; ++i) {
-            for (std::size_t f = 0; f < d; ++f) {
-                const double v = double(x[i * d + f]) - double(x[f]);
-                sums[f] += v;
-                sums[d + f] += v * v;
-            }
-        }
-        std::copy(sums.begin(), sums.end(), partial[c]);
+    with_features(d, [&](auto features) {
+        constexpr std::size_t D = decltype(features)::value;
+        for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+            column_sums<D>(x, d, begin, end, partial[c]);
+        });
     });
     double variance_sum = 0;
     for (std::size_t f = 0; f < d; ++f) {
@@ -45,6 +63,7 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
         for (std::size_t c = 0; c < plan.n_chunks; ++c) sum += partial[c][f], sq += partial[c][d + f];
         variance_sum += std::max(0.0, (sq - sum * sum / double(n)) / double(n));
     }
+    if (!std::isfinite(variance_sum)) require_finite<F>(data.records(), "records");
     return tolerance * variance_sum / double(d);
 }
 
