@@ -58,12 +58,14 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
         });
     });
     double variance_sum = 0;
+    bool finite = true;
     for (std::size_t f = 0; f < d; ++f) {
         double sum = 0, sq = 0;
         for (std::size_t c = 0; c < plan.n_chunks; ++c) sum += partial[c][f], sq += partial[c][d + f];
+        finite &= std::isfinite(sum) && std::isfinite(sq);
         variance_sum += std::max(0.0, (sq - sum * sum / double(n)) / double(n));
     }
-    if (!std::isfinite(variance_sum)) require_finite<F>(data.records(), "records");
+    if (!finite) require_finite<F>(data.records(), "records");
     return tolerance * variance_sum / double(d);
 }
 
