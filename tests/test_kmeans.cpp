@@ -209,7 +209,7 @@ TEST_CASE("the assignment kernel matches brute force for every shape and tail") 
                 for (std::size_t r = 0; r < rows; ++r) {
                     const auto [j, dist] = test::nearest(centroids, data.records().row(Eigen::Index(r)).data());
                     CHECK(sq[r] == doctest::Approx(dist).epsilon(1e-9).scale(1.0));
-                    if (!assigner.uses_gemm()) CHECK(labels[r] == j);
+                    CHECK(labels[r] == j);  // exact on both paths (near ties settled in double)
                 }
             }
         }
@@ -225,5 +225,38 @@ TEST_CASE("fit_predict returns the model fit gives and the labels predict gives"
         CHECK(fitted.model.centroids() == model.centroids());
         CHECK(fitted.model.inertia() == model.inertia());
         CHECK(fitted.labels == model.predict(data));
+    }
+}
+
+TEST_CASE("GEMM path: labels do not depend on how many rows a call holds, ties go to the lowest index") {
+    using linfa::clustering::kmeans_detail::Assigner;
+    const std::size_t d = 40;
+    // every point exactly between two centroids, and duplicated centroids: only exact
+    // comparison settles these the same way in every block shape
+    Matrix<double> centroids = Matrix<double>::Zero(6, d);
+    centroids.row(1).setConstant(1.0);
+    centroids.row(2) = centroids.row(1);  // a duplicate: never chosen over index 1
+    centroids.row(3).setConstant(-1.0);
+    centroids.row(4).setConstant(3.0);
+    centroids.row(5).setConstant(7.0);
+    linfa::Rng rng(3);
+    Matrix<double> x(200, d);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const double t = rng.uniform();
+        for (Eigen::Index f = 0; f < Eigen::Index(d); ++f) x(i, f) = i % 2 ? 0.5 + 1e-9 * (rng.uniform() - 0.5) : 2 + 4 * t;
+    }
+    const Assigner<double> assigner(centroids);
+    REQUIRE(assigner.uses_gemm());
+    auto scratch = assigner.scratch();
+    std::vector<std::int32_t> whole(x.rows()), one(1);
+    std::vector<double> sq(x.rows()), sq_one(1);
+    assigner.assign(x.data(), std::size_t(x.rows()), whole.data(), sq.data(), scratch);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        assigner.assign(x.row(i).data(), 1, one.data(), sq_one.data(), scratch);
+        CHECK(one[0] == whole[std::size_t(i)]);
+        const auto [j, dist] = test::nearest(centroids, x.row(i).data());
+        CHECK(whole[std::size_t(i)] == j);
+        CHECK(sq[std::size_t(i)] == doctest::Approx(dist).epsilon(1e-12));
+        CHECK(whole[std::size_t(i)] != 2);
     }
 }

@@ -198,3 +198,27 @@ TEST_CASE("unreadable inputs") {
     CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(reseal(trailing)), "model file: has unexpected bytes after the model",
                          linfa::ModelFileError);
 }
+
+TEST_CASE("hostile JSON: deep nesting and a huge declared row length are refused, not crashed on") {
+    const std::string deep = "{\"a\":" + std::string(1000000, '[') + std::string(1000000, ']') + "}";
+    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(deep), "model file: JSON nested deeper than 8 levels", linfa::ModelFileError);
+    std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    const auto at = json.find("\"shape\"");
+    const auto open = json.find('[', at), close = json.find(']', at);
+    for (const char* shape : {"[3, 4611686018427387904]", "[3, 9223372036854775809]", "[3, 2000000000]"}) {
+        std::string lying = json;
+        lying.replace(open, close - open + 1, shape);
+        CHECK_THROWS_AS(from_bytes<KMeans<double>>(lying), linfa::ModelFileError);
+    }
+}
+
+TEST_CASE("save replaces a file atomically and leaves no temporary behind") {
+    const auto dir = std::filesystem::temp_directory_path() / "linfa_atomic_save";
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "m.linfa").string();
+    linfa::save(small_model<double>(3), path);
+    linfa::save(small_model<double>(4), path);
+    CHECK(linfa::load<KMeans<double>>(path).n_clusters() == 4);
+    CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+    std::filesystem::remove_all(dir);
+}

@@ -13,10 +13,12 @@
 // A model type takes part by specialising `linfa::model_io<M>` (see SerializableModel).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -63,6 +65,8 @@ concept SerializableModel = requires(const M& model, const ModelHeader& header) 
 namespace io {
 
 inline constexpr std::size_t max_string_bytes = 256;
+inline constexpr std::size_t max_model_bytes = std::size_t(1) << 30;  ///< 1 GiB
+inline constexpr std::size_t max_json_depth = 8;                      ///< models need 3
 inline constexpr std::size_t max_shape_rank = 8;
 
 inline std::uint64_t fnv1a64(std::string_view bytes) {
@@ -166,10 +170,13 @@ public:
         if constexpr (is_json<Archive>) {
             std::vector<std::vector<F>> values;
             archive_(cereal::make_nvp(name, values));
+            // Sizes come from the document actually parsed: check them all before allocating.
             if (values.size() != rows) fail(std::string(name) + " has the wrong number of rows");
+            for (const auto& row : values) {
+                if (row.size() != cols) fail(std::string(name) + " has a row of the wrong length");
+            }
             Matrix<F> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
             for (std::size_t r = 0; r < values.size(); ++r) {
-                if (values[r].size() != cols) fail(std::string(name) + " has a row of the wrong length");
                 for (std::size_t c = 0; c < cols; ++c) m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = values[r][c];
             }
             return m;
@@ -254,10 +261,39 @@ void require_header_matches(const ModelHeader& header) {
 }
 
 /// Reads a whole stream; the result is never larger than what the stream held.
+/// Reads a whole stream, at most `max_model_bytes` (a larger input, or an endless one such as
+/// /dev/zero, is refused rather than read into memory).
 inline std::string read_all(std::istream& in) {
-    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) throw ModelFileError("model file: read error");
+    std::string bytes;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > max_model_bytes) fail("larger than " + std::to_string(max_model_bytes >> 20) + " MiB");
+    }
+    if (in.bad()) fail("read error");
     return bytes;
+}
+
+/// Largest bracket nesting of a JSON text (strings skipped). The parser behind cereal's JSON
+/// archive recurses once per level, so a deep enough file would overflow the stack: files
+/// nested deeper than any model needs are refused before parsing.
+inline std::size_t json_depth(std::string_view text) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (in_string) {
+            if (ch == '\\') ++i;
+            else if (ch == '"') in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '{' || ch == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((ch == '}' || ch == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
 }
 
 inline bool looks_like_json(std::string_view bytes) {
@@ -287,6 +323,7 @@ auto parse(const std::string& bytes, Body&& body) {
             return body(reader, header);
         }
         if (looks_like_json(bytes)) {
+            if (json_depth(bytes) > max_json_depth) fail("JSON nested deeper than " + std::to_string(max_json_depth) + " levels");
             std::istringstream stream(bytes);
             cereal::JSONInputArchive archive(stream);
             Reader<cereal::JSONInputArchive> reader(archive, nullptr, 0);
@@ -340,14 +377,25 @@ void save(const M& model, std::ostream& out, FileFormat format = FileFormat::bin
     if (!out) throw ModelFileError("model file: write error");
 }
 
-/// Writes `model` to the file at `path`, replacing it.
+/// Writes `model` to the file at `path`, replacing it atomically: the bytes go to a
+/// temporary file beside it, renamed over `path` only once complete, so a failed write never
+/// destroys the model that was there.
 template <SerializableModel M>
 void save(const M& model, const std::string& path, FileFormat format = FileFormat::binary) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw ModelFileError("cannot open model file '" + path + "' for writing");
-    save(model, out, format);
-    out.close();
-    if (!out) throw ModelFileError("model file '" + path + "': write error");
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) throw ModelFileError("cannot open model file '" + temporary + "' for writing");
+        save(model, out, format);
+        out.close();
+        if (!out) throw ModelFileError("model file '" + temporary + "': write error");
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, path, error);
+    if (error) {
+        std::filesystem::remove(temporary, error);
+        throw ModelFileError("cannot replace model file '" + path + "'");
+    }
 }
 
 /// Reads the header of a model file in either encoding (to dispatch on its kind).

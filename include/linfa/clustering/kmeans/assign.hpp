@@ -18,7 +18,7 @@ double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::
     const Assigner<F> assigner(centroids);
     const std::size_t d = data.n_features();
     const ChunkPlan plan = plan_chunks(data.n_samples());
-    std::vector<double> inertia(plan.n_chunks, 0.0);
+    PerChunk<double> inertia(plan.n_chunks, 1);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
         auto scratch = assigner.scratch();
         F sq[block_rows];
@@ -29,16 +29,16 @@ double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::
             if constexpr (!WithInertia) continue;
             double block = 0;  // a block-local sum stays in a register
             for (std::size_t r = 0; r < rows; ++r) {
-                const double dist = assigner.uses_gemm()
+                const double dist = assigner.uses_gemm()  // the expansion loses digits: recompute
                                         ? squared_distance(x + r * d, centroids.data() + std::size_t(labels[b + r]) * d, d)
                                         : double(sq[r]);
                 block += double(data.weight(b + r)) * dist;
             }
-            inertia[c] += block;
+            inertia[c][0] += block;
         }
     });
     double total = 0;
-    for (double part : inertia) total += part;
+    for (std::size_t c = 0; c < plan.n_chunks; ++c) total += inertia[c][0];
     return total;
 }
 

@@ -12,12 +12,16 @@
 //    which keeps Eigen from splitting it over threads (and so from changing its rounding
 //    with the thread count); parallelism comes from the caller's chunks.
 //
-// Ties go to the lowest centroid index in both, so results never depend on the tiling.
+// Ties go to the lowest centroid index in both, and on the GEMM path centroids within the
+// expansion's rounding bound of the best are settled with exact distances, so labels never
+// depend on the tiling or on how many rows a call holds. (The GEMM path's squared distance
+// is the expansion's, exact only when a near tie was settled.)
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <cmath>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -52,6 +56,17 @@ inline constexpr std::size_t block_rows = 256;
 /// Rows per GEMM on the large-d path; Eigen only parallelises products with more.
 inline constexpr int gemm_rows = 32;
 
+/// Squared Euclidean distance between two rows of length d, accumulated in double.
+template <Float F>
+double squared_distance(const F* a, const F* b, std::size_t d) {
+    double sum = 0;
+    for (std::size_t f = 0; f < d; ++f) {
+        const double diff = double(a[f]) - double(b[f]);
+        sum += diff * diff;
+    }
+    return sum;
+}
+
 template <Float F>
 class Assigner {
     using R = simd::Reg<F>;
@@ -75,6 +90,8 @@ public:
         if (use_gemm_) {
             centroids_t_ = centroids.transpose();
             half_norms_ = centroids.rowwise().squaredNorm() / F(2);
+            max_half_norm_ = half_norms_.maxCoeff();
+            max_norm_ = std::sqrt(F(2) * max_half_norm_);
         }
     }
 
@@ -157,6 +174,12 @@ private:
         }
     }
 
+    struct Scores {
+        std::int32_t best_j;
+        F best;    ///< lowest score
+        F second;  ///< lowest score among the other centroids
+    };
+
     void assign_gemm(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
         for (std::size_t start = 0; start < rows; start += gemm_rows) {
             const std::size_t count = std::min<std::size_t>(gemm_rows, rows - start);
@@ -164,20 +187,47 @@ private:
             s.dots.resize(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(k_));
             s.dots.noalias() = block * centroids_t_;
             for (std::size_t r = 0; r < count; ++r) {
-                const auto [best_j, best] = argmin_score(s.dots.data() + r * k_);
-                labels[start + r] = best_j;
-                sq_dist[start + r] = std::max(F(0), block.row(static_cast<Eigen::Index>(r)).squaredNorm() + F(2) * best);
+                const F* row = x + (start + r) * d_;
+                const F* dots = s.dots.data() + r * k_;
+                const F x_sq = block.row(static_cast<Eigen::Index>(r)).squaredNorm();
+                const Scores scores = argmin_score(dots);
+                const auto [label, dist] = settle_near_ties(row, x_sq, dots, scores);
+                labels[start + r] = label;
+                sq_dist[start + r] = dist;
             }
         }
     }
 
-    /// argmin over j of (||c_j||^2 - 2 x.c_j) / 2 for one row of dot products, vectorised
-    /// across centroids; ties go to the lowest j, as in a scalar scan.
-    std::pair<std::int32_t, F> argmin_score(const F* dots) const {
+    /// The expansion's scores carry rounding errors that depend on the GEMM's blocking. When
+    /// another centroid's score is within the error bound of the best, the candidates are
+    /// compared again with exact distances in double (ties to the lowest index), so labels
+    /// match the exact nearest centroid whatever the number of rows per call or their
+    /// position in it. Usually the best is alone and its expansion distance is returned.
+    std::pair<std::int32_t, F> settle_near_ties(const F* x, F x_sq, const F* dots, const Scores& scores) const {
+        const auto [best_j, best, second] = scores;
+        // |error| of each score <= gamma_(d+2) (||x|| ||c|| + ||c||^2 / 2); twice that between two scores.
+        const F margin = F(4) * F(d_ + 2) * std::numeric_limits<F>::epsilon() * (std::sqrt(x_sq) * max_norm_ + max_half_norm_);
+        if (second > best + margin) return {best_j, std::max(F(0), x_sq + F(2) * best)};  // the usual case
+        std::int32_t label = best_j;
+        double dist = -1;  // exact distance to `label`, computed once a rival shows up
+        for (std::size_t j = 0; j < k_; ++j) {
+            if (j == std::size_t(best_j) || half_norms_[Eigen::Index(j)] - dots[j] > best + margin) continue;
+            if (dist < 0) dist = squared_distance(x, centroids_.data() + std::size_t(best_j) * d_, d_);
+            const double other = squared_distance(x, centroids_.data() + j * d_, d_);
+            if (other < dist || (other == dist && std::int32_t(j) < label)) dist = other, label = std::int32_t(j);
+        }
+        if (dist >= 0) return {label, F(dist)};
+        return {label, std::max(F(0), x_sq + F(2) * best)};
+    }
+
+    /// argmin over j of (||c_j||^2 - 2 x.c_j) / 2 for one row of dot products, and the
+    /// runner-up score, vectorised across centroids; ties go to the lowest j.
+    Scores argmin_score(const F* dots) const {
         using V = typename R::type;
         using M = typename R::mask;
         const F* half_norms = half_norms_.data();
-        V best = R::splat(std::numeric_limits<F>::infinity());
+        const F inf = std::numeric_limits<F>::infinity();
+        V best = R::splat(inf), second = R::splat(inf);
         M best_index = R::splat_int(0);
         M index;
         for (std::size_t l = 0; l < R::lanes; ++l) index[l] = static_cast<simd::lane_int<F>>(l);
@@ -186,20 +236,26 @@ private:
         for (; j + R::lanes <= k_; j += R::lanes, index += step) {
             const V score = R::load(half_norms + j) - R::load(dots + j);
             const M closer = score < best;
+            const V loser = closer ? best : score;
+            second = loser < second ? loser : second;
             best = closer ? score : best;
             best_index = closer ? index : best_index;
         }
-        F best_score = std::numeric_limits<F>::infinity();
-        std::int32_t best_j = 0;
+        Scores out{0, inf, inf};
+        auto offer = [&](F score, std::int32_t at) {
+            if (score < out.best || (score == out.best && at < out.best_j)) {
+                out.second = std::min(out.second, out.best);
+                out.best = score, out.best_j = at;
+            } else {
+                out.second = std::min(out.second, score);
+            }
+        };
         for (std::size_t l = 0; l < R::lanes; ++l) {
-            const auto lane_j = static_cast<std::int32_t>(best_index[l]);
-            if (best[l] < best_score || (best[l] == best_score && lane_j < best_j)) best_score = best[l], best_j = lane_j;
+            offer(best[l], static_cast<std::int32_t>(best_index[l]));
+            out.second = std::min(out.second, second[l]);
         }
-        for (; j < k_; ++j) {  // the tail, after every vectorised index
-            const F score = half_norms[j] - dots[j];
-            if (score < best_score) best_score = score, best_j = static_cast<std::int32_t>(j);
-        }
-        return {best_j, best_score};
+        for (; j < k_; ++j) offer(half_norms[j] - dots[j], static_cast<std::int32_t>(j));  // the tail
+        return out;
     }
 
     const Matrix<F>& centroids_;
@@ -208,17 +264,7 @@ private:
     bool use_gemm_;
     Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> centroids_t_;  // d x k, column-major
     Vector<F> half_norms_;
+    F max_half_norm_ = 0, max_norm_ = 0;  // bounds for the GEMM path's rounding margin
 };
-
-/// Squared Euclidean distance between two rows of length d, accumulated in double.
-template <Float F>
-double squared_distance(const F* a, const F* b, std::size_t d) {
-    double sum = 0;
-    for (std::size_t f = 0; f < d; ++f) {
-        const double diff = double(a[f]) - double(b[f]);
-        sum += diff * diff;
-    }
-    return sum;
-}
 
 }  // namespace linfa::clustering::kmeans_detail

@@ -3,8 +3,8 @@
 // cluster): each chunk of rows adds into its own accumulator, and accumulators are combined
 // in chunk order, so the result is identical for any thread count. Memory beyond the data
 // and the labels: n_chunks x copies x k x (d + 1) doubles (n_chunks <= 64; 4 copies when
-// k x (d + 1) <= 4096, else 1; capped near 64 MiB) and one 32 x k buffer per thread on the
-// GEMM path. There is never an n x k matrix.
+// k x (d + 1) <= 4096, else 1; n_chunks lowered towards 8 to stay near 64 MiB) and one
+// 32 x k buffer per thread on the GEMM path. There is never an n x k matrix.
 #pragma once
 
 #include <algorithm>
@@ -177,12 +177,13 @@ private:
         for (std::size_t f = 0; f < d; ++f) sum[f] += w * double(x[f]);
     }
 
-    /// Fewer chunks when k x d is large, so the accumulators stay within ~64 MiB.
+    /// Fewer chunks when k x d is large, so the accumulators stay within ~64 MiB where possible.
     static std::size_t accumulator_copies(std::size_t k, std::size_t d) { return k * (d + 1) <= 4096 ? 4 : 1; }
 
     static std::size_t max_chunks(std::size_t k, std::size_t d) {
         const std::size_t per_chunk = std::max<std::size_t>(1, accumulator_copies(k, d) * k * (d + 1) * sizeof(double));
-        return std::clamp<std::size_t>((std::size_t(64) << 20) / per_chunk, 1, 64);
+        // At least 8 chunks even past the memory cap: one chunk would run the pass serially.
+        return std::clamp<std::size_t>((std::size_t(64) << 20) / per_chunk, 8, 64);
     }
 
     void relocate_empty(const Matrix<F>& previous, const std::int32_t* labels, std::vector<double>& sums,

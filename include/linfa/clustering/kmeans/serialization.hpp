@@ -27,7 +27,7 @@ struct model_io<clustering::KMeans<F>> {
     template <class Reader>
     static Model load_body(Reader& r, const ModelHeader& header) {
         if (header.shape.size() != 2 || header.shape[0] == 0 || header.shape[1] == 0 ||
-            header.shape[0] > std::uint64_t(INT32_MAX)) {
+            header.shape[0] > std::uint64_t(INT32_MAX) || header.shape[1] > std::uint64_t(INT32_MAX)) {
             io::fail("a K-Means model needs shape {n_clusters >= 1, n_features >= 1}");
         }
         const double inertia = r.template value<double>("inertia");
