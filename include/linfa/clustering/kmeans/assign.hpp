@@ -1,8 +1,8 @@
 // The assignment step over a whole dataset: what `predict`, `score` and the end of `fit` use.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
@@ -20,22 +20,20 @@ double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::
     const ChunkPlan plan = plan_chunks(data.n_samples());
     PerChunk<double> inertia(plan.n_chunks, 1);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-        auto scratch = assigner.scratch();
-        F sq[block_rows];
-        for (std::size_t b = begin; b < end; b += block_rows) {
-            const std::size_t rows = std::min(block_rows, end - b);
+        assigner.assign_range(data.records().data(), begin, end,
+                              [&](std::size_t b, std::size_t rows, const std::int32_t* block_labels, const F* sq) {
+            std::copy(block_labels, block_labels + rows, labels + b);
+            if constexpr (!WithInertia) return;
             const F* x = data.records().data() + b * d;
-            assigner.assign(x, rows, labels + b, sq, scratch);
-            if constexpr (!WithInertia) continue;
             double block = 0;  // a block-local sum stays in a register
             for (std::size_t r = 0; r < rows; ++r) {
                 const double dist = assigner.uses_gemm()  // the expansion loses digits: recompute
-                                        ? squared_distance(x + r * d, centroids.data() + std::size_t(labels[b + r]) * d, d)
+                                        ? squared_distance(x + r * d, centroids.data() + std::size_t(block_labels[r]) * d, d)
                                         : double(sq[r]);
                 block += double(data.weight(b + r)) * dist;
             }
             inertia[c][0] += block;
-        }
+        });
     });
     double total = 0;
     for (std::size_t c = 0; c < plan.n_chunks; ++c) total += inertia[c][0];

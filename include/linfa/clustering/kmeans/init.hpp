@@ -168,16 +168,11 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
 template <Float F>
 void lower_closest(const DatasetView<F>& data, const Matrix<F>& centres, std::vector<double>& closest) {
     const Assigner<F> assigner(centres);
-    const std::size_t d = data.n_features();
     for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
-        auto scratch = assigner.scratch();
-        std::int32_t labels[block_rows];
-        F sq[block_rows];
-        for (std::size_t b = begin; b < end; b += block_rows) {
-            const std::size_t rows = std::min(block_rows, end - b);
-            assigner.assign(data.records().data() + b * d, rows, labels, sq, scratch);
+        assigner.assign_range(data.records().data(), begin, end,
+                              [&](std::size_t b, std::size_t rows, const std::int32_t*, const F* sq) {
             for (std::size_t r = 0; r < rows; ++r) closest[b + r] = std::min(closest[b + r], double(sq[r]));
-        }
+        });
     });
 }
 
@@ -224,15 +219,11 @@ Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) 
     const std::size_t m = kept.size();
     PerChunk<double> partial(plan.n_chunks, m);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-        auto scratch = assigner.scratch();
         double* mass = partial[c];
-        std::int32_t labels[block_rows];
-        F sq[block_rows];
-        for (std::size_t b = begin; b < end; b += block_rows) {
-            const std::size_t rows = std::min(block_rows, end - b);
-            assigner.assign(data.records().data() + b * d, rows, labels, sq, scratch);
+        assigner.assign_range(data.records().data(), begin, end,
+                              [&](std::size_t b, std::size_t rows, const std::int32_t* labels, const F*) {
             for (std::size_t r = 0; r < rows; ++r) mass[labels[r]] += weight(b + r);
-        }
+        });
     });
     Vector<F> candidate_weights = Vector<F>::Zero(static_cast<Eigen::Index>(m));
     for (std::size_t j = 0; j < m; ++j) {

@@ -120,6 +120,20 @@ public:
         });
     }
 
+    /// Assigns rows [begin, end) of the row-major records `x`, block by block, and hands each
+    /// block to `consume(first_row, rows, labels, sq_dist)`: the one loop every pass shares.
+    template <class Consume>
+    void assign_range(const F* x, std::size_t begin, std::size_t end, Consume&& consume) const {
+        Scratch s = scratch();
+        std::int32_t labels[block_rows];
+        F sq_dist[block_rows];
+        for (std::size_t b = begin; b < end; b += block_rows) {
+            const std::size_t rows = std::min(block_rows, end - b);
+            assign(x + b * d_, rows, labels, sq_dist, s);
+            consume(b, rows, static_cast<const std::int32_t*>(labels), static_cast<const F*>(sq_dist));
+        }
+    }
+
 private:
     /// Copies `count` rows into a d x tile feature-major tile, padding with the last row.
     template <std::size_t D>

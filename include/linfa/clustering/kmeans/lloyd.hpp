@@ -141,14 +141,10 @@ public:
 private:
     template <std::size_t D>
     Stats run_chunk(const Assigner<F>& assigner, std::size_t c, std::size_t begin, std::size_t end, std::int32_t* labels) {
-        auto scratch = assigner.scratch();
         Stats local;
-        std::int32_t block_labels[block_rows];
-        F sq[block_rows];
-        for (std::size_t b = begin; b < end; b += block_rows) {
-            const std::size_t rows = std::min(block_rows, end - b);
+        assigner.assign_range(data_.records().data(), begin, end,
+                              [&](std::size_t b, std::size_t rows, const std::int32_t* block_labels, const F* sq) {
             const F* x = data_.records().data() + b * d_;
-            assigner.assign(x, rows, block_labels, sq, scratch);
             double block_inertia = 0;  // block-local sums stay in registers
             std::size_t block_changed = 0;
             for (std::size_t r = 0; r < rows; ++r, x += d_) {
@@ -161,7 +157,7 @@ private:
             }
             local.inertia += block_inertia;
             local.n_changed += block_changed;
-        }
+        });
         return local;
     }
 
