@@ -34,14 +34,6 @@ void require_finite(const MatrixView<F>& values, const std::string& what) {
                    });
 }
 
-/// Throws unless the records have `n_features` columns.
-inline void require_n_features(std::size_t found, std::size_t expected) {
-    if (found != expected) {
-        throw InvalidInput("expected " + std::to_string(expected) + " features per sample, found " +
-                           std::to_string(found));
-    }
-}
-
 /// Throws unless every weight is finite and non-negative and at least one is positive.
 template <Float F>
 void require_valid_weights(std::span<const F> weights) {

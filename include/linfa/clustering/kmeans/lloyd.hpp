@@ -258,17 +258,12 @@ struct LloydResult {
     std::uint64_t n_iterations = 0;
 };
 
-/// The default per-iteration hook of `lloyd`: does nothing and inlines away.
-struct NoIterationHook {
-    void operator()(std::uint64_t, double) const {}
-};
-
 /// Lloyd from `centroids` until no label changes, the shift is <= `tol_scaled`, or
 /// `max_iterations`. Ends with the labels of the final centroids and their exact inertia.
 /// `on_iteration(index from 0, inertia of the pass)` runs after each iteration.
-template <Float F, class OnIteration = NoIterationHook>
+template <Float F, class OnIteration>
 LloydResult<F> lloyd(const DatasetView<F>& data, Matrix<F> centroids, double tol_scaled,
-                     std::uint64_t max_iterations, Labels& labels, OnIteration&& on_iteration = {}) {
+                     std::uint64_t max_iterations, Labels& labels, OnIteration&& on_iteration) {
     const std::size_t k = static_cast<std::size_t>(centroids.rows());
     LloydPass<F> pass(data, k);
     labels.setConstant(static_cast<Eigen::Index>(data.n_samples()), -1);
