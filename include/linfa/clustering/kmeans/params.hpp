@@ -29,7 +29,9 @@ enum class InitMethod {
 
 /// The iteration used to refine centroids.
 enum class KMeansAlgorithm {
-    Lloyd,  ///< assignment + update, fused into one pass over the data per iteration
+    Lloyd,    ///< assignment + update, fused into one pass over the data per iteration
+    Hamerly,  ///< Lloyd's result, skipping distance computations that bounds prove useless
+    Auto,     ///< Hamerly where it pays (many clusters, few features), else Lloyd: the default
 };
 
 template <Float F>
@@ -90,7 +92,7 @@ private:
     std::uint64_t max_n_iterations_ = 300;
     InitMethod init_method_ = InitMethod::KMeansPlusPlus;
     Matrix<F> init_centroids_;
-    KMeansAlgorithm algorithm_ = KMeansAlgorithm::Lloyd;
+    KMeansAlgorithm algorithm_ = KMeansAlgorithm::Auto;
     Rng rng_;
     IterationCallback on_iteration_;
 };
