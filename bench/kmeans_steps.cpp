@@ -2,6 +2,8 @@
 //   Assign   nearest centroid of every point (the kernel chosen by shape)
 //   Update   weighted per-cluster sums for given labels, then the means
 //   Lloyd    one fused iteration as fit runs it: assign + accumulate in one pass, then means
+//   Fit      a whole fit to convergence (tol 1e-4) from the same centroids, by algorithm
+//            (0 Lloyd, 1 Hamerly): where each wins; counter: iterations
 //   GemmPeak a large Eigen GEMM on all threads: the machine's attainable GFLOP/s, same run
 // Arguments: n / d / k. Counters: points/s, and GFLOP/s counting 2*d*k flops per point for
 // the distances (the GEMM convention, comparable with a GEMM peak) or 2*d for the update.
@@ -70,7 +72,7 @@ void BM_Update(benchmark::State& state) {
     LloydPass<F> pass(p.data, k);
     for (auto _ : state) {
         pass.accumulate(p.labels.data());
-        benchmark::DoNotOptimize(pass.centroids(p.centroids, p.labels.data()));
+        benchmark::DoNotOptimize(pass.update(p.centroids, p.labels.data()));
     }
     set_counters(state, p.data.n_samples(), 2.0 * double(d));
 }
@@ -83,9 +85,31 @@ void BM_Lloyd(benchmark::State& state) {
     Labels labels = p.labels;
     for (auto _ : state) {
         benchmark::DoNotOptimize(pass.run(p.centroids, labels.data()));
-        benchmark::DoNotOptimize(pass.centroids(p.centroids, labels.data()));
+        benchmark::DoNotOptimize(pass.update(p.centroids, labels.data()));
     }
     set_counters(state, p.data.n_samples(), 2.0 * double(d * k));
+}
+
+template <Float F>
+void BM_Fit(benchmark::State& state) {
+    const auto n = std::size_t(state.range(0)), d = std::size_t(state.range(1)), k = std::size_t(state.range(2));
+    const auto algorithm = state.range(3) == 0 ? clustering::KMeansAlgorithm::Lloyd : clustering::KMeansAlgorithm::Hamerly;
+    const auto& p = problem<F>(n, d, k);
+    const auto params = clustering::KMeans<F>::params(k).init_centroids(p.centroids).algorithm(algorithm).max_n_iterations(300).check();
+    std::uint64_t iterations = 0;
+    for (auto _ : state) iterations = params.fit(p.data).n_iterations();
+    state.counters["iterations"] = double(iterations);
+}
+
+void fit_shapes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"n", "d", "k", "hamerly"});
+    for (auto [n, d, k] : std::vector<std::array<std::int64_t, 3>>{
+             {1000000, 2, 1000}, {1000000, 2, 100}, {1000000, 16, 100}, {100000, 128, 256},  // the compare shapes
+             {200000, 2, 10}, {200000, 2, 32}, {200000, 8, 32}, {200000, 8, 100}, {200000, 32, 100}, {200000, 64, 100}}) {
+        b->Args({n, d, k, 0});
+        b->Args({n, d, k, 1});
+    }
+    b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 }
 
 // The machine's reference: a large square GEMM with Eigen on all threads, in the same run,
@@ -120,6 +144,9 @@ BENCHMARK(BM_Update<double>)->Apply(shapes);
 BENCHMARK(BM_Update<float>)->Apply(shapes);
 BENCHMARK(BM_Lloyd<double>)->Apply(shapes);
 BENCHMARK(BM_Lloyd<float>)->Apply(shapes);
+
+BENCHMARK(BM_Fit<double>)->Apply(fit_shapes);
+BENCHMARK(BM_Fit<float>)->Apply(fit_shapes);
 
 BENCHMARK(BM_GemmPeak<double>)->Arg(1536)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_GemmPeak<float>)->Arg(1536)->Unit(benchmark::kMillisecond)->UseRealTime();

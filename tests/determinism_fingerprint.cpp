@@ -7,9 +7,14 @@
 #include "helpers.hpp"
 
 template <linfa::Float F>
-void print_fingerprint(std::size_t d, linfa::clustering::InitMethod init) {
-    const auto data = test::blobs<F>(9, d, 2500, 5, 8.0);
-    const auto model = linfa::clustering::KMeans<F>::params_with_rng(9, linfa::Rng(17)).init_method(init).fit(data);
+void print_fingerprint(std::size_t d, linfa::clustering::InitMethod init,
+                       linfa::clustering::KMeansAlgorithm algorithm = linfa::clustering::KMeansAlgorithm::Lloyd,
+                       std::size_t k = 9) {
+    const auto data = test::blobs<F>(k, d, 22500 / k, 5, 8.0);
+    const auto model = linfa::clustering::KMeans<F>::params_with_rng(k, linfa::Rng(17))
+                           .init_method(init)
+                           .algorithm(algorithm)
+                           .fit(data);
     std::uint64_t hash = 1469598103934665603ULL;
     auto mix = [&](const void* p, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) hash = (hash ^ static_cast<const unsigned char*>(p)[i]) * 1099511628211ULL;
@@ -17,7 +22,7 @@ void print_fingerprint(std::size_t d, linfa::clustering::InitMethod init) {
     mix(model.centroids().data(), sizeof(F) * std::size_t(model.centroids().size()));
     const double inertia = model.inertia();
     mix(&inertia, sizeof inertia);
-    std::printf("%s d=%zu init=%d iterations=%llu %016llx\n", linfa::scalar_name<F>().data(), d, int(init),
+    std::printf("%s d=%zu k=%zu algorithm=%d init=%d iterations=%llu %016llx\n", linfa::scalar_name<F>().data(), d, k, int(algorithm), int(init),
                 static_cast<unsigned long long>(model.n_iterations()), static_cast<unsigned long long>(hash));
 }
 
@@ -28,5 +33,7 @@ int main() {
             print_fingerprint<float>(d, init);
             print_fingerprint<double>(d, init);
         }
+        print_fingerprint<float>(2, init, linfa::clustering::KMeansAlgorithm::Hamerly, 60);
+        print_fingerprint<double>(3, init, linfa::clustering::KMeansAlgorithm::Hamerly, 60);
     }
 }

@@ -2,9 +2,8 @@
 // centroid of every row) with the accumulation of the update step (weighted sums per
 // cluster): each chunk of rows adds into its own accumulator, and accumulators are combined
 // in chunk order, so the result is identical for any thread count. Memory beyond the data
-// and the labels: n_chunks x copies x k x (d + 1) doubles (n_chunks <= 64; 4 copies when
-// k x (d + 1) <= 4096, else 1; n_chunks lowered towards 8 to stay near 64 MiB) and one
-// 32 x k buffer per thread on the GEMM path. There is never an n x k matrix.
+// and the labels: the accumulators of ClusterSums (update.hpp) and one 32 x k buffer per
+// thread on the GEMM path. There is never an n x k matrix.
 #pragma once
 
 #include <algorithm>
@@ -20,6 +19,7 @@
 #include "../../core/validation.hpp"
 #include "assign.hpp"
 #include "kernels.hpp"
+#include "update.hpp"
 
 namespace linfa::clustering::kmeans_detail {
 
@@ -69,74 +69,63 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
     return tolerance * variance_sum / double(d);
 }
 
+/// Statistics of one pass over the data.
+struct PassStats {
+    double inertia = 0;           ///< sum of weight x squared distance (kernel precision)
+    std::size_t n_changed = 0;    ///< labels that differ from the previous pass
+
+    PassStats& operator+=(const PassStats& other) {
+        inertia += other.inertia;
+        n_changed += other.n_changed;
+        return *this;
+    }
+};
+
 /// The fused assignment + accumulation pass, with accumulators reused across iterations.
 template <Float F>
 class LloydPass {
 public:
-    LloydPass(const DatasetView<F>& data, std::size_t n_clusters)
-        : data_(data),
-          k_(n_clusters),
-          d_(data.n_features()),
-          plan_(plan_chunks(data.n_samples(), 4096, max_chunks(n_clusters, data.n_features()))),
-          copies_(accumulator_copies(n_clusters, data.n_features())),
-          partial_(plan_.n_chunks, copies_ * k_ * (d_ + 1)),
-          stats_(plan_.n_chunks) {}
+    using Stats = PassStats;
 
-    struct Stats {
-        double inertia = 0;           ///< sum of weight x squared distance (kernel precision)
-        std::size_t n_changed = 0;    ///< labels that differ from the previous pass
-    };
+    LloydPass(const DatasetView<F>& data, std::size_t n_clusters)
+        : data_(data), d_(data.n_features()), sums_(data, n_clusters), stats_(sums_.plan().n_chunks) {}
 
     /// Assigns every row to its nearest centroid (updating `labels`) and accumulates the
     /// weighted sums of each cluster; call `centroids` afterwards for the update step.
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
         const Assigner<F> assigner(centroids);
-        partial_.fill(0.0);
+        sums_.clear();
         with_features(d_, [&](auto features) {
-            for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
+            for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
                 stats_[c] = run_chunk<decltype(features)::value>(assigner, c, begin, end, labels);
             });
         });
         Stats total;
-        for (const Stats& s : stats_) {
-            total.inertia += s.inertia;
-            total.n_changed += s.n_changed;
-        }
+        for (const Stats& s : stats_) total += s;
         return total;
     }
 
     /// The accumulation of the update step alone, for given labels (the fused `run` does
     /// this during the assignment; kept separate for benchmarks and callers with labels).
     void accumulate(const std::int32_t* labels) {
-        partial_.fill(0.0);
-        for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        sums_.clear();
+        for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
             const F* x = data_.records().data() + begin * d_;
-            for (std::size_t i = begin; i < end; ++i, x += d_) add_row(c, i, labels[i], x, double(data_.weight(i)));
+            for (std::size_t i = begin; i < end; ++i, x += d_) sums_.add_row(c, i, labels[i], x, double(data_.weight(i)));
         });
     }
 
-    /// The update step: the weighted mean of each cluster of the last pass. A cluster left
-    /// empty takes the positive-weight point farthest from its own centroid (scikit-learn's
-    /// rule), so no centroid is ever NaN; that point's weight moves with it.
-    Matrix<F> centroids(const Matrix<F>& previous, const std::int32_t* labels) const {
-        std::vector<double> sums(k_ * d_, 0.0), weights(k_, 0.0);
-        for (std::size_t c = 0; c < plan_.n_chunks; ++c) {
-            for (std::size_t copy = 0; copy < copies_; ++copy) {
-                const double* part = partial_[c] + copy * k_ * (d_ + 1);
-                for (std::size_t i = 0; i < k_ * d_; ++i) sums[i] += part[i];
-                for (std::size_t j = 0; j < k_; ++j) weights[j] += part[k_ * d_ + j];
-            }
-        }
-        Matrix<F> next = previous;
-        relocate_empty(previous, labels, sums, weights, next);
-        for (std::size_t j = 0; j < k_; ++j) {
-            if (!(weights[j] > 0)) continue;  // kept as set above
-            for (std::size_t f = 0; f < d_; ++f) next(Eigen::Index(j), Eigen::Index(f)) = F(sums[j * d_ + f] / weights[j]);
-        }
-        return next;
+    /// The update step from the sums of the last pass (see ClusterSums::centroids).
+    Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) const {
+        return sums_.centroids(previous, labels);
     }
 
-    const ChunkPlan& plan() const { return plan_; }
+    /// After the last update: the labels of the final centroids and their inertia.
+    double finish(const Matrix<F>& centroids, std::int32_t* labels) const {
+        return assign_with_inertia(data_, centroids, labels);
+    }
+
+    const ChunkPlan& plan() const { return sums_.plan(); }
 
 private:
     template <std::size_t D>
@@ -153,7 +142,7 @@ private:
                 labels[b + r] = j;
                 const double w = double(data_.weight(b + r));
                 block_inertia += w * double(sq[r]);
-                add_row<D>(c, b + r, j, x, w);
+                sums_.template add_row<D>(c, b + r, j, x, w);
             }
             local.inertia += block_inertia;
             local.n_changed += block_changed;
@@ -161,87 +150,9 @@ private:
         return local;
     }
 
-    /// Adds row i (of chunk c) to its cluster's sums. Consecutive rows go to different copies
-    /// of the accumulators: rows of one cluster often follow each other, and one copy would
-    /// chain every addition on the previous one (measured: 2x slower passes at small k, d).
-    template <std::size_t D = 0>
-    void add_row(std::size_t c, std::size_t i, std::int32_t j, const F* x, double w) {
-        const std::size_t d = D ? D : d_;
-        double* sums = partial_[c] + (i & (copies_ - 1)) * k_ * (d + 1);
-        sums[k_ * d + std::size_t(j)] += w;
-        double* sum = sums + std::size_t(j) * d;
-        for (std::size_t f = 0; f < d; ++f) sum[f] += w * double(x[f]);
-    }
-
-    /// Fewer chunks when k x d is large, so the accumulators stay within ~64 MiB where possible.
-    static std::size_t accumulator_copies(std::size_t k, std::size_t d) { return k * (d + 1) <= 4096 ? 4 : 1; }
-
-    static std::size_t max_chunks(std::size_t k, std::size_t d) {
-        const std::size_t per_chunk = std::max<std::size_t>(1, accumulator_copies(k, d) * k * (d + 1) * sizeof(double));
-        // At least 8 chunks even past the memory cap: one chunk would run the pass serially.
-        return std::clamp<std::size_t>((std::size_t(64) << 20) / per_chunk, 8, 64);
-    }
-
-    void relocate_empty(const Matrix<F>& previous, const std::int32_t* labels, std::vector<double>& sums,
-                        std::vector<double>& weights, Matrix<F>& next) const {
-        std::vector<std::size_t> empty;
-        for (std::size_t j = 0; j < k_; ++j)
-            if (!(weights[j] > 0)) empty.push_back(j);
-        if (empty.empty()) return;
-        const auto far = farthest_points(previous, labels, empty.size());
-        for (std::size_t e = 0; e < far.size(); ++e) {
-            const std::size_t i = far[e], j = empty[e];
-            const auto from = static_cast<std::size_t>(labels[i]);
-            const double w = double(data_.weight(i));
-            const F* x = data_.records().data() + i * d_;
-            for (std::size_t f = 0; f < d_; ++f) {
-                sums[from * d_ + f] -= w * double(x[f]);
-                sums[j * d_ + f] = w * double(x[f]);
-            }
-            weights[from] -= w;
-            weights[j] = w;
-            next.row(Eigen::Index(j)) = data_.records().row(Eigen::Index(i));
-        }
-    }
-
-    /// Up to `count` positive-weight rows, farthest from their assigned centroid first
-    /// (ties: lowest index), found chunk by chunk and merged in order.
-    std::vector<std::size_t> farthest_points(const Matrix<F>& centroids, const std::int32_t* labels,
-                                             std::size_t count) const {
-        using Candidate = std::pair<double, std::size_t>;
-        auto farther = [](const Candidate& a, const Candidate& b) {
-            return a.first > b.first || (a.first == b.first && a.second < b.second);
-        };
-        std::vector<std::vector<Candidate>> per_chunk(plan_.n_chunks);
-        for_each_chunk(plan_, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            auto& best = per_chunk[c];
-            for (std::size_t i = begin; i < end; ++i) {
-                if (!(data_.weight(i) > 0)) continue;
-                const F* centre = centroids.data() + std::size_t(labels[i]) * d_;
-                const Candidate candidate(squared_distance(data_.records().data() + i * d_, centre, d_), i);
-                if (best.size() == count && !farther(candidate, best.front())) continue;
-                best.push_back(candidate);
-                std::push_heap(best.begin(), best.end(), farther);
-                if (best.size() > count) {
-                    std::pop_heap(best.begin(), best.end(), farther);
-                    best.pop_back();
-                }
-            }
-        });
-        std::vector<Candidate> all;
-        for (const auto& b : per_chunk) all.insert(all.end(), b.begin(), b.end());
-        std::sort(all.begin(), all.end(), farther);
-        all.resize(std::min(all.size(), count));
-        std::vector<std::size_t> rows;
-        for (const auto& candidate : all) rows.push_back(candidate.second);
-        return rows;
-    }
-
     DatasetView<F> data_;
-    std::size_t k_, d_;
-    ChunkPlan plan_;
-    std::size_t copies_;        // accumulator copies per chunk (a power of two)
-    PerChunk<double> partial_;  // per chunk and copy: k x d weighted sums, then k weights
+    std::size_t d_;
+    ClusterSums<F> sums_;
     std::vector<Stats> stats_;
 };
 
@@ -258,26 +169,26 @@ struct LloydResult {
     std::uint64_t n_iterations = 0;
 };
 
-/// Lloyd from `centroids` until no label changes, the shift is <= `tol_scaled`, or
-/// `max_iterations`. Ends with the labels of the final centroids and their exact inertia.
-/// `on_iteration(index from 0, inertia of the pass)` runs after each iteration.
-template <Float F, class OnIteration>
-LloydResult<F> lloyd(const DatasetView<F>& data, Matrix<F> centroids, double tol_scaled,
-                     std::uint64_t max_iterations, Labels& labels, OnIteration&& on_iteration) {
-    const std::size_t k = static_cast<std::size_t>(centroids.rows());
-    LloydPass<F> pass(data, k);
+/// Iterates `Pass` (LloydPass or HamerlyPass) from `centroids` until no label changes, the
+/// shift is <= `tol_scaled`, or `max_iterations`. Ends with the labels of the final centroids
+/// and their exact inertia. `on_iteration(index from 0, inertia of the pass)` runs after each
+/// iteration.
+template <template <class> class Pass, Float F, class OnIteration>
+LloydResult<F> iterate(const DatasetView<F>& data, Matrix<F> centroids, double tol_scaled,
+                       std::uint64_t max_iterations, Labels& labels, OnIteration&& on_iteration) {
+    Pass<F> pass(data, static_cast<std::size_t>(centroids.rows()));
     labels.setConstant(static_cast<Eigen::Index>(data.n_samples()), -1);
     std::uint64_t iteration = 0;
     while (iteration < max_iterations) {
         const auto stats = pass.run(centroids, labels.data());
         on_iteration(iteration, stats.inertia);
         ++iteration;
-        Matrix<F> next = pass.centroids(centroids, labels.data());
+        Matrix<F> next = pass.update(centroids, labels.data());
         const double shift = centroid_shift(next, centroids);
         centroids = std::move(next);
         if (stats.n_changed == 0 || shift <= tol_scaled) break;
     }
-    const double inertia = assign_with_inertia(data, centroids, labels.data());
+    const double inertia = pass.finish(centroids, labels.data());
     return {std::move(centroids), inertia, iteration};
 }
 

@@ -31,7 +31,7 @@ enum class InitMethod {
 enum class KMeansAlgorithm {
     Lloyd,    ///< assignment + update, fused into one pass over the data per iteration
     Hamerly,  ///< Lloyd's result, skipping distance computations that bounds prove useless
-    Auto,     ///< Hamerly where it pays (many clusters, few features), else Lloyd: the default
+    Auto,     ///< Hamerly where it pays (k >= 8 and k x d >= 256), else Lloyd: the default
 };
 
 template <Float F>

@@ -1,0 +1,424 @@
+// Hamerly's accelerated Lloyd iteration (G. Hamerly, "Making k-means even faster", SDM 2010).
+//
+// It computes exactly what Lloyd computes, skipping the distance computations that two
+// bounds per point prove useless: u(i) >= the distance of row i to its assigned centroid
+// a(i), l(i) <= its distance to every other centroid. With s(j) half the distance from
+// centroid j to its nearest other centroid, a row with u(i) <= max(s(a(i)), l(i)) cannot
+// change cluster. Otherwise u(i) is tightened to the exact distance and tested again; only
+// then are all k distances computed (vectorised across centroids), which also refreshes both
+// bounds. After the update step each bound moves by how far the centroids moved.
+//
+// Where it wins: many clusters and few features. Once centroids settle most rows are
+// skipped, so an iteration costs about one read of the data and the bounds, instead of
+// n x k distances. In high dimension the single lower bound is loose and most rows are
+// scanned anyway; `Auto` then picks Lloyd (bench/README.md has the measurements).
+//
+// Every row still passes through the update step's accumulation (ClusterSums) in the same
+// chunks as Lloyd, so with the same labels both find the same centroids bit for bit, and the
+// result does not depend on the thread count. Bounds are kept in double, widened by a margin
+// that covers the rounding of distances computed in F. Memory beyond Lloyd's: two doubles
+// per row (the bounds) and O(k x d) per pass; nothing grows with n x k.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "../../core/dataset.hpp"
+#include "../../core/parallel.hpp"
+#include "../../core/simd.hpp"
+#include "kernels.hpp"
+#include "lloyd.hpp"
+#include "update.hpp"
+
+namespace linfa::clustering::kmeans_detail {
+
+/// Nearest and second-nearest centroid of one row, by squared distance computed in F.
+template <Float F>
+struct NearestTwo {
+    std::int32_t label;
+    F best;
+    F second;  ///< +inf when there is a single centroid
+};
+
+/// All k squared distances of one row at a time, vectorised across centroids: the
+/// centroids are stored feature-major (d x k_padded), padding centroids at +infinity.
+template <Float F>
+class CentroidScanner {
+    using R = simd::Reg<F>;
+    static constexpr std::size_t sets = 4;  // independent register sets: breaks the min chains
+
+public:
+    static constexpr std::size_t step = sets * R::lanes;
+
+    explicit CentroidScanner(const Matrix<F>& centroids)
+        : k_(std::size_t(centroids.rows())),
+          d_(std::size_t(centroids.cols())),
+          k_padded_((k_ + step - 1) / step * step),
+          transposed_(d_ * k_padded_, std::numeric_limits<F>::infinity()) {
+        for (std::size_t j = 0; j < k_; ++j)
+            for (std::size_t f = 0; f < d_; ++f) transposed_[f * k_padded_ + j] = centroids(Eigen::Index(j), Eigen::Index(f));
+    }
+
+    /// D > 0: d fixed at compile time. Ties go to the lowest centroid index.
+    template <std::size_t D>
+    NearestTwo<F> nearest_two(const F* x) const {
+        using V = typename R::type;
+        using M = typename R::mask;
+        const std::size_t d = D ? D : d_;
+        const F inf = std::numeric_limits<F>::infinity();
+        V best[sets], second[sets];
+        M best_index[sets], index[sets];
+        for (std::size_t s = 0; s < sets; ++s) {
+            best[s] = second[s] = R::splat(inf);
+            best_index[s] = R::splat_int(0);
+            for (std::size_t l = 0; l < R::lanes; ++l) index[s][l] = simd::lane_int<F>(s * R::lanes + l);
+        }
+        const M advance = R::splat_int(simd::lane_int<F>(step));
+        for (std::size_t j = 0; j < k_padded_; j += step) {
+            V dist[sets];
+            for (std::size_t s = 0; s < sets; ++s) dist[s] = R::splat(F(0));
+            for (std::size_t f = 0; f < d; ++f) {
+                const V xf = R::splat(x[f]);
+                const F* row = transposed_.data() + f * k_padded_ + j;
+                for (std::size_t s = 0; s < sets; ++s) {
+                    const V diff = R::load(row + s * R::lanes) - xf;
+                    dist[s] += diff * diff;
+                }
+            }
+            for (std::size_t s = 0; s < sets; ++s) {
+                const M closer = dist[s] < best[s];
+                const V loser = closer ? best[s] : dist[s];
+                second[s] = loser < second[s] ? loser : second[s];
+                best[s] = closer ? dist[s] : best[s];
+                best_index[s] = closer ? index[s] : best_index[s];
+                index[s] += advance;
+            }
+        }
+        return reduce(best, second, best_index);
+    }
+
+private:
+    using V = typename R::type;
+    using M = typename R::mask;
+
+    static NearestTwo<F> reduce(const V* best, const V* second, const M* best_index) {
+        NearestTwo<F> out{0, std::numeric_limits<F>::infinity(), std::numeric_limits<F>::infinity()};
+        for (std::size_t s = 0; s < sets; ++s) {
+            for (std::size_t l = 0; l < R::lanes; ++l) {
+                const F value = best[s][l];
+                const auto at = static_cast<std::int32_t>(best_index[s][l]);
+                if (value < out.best || (value == out.best && at < out.label)) {
+                    out.second = std::min(out.second, out.best);
+                    out.best = value, out.label = at;
+                } else {
+                    out.second = std::min(out.second, value);
+                }
+                out.second = std::min(out.second, F(second[s][l]));
+            }
+        }
+        return out;
+    }
+
+    std::size_t k_, d_, k_padded_;
+    std::vector<F> transposed_;
+};
+
+/// Squared distance accumulated in F, as the assignment kernels compute it: candidates are
+/// compared exactly as Lloyd compares them, so both pick the same labels.
+template <Float F>
+F squared_distance_in(const F* a, const F* b, std::size_t d) {
+    F sum = 0;
+    for (std::size_t f = 0; f < d; ++f) {
+        const F diff = a[f] - b[f];
+        sum += diff * diff;
+    }
+    return sum;
+}
+
+/// For every centroid a, its `m` nearest centroids (a itself included), sorted by their
+/// distance g from a: a row whose bound test fails only needs the centroids near its own
+/// (Exponion's idea, Newling & Fleuret 2016). Building costs O(k^2 d), so the lists are kept
+/// while centroids move little: with D(j) the distance of centroid j from where it was at the
+/// last build, the current distance between a and j is at least g - D(a) - max D =
+/// g - slack(a). They are rebuilt once max D passes a tenth of the mean distance between
+/// neighbouring centroids. Memory: k x m entries and k x d for the build-time centroids.
+template <Float F>
+class NeighbourLists {
+public:
+    static constexpr std::size_t max_neighbours = 48;
+
+    explicit NeighbourLists(std::size_t k) : k_(k), m_(std::min(k, max_neighbours)), gap_(k * m_), index_(k * m_), drift_(k, 0.0) {}
+
+    /// Measures how far the centroids drifted since the last build; rebuilds if too far.
+    void refresh(const Matrix<F>& centroids) {
+        const std::size_t d = std::size_t(centroids.cols());
+        max_drift_ = 0;
+        if (built_.size() == centroids.size()) {
+            for (std::size_t j = 0; j < k_; ++j) {
+                drift_[j] = std::sqrt(squared_distance(centroids.data() + j * d, built_.data() + j * d, d));
+                max_drift_ = std::max(max_drift_, drift_[j]);
+            }
+            if (max_drift_ <= 0.1 * mean_nearest_) return;
+        }
+        build(centroids);
+    }
+
+    std::size_t size() const { return m_; }
+    /// Every centroid is listed: no centroid lies beyond the list.
+    bool complete() const { return m_ == k_; }
+    const double* gaps(std::size_t a) const { return gap_.data() + a * m_; }
+    const std::int32_t* indices(std::size_t a) const { return index_.data() + a * m_; }
+    /// What to subtract from a's gaps for a lower bound on current distances.
+    double slack(std::size_t a) const { return drift_[a] + max_drift_; }
+
+    /// A lower bound on the distance from centroid a to its nearest other centroid (exact
+    /// when the list holds every centroid; +inf when k = 1).
+    double nearest_other(std::size_t a, const Matrix<F>& centroids) const {
+        const std::size_t d = std::size_t(centroids.cols());
+        double nearest = complete() ? std::numeric_limits<double>::infinity() : gap_[a * m_ + m_ - 1] - slack(a);
+        for (std::size_t t = 0; t < m_; ++t) {
+            const auto j = std::size_t(index_[a * m_ + t]);
+            if (j != a) nearest = std::min(nearest, std::sqrt(squared_distance(centroids.data() + a * d, centroids.data() + j * d, d)));
+        }
+        return std::max(nearest, 0.0);
+    }
+
+private:
+    void build(const Matrix<F>& centroids) {
+        const std::size_t d = std::size_t(centroids.cols());
+        built_ = centroids;
+        std::fill(drift_.begin(), drift_.end(), 0.0);
+        max_drift_ = 0;
+        std::vector<double> nearest(k_, 0.0);
+        for_each_chunk(plan_chunks(k_, 16, 256), [&](std::size_t, std::size_t begin, std::size_t end) {
+            std::vector<std::pair<double, std::int32_t>> all(k_);
+            for (std::size_t a = begin; a < end; ++a) {
+                const F* ca = centroids.data() + a * d;
+                for (std::size_t j = 0; j < k_; ++j) all[j] = {squared_distance(ca, centroids.data() + j * d, d), std::int32_t(j)};
+                std::nth_element(all.begin(), all.begin() + std::ptrdiff_t(m_ - 1), all.end());
+                std::sort(all.begin(), all.begin() + std::ptrdiff_t(m_));
+                for (std::size_t t = 0; t < m_; ++t) gap_[a * m_ + t] = std::sqrt(all[t].first), index_[a * m_ + t] = all[t].second;
+                nearest[a] = m_ > 1 ? gap_[a * m_ + 1] : 0.0;
+            }
+        });
+        mean_nearest_ = std::accumulate(nearest.begin(), nearest.end(), 0.0) / double(k_);
+    }
+
+    std::size_t k_, m_;
+    std::vector<double> gap_;
+    std::vector<std::int32_t> index_;
+    Matrix<F> built_;             // the centroids the lists were built from
+    std::vector<double> drift_;   // per centroid: distance from its build-time position
+    double max_drift_ = 0, mean_nearest_ = 0;
+};
+
+/// One Hamerly iteration at a time, with the bounds kept between iterations. Same interface
+/// as LloydPass: `run` (assign + accumulate), then `update` (new centroids).
+template <Float F>
+class HamerlyPass {
+public:
+    using Stats = PassStats;
+
+    HamerlyPass(const DatasetView<F>& data, std::size_t n_clusters)
+        : data_(data),
+          k_(n_clusters),
+          d_(data.n_features()),
+          sums_(data, n_clusters),
+          neighbours_(n_clusters),
+          upper_(data.n_samples(), 0.0),
+          lower_(data.n_samples(), 0.0),
+          shift_(n_clusters, 0.0),
+          half_gap_(n_clusters, 0.0),
+          widen_(1.0 + rounding_margin(d_)),
+          shrink_(1.0 - rounding_margin(d_)),
+          stats_(sums_.plan().n_chunks) {}
+
+    /// The first run assigns every row (whatever `labels` holds) and sets the bounds. Stats'
+    /// inertia is the bound sum of weight x u(i)^2 (>= the true inertia), since skipped rows
+    /// have no exact distance.
+    Stats run(const Matrix<F>& centroids, std::int32_t* labels) { return pass<false>(centroids, labels); }
+
+    /// After the last update: the labels of the final centroids (through the bounds, like a
+    /// run) and their inertia, from exact distances in double. Nothing is accumulated.
+    double finish(const Matrix<F>& centroids, std::int32_t* labels) { return pass<true>(centroids, labels).inertia; }
+
+    /// The update step; also records how far each centroid moved, for the bounds.
+    Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) {
+        Matrix<F> next = sums_.centroids(previous, labels);
+        for (std::size_t j = 0; j < k_; ++j) {
+            const F* a = previous.data() + j * d_;
+            const F* b = next.data() + j * d_;
+            shift_[j] = std::sqrt(squared_distance(a, b, d_)) * widen_;
+        }
+        // The largest and second-largest moves: every other centroid moves at most that.
+        largest_ = 0, second_largest_ = 0, largest_at_ = 0;
+        for (std::size_t j = 0; j < k_; ++j) {
+            if (shift_[j] > largest_) {
+                second_largest_ = largest_;
+                largest_ = shift_[j], largest_at_ = j;
+            } else {
+                second_largest_ = std::max(second_largest_, shift_[j]);
+            }
+        }
+        moved_ = true;
+        return next;
+    }
+
+    const ChunkPlan& plan() const { return sums_.plan(); }
+
+private:
+    /// Relative rounding of a distance computed in F from d squared differences (about
+    /// (d + 2) / 2 units of F's epsilon), with a factor 2 to spare.
+    static double rounding_margin(std::size_t d) { return double(d + 4) * double(std::numeric_limits<F>::epsilon()); }
+
+    template <bool Finish>
+    Stats pass(const Matrix<F>& centroids, std::int32_t* labels) {
+        const CentroidScanner<F> scanner(centroids);
+        neighbours_.refresh(centroids);
+        for (std::size_t j = 0; j < k_; ++j) half_gap_[j] = 0.5 * neighbours_.nearest_other(j, centroids) * shrink_;
+        if constexpr (!Finish) sums_.clear();
+        const Assigner<F> assigner(centroids);
+        with_features(d_, [&](auto features) {
+            constexpr std::size_t D = decltype(features)::value;
+            for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
+                stats_[c] = bounded_ ? run_chunk<D, Finish>(scanner, centroids, c, begin, end, labels)
+                                     : first_chunk<D>(assigner, centroids, c, begin, end, labels);
+            });
+        });
+        bounded_ = true;
+        moved_ = false;  // the bounds now account for every move so far
+        Stats total;
+        for (const Stats& s : stats_) total += s;
+        return total;
+    }
+
+    /// The first pass has no bounds yet: Lloyd's assignment kernel labels the rows, u(i) is
+    /// the exact distance and l(i) = 2 s(a) - u(i), since every other centroid is at least
+    /// 2 s(a) from a.
+    template <std::size_t D>
+    Stats first_chunk(const Assigner<F>& assigner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
+                      std::size_t end, std::int32_t* labels) {
+        Stats local;
+        assigner.assign_range(data_.records().data(), begin, end,
+                              [&](std::size_t b, std::size_t rows, const std::int32_t* block_labels, const F*) {
+            const F* x = data_.records().data() + b * d_;
+            for (std::size_t r = 0; r < rows; ++r, x += d_) {
+                const std::size_t i = b + r;
+                const auto a = std::size_t(block_labels[r]);
+                const double u = std::sqrt(squared_distance(x, centroids.data() + a * d_, d_));
+                local.n_changed += labels[i] != block_labels[r];
+                labels[i] = block_labels[r];
+                upper_[i] = u * widen_;
+                lower_[i] = std::max(0.0, 2.0 * half_gap_[a] - u) * shrink_;
+                const double w = double(data_.weight(i));
+                local.inertia += w * u * u;
+                sums_.template add_row<D>(c, i, labels[i], x, w);
+            }
+        });
+        return local;
+    }
+
+    template <std::size_t D, bool Finish>
+    Stats run_chunk(const CentroidScanner<F>& scanner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
+                    std::size_t end, std::int32_t* labels) {
+        const std::size_t d = D ? D : d_;
+        Stats local;
+        const F* x = data_.records().data() + begin * d;
+        for (std::size_t i = begin; i < end; ++i, x += d) {
+            const std::int32_t was = labels[i];
+            if (!(settled(i, was, x, centroids) || search_near(i, was, x, centroids, labels))) {
+                const NearestTwo<F> near = scanner.template nearest_two<D>(x);
+                labels[i] = near.label;
+                upper_[i] = std::sqrt(double(near.best)) * widen_;
+                lower_[i] = std::sqrt(double(near.second)) * shrink_;
+            }
+            const double w = double(data_.weight(i));
+            local.n_changed += labels[i] != was;
+            if constexpr (Finish) {
+                local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
+            } else {
+                local.inertia += w * upper_[i] * upper_[i];
+                sums_.template add_row<D>(c, i, labels[i], x, w);
+            }
+        }
+        return local;
+    }
+
+    /// Moves row i's bounds by the last update, then tests them, tightening u(i) to the
+    /// exact distance once if needed.
+    bool settled(std::size_t i, std::int32_t a, const F* x, const Matrix<F>& centroids) {
+        const auto j = std::size_t(a);
+        if (moved_) {
+            upper_[i] += shift_[j];
+            lower_[i] -= j == largest_at_ ? second_largest_ : largest_;
+        }
+        const double bound = std::max(half_gap_[j], lower_[i]);
+        if (upper_[i] <= bound) return true;
+        upper_[i] = std::sqrt(squared_distance(x, centroids.data() + j * d_, d_)) * widen_;
+        return upper_[i] <= bound;
+    }
+
+    /// Nearest and second-nearest centroid of row i among the neighbours of its centroid a,
+    /// in order of their distance g from a. A centroid at g from a is at least g - u(i) from
+    /// the row, so the walk stops once g - u(i) reaches the second best distance found.
+    /// Returns false (the caller scans every centroid) when the list ends before the nearest
+    /// centroid is proven.
+    bool search_near(std::size_t i, std::int32_t a, const F* x, const Matrix<F>& centroids, std::int32_t* labels) {
+        const double u = upper_[i];  // exact distance to a, widened: settled() tightened it
+        const double* gaps = neighbours_.gaps(std::size_t(a));
+        const double slack = neighbours_.slack(std::size_t(a));
+        const std::int32_t* indices = neighbours_.indices(std::size_t(a));
+        std::int32_t label = a;
+        F best = squared_distance_in(x, centroids.data() + std::size_t(a) * d_, d_);
+        F second = std::numeric_limits<F>::infinity();
+        double reach = std::numeric_limits<double>::infinity();  // u + the second best distance, widened
+        std::size_t t = 0;
+        for (; t < neighbours_.size(); ++t) {
+            if ((gaps[t] - slack) * shrink_ >= reach) break;  // g - u >= second: nothing further is closer
+            const std::int32_t j = indices[t];
+            if (j == a) continue;
+            const F dist = squared_distance_in(x, centroids.data() + std::size_t(j) * d_, d_);
+            if (dist < best || (dist == best && j < label)) {
+                second = best;
+                best = dist, label = j;
+            } else if (dist < second) {
+                second = dist;
+            } else {
+                continue;
+            }
+            reach = u + std::sqrt(double(second)) * widen_;
+        }
+        double lower = std::sqrt(double(second)) * shrink_;
+        if (t == neighbours_.size() && !neighbours_.complete()) {
+            // Unlisted centroids are at least the last gap from a.
+            const double beyond = (gaps[t - 1] - slack) * shrink_ - u;
+            if (std::sqrt(double(best)) * widen_ > beyond) return false;
+            lower = std::min(lower, beyond);
+        }
+        labels[i] = label;
+        upper_[i] = std::sqrt(double(best)) * widen_;
+        lower_[i] = lower;
+        return true;
+    }
+
+    DatasetView<F> data_;
+    std::size_t k_, d_;
+    ClusterSums<F> sums_;
+    NeighbourLists<F> neighbours_;
+    std::vector<double> upper_, lower_;  // per row: the bounds u(i), l(i)
+    std::vector<double> shift_;          // per centroid: distance moved by the last update
+    std::vector<double> half_gap_;       // per centroid: s(j)
+    double largest_ = 0, second_largest_ = 0;
+    std::size_t largest_at_ = 0;
+    double widen_, shrink_;  // 1 +- the rounding margin
+    bool moved_ = false;     // an update happened since the last run
+    bool bounded_ = false;   // a first pass has set every row's label and bounds
+    std::vector<Stats> stats_;
+};
+
+}  // namespace linfa::clustering::kmeans_detail
