@@ -76,3 +76,25 @@ TEST_CASE_TEMPLATE("invalid data is refused with a message that names the proble
     // predicting nothing is fine
     CHECK(model.predict(Matrix<F>(0, 2)).size() == 0);
 }
+
+TEST_CASE("edge sizes: one sample, huge k, every algorithm refuses the same bad data") {
+    const Matrix<double> one = Matrix<double>::Constant(1, 3, 2.5);
+    const auto single = KMeans<double>::params(1).fit(one);  // one sample, one cluster: its own centre
+    CHECK(single.centroids() == one);
+    CHECK(single.inertia() == 0.0);
+    CHECK(message_of([&] { KMeans<double>::params(2).fit(one); }) == "KMeans: n_samples = 1 must be at least n_clusters = 2");
+
+    const std::size_t huge = std::size_t(1) << 40;
+    CHECK(message_of([&] { KMeans<double>::params(huge).check(); }) ==
+          "KMeans: n_clusters must fit in an int32, found " + std::to_string(huge));
+    CHECK(message_of([&] { KMeans<double>::params(std::size_t(INT32_MAX)).fit(one); }).find("must be at least n_clusters") !=
+          std::string::npos);
+
+    Matrix<double> nan = Matrix<double>::Random(50, 2);
+    nan(7, 0) = NAN;
+    for (auto algorithm : {linfa::clustering::KMeansAlgorithm::Lloyd, linfa::clustering::KMeansAlgorithm::Hamerly,
+                           linfa::clustering::KMeansAlgorithm::Auto}) {
+        CHECK(message_of([&] { KMeans<double>::params(20).algorithm(algorithm).fit(nan); }) ==
+              "records contain NaN or infinity (row 7, column 0)");
+    }
+}
