@@ -40,6 +40,25 @@ double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::
     return total;
 }
 
+/// The weighted inertia of given labels, from exact distances in double.
+template <Float F>
+double weighted_inertia(const DatasetView<F>& data, const Matrix<F>& centroids, const std::int32_t* labels) {
+    const std::size_t d = data.n_features();
+    const ChunkPlan plan = plan_chunks(data.n_samples());
+    PerChunk<double> inertia(plan.n_chunks, 1);
+    for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        double sum = 0;
+        for (std::size_t i = begin; i < end; ++i) {
+            const F* centre = centroids.data() + std::size_t(labels[i]) * d;
+            sum += double(data.weight(i)) * squared_distance(data.records().data() + i * d, centre, d);
+        }
+        inertia[c][0] = sum;
+    });
+    double total = 0;
+    for (std::size_t c = 0; c < plan.n_chunks; ++c) total += inertia[c][0];
+    return total;
+}
+
 /// The nearest centroid of every row (the assignment step alone).
 template <Float F>
 void assign_labels(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {

@@ -244,8 +244,11 @@ public:
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) { return pass<false>(centroids, labels); }
 
     /// After the last update: the labels of the final centroids (through the bounds, like a
-    /// run) and their inertia, from exact distances in double. Nothing is accumulated.
-    double finish(const Matrix<F>& centroids, std::int32_t* labels) { return pass<true>(centroids, labels).inertia; }
+    /// run) and their inertia, from exact distances in double. Nothing is accumulated. The
+    /// bounds make this pass cheap even when the last one settled, so it always runs.
+    double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* /*settled*/) {
+        return pass<true>(centroids, labels).inertia;
+    }
 
     /// The update step; also records how far each centroid moved, for the bounds.
     Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) {

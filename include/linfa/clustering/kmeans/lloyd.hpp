@@ -120,9 +120,14 @@ public:
         return sums_.centroids(previous, labels);
     }
 
-    /// After the last update: the labels of the final centroids and their inertia.
-    double finish(const Matrix<F>& centroids, std::int32_t* labels) const {
-        return assign_with_inertia(data_, centroids, labels);
+    /// After the last update: the labels of the final centroids and their inertia. When the
+    /// last pass changed no label, the update reproduced the centroids that pass assigned
+    /// against, bit for bit, so its labels stand (`settled`: that pass's stats) and only the
+    /// GEMM path's inertia, which is the expansion's, is recomputed exactly.
+    double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) const {
+        if (!settled) return assign_with_inertia(data_, centroids, labels);
+        if (d_ > direct_max_features) return weighted_inertia(data_, centroids, labels);
+        return settled->inertia;
     }
 
     const ChunkPlan& plan() const { return sums_.plan(); }
@@ -179,16 +184,19 @@ LloydResult<F> iterate(const DatasetView<F>& data, Matrix<F> centroids, double t
     Pass<F> pass(data, static_cast<std::size_t>(centroids.rows()));
     labels.setConstant(static_cast<Eigen::Index>(data.n_samples()), -1);
     std::uint64_t iteration = 0;
+    PassStats stats;
+    bool settled = false;  // the last pass changed no label and the update moved nothing
     while (iteration < max_iterations) {
-        const auto stats = pass.run(centroids, labels.data());
+        stats = pass.run(centroids, labels.data());
         on_iteration(iteration, stats.inertia);
         ++iteration;
         Matrix<F> next = pass.update(centroids, labels.data());
         const double shift = centroid_shift(next, centroids);
+        settled = stats.n_changed == 0 && next == centroids;
         centroids = std::move(next);
         if (stats.n_changed == 0 || shift <= tol_scaled) break;
     }
-    const double inertia = pass.finish(centroids, labels.data());
+    const double inertia = pass.finish(centroids, labels.data(), settled ? &stats : nullptr);
     return {std::move(centroids), inertia, iteration};
 }
 
