@@ -12,6 +12,7 @@
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "../../core/rng.hpp"
+#include "../../core/simd.hpp"
 #include "kernels.hpp"
 #include "params.hpp"
 
@@ -106,8 +107,54 @@ Matrix<F> init_random(const DatasetView<F>& data, std::size_t k, Rng& rng) {
     return centroids;
 }
 
+/// Squared distances in double from one row to a few probe rows at once, vectorised across
+/// the probes (stored feature-major, padded with copies of probe 0).
+template <Float F>
+class ProbeDistances {
+    using R = simd::Reg<double>;
+
+public:
+    using V = typename R::type;
+    static constexpr std::size_t lanes = R::lanes;
+
+    ProbeDistances(const DatasetView<F>& data, const std::vector<std::size_t>& rows)
+        : d_(data.n_features()), groups_((rows.size() + lanes - 1) / lanes), coords_(d_ * groups_ * lanes) {
+        for (std::size_t p = 0; p < groups_ * lanes; ++p) {
+            const F* row = data.records().data() + rows[p < rows.size() ? p : 0] * d_;
+            for (std::size_t f = 0; f < d_; ++f) coords_[f * groups_ * lanes + p] = double(row[f]);
+        }
+    }
+
+    std::size_t groups() const { return groups_; }
+
+    /// out[g] = squared distances from x to probes g*lanes .. g*lanes + lanes - 1.
+    /// D > 0 and G > 0 fix d and the group count at compile time (registers, unrolled loops).
+    template <std::size_t D, std::size_t G>
+    void operator()(const F* x, V* out) const {
+        const std::size_t d = D ? D : d_, groups = G ? G : groups_;
+        for (std::size_t g = 0; g < groups; ++g) out[g] = R::splat(0.0);
+        for (std::size_t f = 0; f < d; ++f) {
+            const V xf = R::splat(double(x[f]));
+            const double* column = coords_.data() + f * groups * lanes;
+            for (std::size_t g = 0; g < groups; ++g) {
+                const V diff = xf - R::load(column + g * lanes);
+                out[g] += diff * diff;
+            }
+        }
+    }
+
+private:
+    std::size_t d_, groups_;
+    std::vector<double> coords_;
+};
+
 /// Greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's variant): each new centre is the
 /// best of 2 + log(k) candidates drawn with probability proportional to weight x D^2.
+/// One pass over the data per centre, parallel over rows: it lowers every row's D^2 by the
+/// centre chosen last and, in the same pass, sums the potential each candidate would leave,
+/// all distances of a row computed at once across SIMD lanes. The chosen candidate's sums
+/// are the next draw's per-chunk masses; inside the drawn chunk the masses are recomputed
+/// with the pending centre, so draws never wait for a separate update pass.
 template <Float F>
 Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& rng) {
     const std::size_t n = data.n_samples();
@@ -119,32 +166,54 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
 
     auto weight = [&](std::size_t i) { return double(data.weight(i)); };
     const auto chunk_weight = chunk_sums(plan, weight);
-    std::size_t first = pick_by_mass(plan, chunk_weight, rng.uniform(), weight);
+    const std::size_t first = pick_by_mass(plan, chunk_weight, rng.uniform(), weight);
     copy_row(data, first, centroids, 0);
 
-    std::vector<double> closest(n);  // squared distance to the nearest chosen centre
-    auto potential = [&](std::size_t i) { return weight(i) * closest[i]; };
+    std::vector<double> closest(n);  // squared distance to the nearest centre, but `pending`
     auto chunk_pot = chunk_sums(plan, [&](std::size_t i) {
         closest[i] = squared_distance(x + i * d, x + first * d, d);
-        return potential(i);
+        return weight(i) * closest[i];
     });
+    std::size_t pending = SIZE_MAX;  // the last centre chosen, not yet folded into `closest`
+    auto potential = [&](std::size_t i) {
+        const double nearest = pending == SIZE_MAX ? closest[i] : std::min(closest[i], squared_distance(x + i * d, x + pending * d, d));
+        return weight(i) * nearest;
+    };
 
-    std::vector<std::size_t> candidates(n_trials);
+    // Probe 0 is the pending centre (or a repeat of candidate 0), probes 1.. the candidates.
+    std::vector<std::size_t> probes(1 + n_trials);
     std::vector<double> trial_pot(plan.n_chunks * n_trials);
     for (std::size_t c = 1; c < k; ++c) {
         if (!(ordered_total(chunk_pot) > 0)) {  // every point sits on a centre already
             copy_row(data, pick_by_mass(plan, chunk_weight, rng.uniform(), weight), centroids, c);
             continue;
         }
-        for (auto& cand : candidates) cand = pick_by_mass(plan, chunk_pot, rng.uniform(), potential);
-        for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-            for (std::size_t t = 0; t < n_trials; ++t) {
-                double pot = 0;
-                const F* cand = x + candidates[t] * d;
+        for (std::size_t t = 1; t <= n_trials; ++t) probes[t] = pick_by_mass(plan, chunk_pot, rng.uniform(), potential);
+        probes[0] = pending == SIZE_MAX ? probes[1] : pending;
+        const ProbeDistances<F> distances(data, probes);
+        auto run = [&](auto features, auto group_count) {
+            constexpr std::size_t D = decltype(features)::value, G = decltype(group_count)::value;
+            using V = typename ProbeDistances<F>::V;
+            constexpr std::size_t L = ProbeDistances<F>::lanes, slots = G ? G : 16;
+            for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                V dist[slots], pot[slots];
+                const std::size_t groups = G ? G : distances.groups();
+                for (std::size_t g = 0; g < groups; ++g) pot[g] = simd::Reg<double>::splat(0.0);
                 for (std::size_t i = begin; i < end; ++i) {
-                    pot += weight(i) * std::min(closest[i], squared_distance(x + i * d, cand, d));
+                    distances.template operator()<D, G>(x + i * d, dist);
+                    if (pending != SIZE_MAX) closest[i] = std::min(closest[i], double(dist[0][0]));
+                    const V nearest = simd::Reg<double>::splat(closest[i]), w = simd::Reg<double>::splat(weight(i));
+                    for (std::size_t g = 0; g < groups; ++g) pot[g] += w * (dist[g] < nearest ? dist[g] : nearest);
                 }
-                trial_pot[chunk * n_trials + t] = pot;
+                for (std::size_t t = 0; t < n_trials; ++t) trial_pot[chunk * n_trials + t] = pot[(t + 1) / L][(t + 1) % L];
+            });
+        };
+        with_features(d, [&](auto features) {
+            using G = std::integral_constant<std::size_t, 0>;
+            switch (distances.groups()) {
+                case 1: return run(features, std::integral_constant<std::size_t, 1>{});
+                case 2: return run(features, std::integral_constant<std::size_t, 2>{});
+                default: return run(features, G{});
             }
         });
         std::size_t best = 0;
@@ -154,12 +223,9 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
             for (std::size_t chunk = 0; chunk < plan.n_chunks; ++chunk) pot += trial_pot[chunk * n_trials + t];
             if (pot < best_pot) best_pot = pot, best = t;
         }
-        const F* chosen = x + candidates[best] * d;
-        copy_row(data, candidates[best], centroids, c);
-        chunk_pot = chunk_sums(plan, [&](std::size_t i) {
-            closest[i] = std::min(closest[i], squared_distance(x + i * d, chosen, d));
-            return potential(i);
-        });
+        pending = probes[1 + best];
+        copy_row(data, pending, centroids, c);
+        for (std::size_t chunk = 0; chunk < plan.n_chunks; ++chunk) chunk_pot[chunk] = trial_pot[chunk * n_trials + best];
     }
     return centroids;
 }
