@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package the build, the tests, the demo and the benchmarks use.
 # Idempotent and quick when everything is there already.
+#   install-deps.sh          what the build, the tests, the demo and the benchmarks need
+#   install-deps.sh clang    also clang 14 with its sanitizer/libFuzzer runtimes, llvm-symbolizer
+#                            and LLVM's OpenMP runtime (scripts/fuzz.sh, scripts/sanitize.sh)
 set -euo pipefail
 
 packages=(
@@ -11,8 +14,12 @@ packages=(
   python3-sklearn python3-pandas python3-pytest python3-pytest-benchmark python3-matplotlib
   libopenblas0-pthread  # numpy/scikit-learn's BLAS: without it scikit-learn runs ~10x slower (fair benchmarks)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler python3-grpcio
+  libssl-dev openssl python3-h2  # linfa-serve TLS (file checks; the tests make certificates); raw HTTP/2 test client
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev
 )
+if [ "${1:-}" = "clang" ]; then
+  packages+=(clang-14 libclang-rt-14-dev llvm-14 libomp-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 // next until the run ends, and the calls still in flight then are awaited (not counted as
 // errors). Prints one JSON object: requests/s, points/s, latency percentiles, status counts.
 //   linfa-loadgen --target 127.0.0.1:50051 --call Predict --concurrency 64 --duration 5
+//                 [--tls-ca CA.pem [--tls-cert CLIENT.pem --tls-key CLIENT.key]]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -11,6 +12,8 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -36,7 +39,28 @@ struct Options {
     bool f32 = false;
     bool minimal_stack = false;  // drops client filters (deadline enforcement): less client CPU
     std::string output;
+    std::string tls_ca, tls_cert, tls_key, tls_server_name;  // TLS when tls_ca is set
 };
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// Insecure, or TLS trusting --tls-ca (with a client certificate when --tls-cert is given).
+std::shared_ptr<grpc::ChannelCredentials> credentials(const Options& o) {
+    if (o.tls_ca.empty()) return grpc::InsecureChannelCredentials();
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = read_file(o.tls_ca);
+    if (!o.tls_cert.empty()) {
+        ssl.pem_cert_chain = read_file(o.tls_cert);
+        ssl.pem_private_key = read_file(o.tls_key);
+    }
+    return grpc::SslCredentials(ssl);
+}
 
 /// One gRPC method: how to build its requests and start it on a stub.
 struct SeedPredict {
@@ -166,13 +190,15 @@ const char* code_name(int code) {
 /// Distinct channels: a per-channel argument keeps grpc from sharing one connection.
 std::vector<std::shared_ptr<grpc::Channel>> open_channels(const Options& o) {
     std::vector<std::shared_ptr<grpc::Channel>> channels;
+    const auto creds = credentials(o);
     for (int i = 0; i < o.connections; ++i) {
         grpc::ChannelArguments args;
         args.SetInt("linfa.loadgen.channel", i);
         if (o.minimal_stack) args.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
         args.SetMaxReceiveMessageSize(-1);
         args.SetMaxSendMessageSize(-1);
-        channels.push_back(grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args));
+        if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
+        channels.push_back(grpc::CreateCustomChannel(o.target, creds, args));
     }
     return channels;
 }
@@ -254,7 +280,18 @@ int main(int argc, char** argv) {
     app.add_flag("--f32", o.f32, "linfa.Predict: send f32 rows");
     app.add_flag("--minimal-stack", o.minimal_stack, "grpc minimal client stack: cheaper calls, no local deadline timer");
     app.add_option("--output,-o", o.output, "also write the JSON here");
+    app.add_option("--tls-ca", o.tls_ca, "TLS: PEM CA certificate(s) to trust the server with (plaintext without)")
+        ->check(CLI::ExistingFile);
+    auto* cert = app.add_option("--tls-cert", o.tls_cert, "TLS: PEM client certificate (mutual TLS)")->check(CLI::ExistingFile);
+    auto* key = app.add_option("--tls-key", o.tls_key, "TLS: PEM key of --tls-cert")->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
+    app.add_option("--tls-server-name", o.tls_server_name, "TLS: name to check the server's certificate against (default: the target's host)");
     CLI11_PARSE(app, argc, argv);
+    if (!o.tls_cert.empty() && o.tls_ca.empty()) {
+        std::cerr << "--tls-cert needs --tls-ca\n";
+        return 2;
+    }
     if (o.call == "Predict") o.rows = 1;
     o.connections = std::min(o.connections, o.concurrency);
     o.threads = std::min(o.threads, o.concurrency);

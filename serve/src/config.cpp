@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <stdexcept>
 
@@ -43,6 +44,18 @@ std::vector<std::string> read_names(const toml::table& table, const std::string&
     return names;
 }
 
+/// Range checks of the limits, whichever of the file or the command line set them.
+void check_limits(const Limits& l) {
+    auto bad_setting = [](const std::string& key, const std::string& why) { throw std::runtime_error(key + " " + why); };
+    if (l.max_rows_per_request == 0) bad_setting("limits.max_rows_per_request", "must be at least 1");
+    if (l.max_message_bytes < 1024 || l.max_message_bytes > INT32_MAX) {
+        bad_setting("limits.max_message_bytes", "must be between 1024 and 2^31-1, found " + std::to_string(l.max_message_bytes));
+    }
+    if (l.max_concurrent_streams > INT32_MAX) {
+        bad_setting("limits.max_concurrent_streams", "must be at most 2^31-1 (0: no limit)");
+    }
+}
+
 }  // namespace
 
 void read_config_file(const std::string& path, ServeConfig& c) {
@@ -61,13 +74,30 @@ void read_config_file(const std::string& path, ServeConfig& c) {
     c.feature_names = read_names(table, path);
     read_if_set(table, path, "limits", "max_rows_per_request", c.limits.max_rows_per_request);
     read_if_set(table, path, "limits", "max_message_bytes", c.limits.max_message_bytes);
+    read_if_set(table, path, "limits", "max_concurrent_streams", c.limits.max_concurrent_streams);
+    read_if_set(table, path, "limits", "max_inflight_calls", c.limits.max_inflight_calls);
     read_if_set(table, path, "server", "host", c.host);
     read_if_set(table, path, "server", "port", c.port);
     read_if_set(table, path, "server", "threads", c.threads);
     read_if_set(table, path, "server", "api", c.api);
-    if (c.limits.max_rows_per_request == 0) bad(path, "limits.max_rows_per_request", "must be at least 1");
-    if (c.limits.max_message_bytes < 1024 || c.limits.max_message_bytes > INT32_MAX) {
-        bad(path, "limits.max_message_bytes", "must be between 1024 and 2^31-1");
+    // TLS files named in the file are relative to the file's own folder.
+    for (auto [key, out] : {std::pair{"cert", &c.tls.cert}, {"key", &c.tls.key}, {"client_ca", &c.tls.client_ca}}) {
+        std::string value;
+        read_if_set(table, path, "tls", key, value);
+        if (!value.empty()) *out = (std::filesystem::path(path).parent_path() / value).lexically_normal().string();
+    }
+    try {
+        check_limits(c.limits);  // TLS is checked once the command line is applied (check_settings)
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error("config " + path + ": " + e.what());
+    }
+}
+
+void check_settings(const ServeConfig& c) {
+    check_limits(c.limits);
+    if (c.tls.enabled() && (c.tls.cert.empty() || c.tls.key.empty())) {
+        throw std::runtime_error("tls needs both a certificate (tls.cert, --tls-cert) and its key (tls.key, --tls-key)" +
+                                 std::string(c.tls.client_ca.empty() ? "" : "; a client CA alone is not enough"));
     }
 }
 

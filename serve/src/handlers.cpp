@@ -160,6 +160,8 @@ Status Handlers::metadata(const v1::GetModelMetadataRequest&, v1::ModelMetadata&
     resp.set_n_clusters(static_cast<std::uint32_t>(info.n_clusters));
     resp.mutable_limits()->set_max_rows_per_request(config_.limits.max_rows_per_request);
     resp.mutable_limits()->set_max_message_bytes(config_.limits.max_message_bytes);
+    resp.mutable_limits()->set_max_concurrent_streams(config_.limits.max_concurrent_streams);
+    resp.mutable_limits()->set_max_inflight_calls(config_.limits.max_inflight_calls);
     return Status::OK;
 }
 

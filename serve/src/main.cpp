@@ -1,6 +1,7 @@
 // linfa-serve: serves one model file over gRPC (the seed's ml.ClusteringService and
 // linfa.serving.v1), with health checking and reflection.
 //   linfa-serve --model PATH [--config FILE] [--host 127.0.0.1] [--port 50051] [--threads N]
+//               [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--max-... limits]
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "config.hpp"
 #include "handlers.hpp"
 #include "services.hpp"
+#include "tls.hpp"
 
 namespace {
 
@@ -39,6 +41,17 @@ ServeConfig parse_command_line(int argc, char** argv, int& drain_seconds) {
                      "0: no cap. The callback API runs on grpc's own threads");
         a.add_option("--api", config.api, "callback or sync")->check(CLI::IsMember({"callback", "sync"}));
         a.add_option("--drain-seconds", drain_seconds, "on SIGTERM/SIGINT, time given to in-flight calls");
+        a.add_option("--tls-cert", config.tls.cert, "PEM certificate chain of the server: serve over TLS (needs --tls-key)");
+        a.add_option("--tls-key", config.tls.key, "PEM private key of --tls-cert");
+        a.add_option("--tls-client-ca", config.tls.client_ca,
+                     "PEM CA: require client certificates signed by it (mutual TLS)");
+        a.add_option("--max-rows-per-request", config.limits.max_rows_per_request, "more rows: INVALID_ARGUMENT");
+        a.add_option("--max-message-bytes", config.limits.max_message_bytes,
+                     "larger request or response messages: RESOURCE_EXHAUSTED");
+        a.add_option("--max-concurrent-streams", config.limits.max_concurrent_streams,
+                     "HTTP/2 streams (calls) per connection at once, advertised to clients; 0: no limit");
+        a.add_option("--max-inflight-calls", config.limits.max_inflight_calls,
+                     "calls in flight in the whole server; more get RESOURCE_EXHAUSTED; 0: no cap");
     };
     add_options(app);
     try {
@@ -51,6 +64,9 @@ ServeConfig parse_command_line(int argc, char** argv, int& drain_seconds) {
         }
     } catch (const CLI::ParseError& e) {
         std::exit(app.exit(e));
+    } catch (const std::runtime_error& e) {  // the config file
+        spdlog::error("event=error stage=config what=\"{}\"", e.what());
+        std::exit(2);
     }
     return config;
 }
@@ -74,14 +90,17 @@ sigset_t block_stop_signals() {
 }
 
 std::unique_ptr<grpc::Server> build_server(const ServeConfig& c, const std::vector<std::unique_ptr<grpc::Service>>& services,
-                                           int& selected_port) {
+                                           std::shared_ptr<grpc::ServerCredentials> credentials, int& selected_port) {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(c.host + ":" + std::to_string(c.port), grpc::InsecureServerCredentials(), &selected_port);
+    builder.AddListeningPort(c.host + ":" + std::to_string(c.port), std::move(credentials), &selected_port);
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // never share a port with another server by accident
     builder.SetMaxReceiveMessageSize(static_cast<int>(c.limits.max_message_bytes));
     builder.SetMaxSendMessageSize(static_cast<int>(c.limits.max_message_bytes));
+    if (c.limits.max_concurrent_streams > 0) {
+        builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, static_cast<int>(c.limits.max_concurrent_streams));
+    }
     if (c.api == "sync" && c.threads > 0) {
         builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
         builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, c.threads);
@@ -98,9 +117,24 @@ std::unique_ptr<grpc::Server> build_server(const ServeConfig& c, const std::vect
 int main(int argc, char** argv) {
     const sigset_t stop_signals = block_stop_signals();
     int drain_seconds = 10;
-    ServeConfig config = parse_command_line(argc, argv, drain_seconds);
     setup_logging();
+    ServeConfig config = parse_command_line(argc, argv, drain_seconds);
 
+    try {
+        linfa::serve::check_settings(config);
+    } catch (const std::exception& e) {
+        spdlog::error("event=error stage=config what=\"{}\"", e.what());
+        return 2;
+    }
+    std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+    if (config.tls.enabled()) {
+        try {
+            credentials = linfa::serve::tls_server_credentials(config.tls);
+        } catch (const std::exception& e) {
+            spdlog::error("event=error stage=tls what=\"{}\"", e.what());
+            return 2;
+        }
+    }
     std::unique_ptr<linfa::serve::ServableModel> model;
     try {
         model = linfa::serve::builtin_registry().load(config.model_path);
@@ -110,17 +144,22 @@ int main(int argc, char** argv) {
         return 2;
     }
     const linfa::serve::Handlers handlers(*model, config);
-    const auto services = linfa::serve::make_services(handlers, config.api);
+    const auto services = linfa::serve::make_services(handlers, config);
     int port = 0;
-    const auto server = build_server(config, services, port);
+    const auto server = build_server(config, services.list, credentials, port);
     if (!server || port == 0) {
-        spdlog::error("event=error stage=bind address={}:{} what=\"cannot listen\"", config.host, config.port);
+        spdlog::error("event=error stage=bind address={}:{} what=\"cannot listen{}\"", config.host, config.port,
+                      config.tls.enabled() ? " (grpc refused the TLS settings or the address)" : "");
         return 3;
     }
     const auto& info = model->info();
-    spdlog::info("event=start address={}:{} model=\"{}\" name={} version={} kind={} scalar={} n_features={} api={} threads={}",
+    const auto& limits = config.limits;
+    spdlog::info("event=start address={}:{} model=\"{}\" name={} version={} kind={} scalar={} n_features={} api={} threads={} "
+                 "tls={} max_rows_per_request={} max_message_bytes={} max_concurrent_streams={} max_inflight_calls={}",
                  config.host, port, config.model_path, config.name, config.version, info.kind, info.scalar,
-                 info.n_features, config.api, config.threads);
+                 info.n_features, config.api, config.threads,
+                 !config.tls.enabled() ? "off" : config.tls.client_ca.empty() ? "on" : "mutual",
+                 limits.max_rows_per_request, limits.max_message_bytes, limits.max_concurrent_streams, limits.max_inflight_calls);
     std::printf("listening on %s:%d\n", config.host.c_str(), port);
     std::fflush(stdout);
 

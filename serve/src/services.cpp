@@ -1,91 +1,173 @@
 #include "services.hpp"
 
+#include <functional>
+#include <utility>
+
+#include <grpcpp/support/proto_buffer_reader.h>
+
+#include "centroids.grpc.pb.h"
+#include "linfa_serving.grpc.pb.h"
+
 namespace linfa::serve {
 namespace {
 
-// ---- callback API: finish the call inline on the thread that received it ----
+using grpc::ByteBuffer;
+using grpc::Status;
+using grpc::StatusCode;
 
-template <class Fn>
-grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* ctx, Fn&& fn) {
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    reactor->Finish(fn());
-    return reactor;
-}
+/// One method over raw bytes: parses the request, runs the handler, serialises the answer.
+using RawMethod = std::function<Status(grpc::ServerContextBase&, const ByteBuffer&, ByteBuffer&)>;
 
-class SeedCallback final : public ml::ClusteringService::CallbackService {
-public:
-    explicit SeedCallback(const Handlers& h) : h_(h) {}
-    grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* ctx, const ml::PredictRequest* req,
-                                      ml::PredictResponse* resp) override {
-        return finish_now(ctx, [&] { return h_.seed_predict(*ctx, *req, *resp); });
-    }
-    grpc::ServerUnaryReactor* PredictBatch(grpc::CallbackServerContext* ctx, const ml::PredictBatchRequest* req,
-                                           ml::PredictBatchResponse* resp) override {
-        return finish_now(ctx, [&] { return h_.seed_predict_batch(*ctx, *req, *resp); });
-    }
-
-private:
-    const Handlers& h_;
+struct MethodDef {
+    const char* path;  ///< "/package.Service/Method" (a literal: grpc keeps the pointer)
+    RawMethod run;
 };
 
-class ModelCallback final : public v1::ModelService::CallbackService {
-public:
-    explicit ModelCallback(const Handlers& h) : h_(h) {}
-    grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* ctx, const v1::PredictRequest* req,
-                                      v1::PredictResponse* resp) override {
-        return finish_now(ctx, [&] { return h_.predict(*ctx, *req, *resp); });
+template <class Request>
+Status parse(const ByteBuffer& bytes, Request& request) {
+    if (!bytes.Valid()) {  // the stream ended before a whole gRPC message (e.g. shorter than its prefix)
+        return Status(StatusCode::INVALID_ARGUMENT, "malformed request: the call carried no complete message");
     }
-    grpc::ServerUnaryReactor* GetModelMetadata(grpc::CallbackServerContext* ctx, const v1::GetModelMetadataRequest* req,
-                                               v1::ModelMetadata* resp) override {
-        return finish_now(ctx, [&] { return h_.metadata(*req, *resp); });
+    grpc::ProtoBufferReader reader(const_cast<ByteBuffer*>(&bytes));  // reads only
+    if (reader.status().ok() && request.ParseFromZeroCopyStream(&reader)) return Status::OK;
+    return Status(StatusCode::INVALID_ARGUMENT, "malformed request: " + std::to_string(bytes.Length()) +
+                                                    " bytes that do not parse as a " + request.GetTypeName() + " message");
+}
+
+/// Wraps a typed handler `Status(ctx, const Request&, Response&)`.
+template <class Request, class Response, class Handler>
+RawMethod raw(Handler handler) {
+    return [handler](grpc::ServerContextBase& ctx, const ByteBuffer& in, ByteBuffer& out) -> Status {
+        Request request;
+        if (Status s = parse(in, request); !s.ok()) return s;
+        Response response;
+        if (Status s = handler(ctx, request, response); !s.ok()) return s;
+        bool own_buffer = false;
+        return grpc::SerializationTraits<Response>::Serialize(response, &out, &own_buffer);
+    };
+}
+
+/// Runs a method; an exception escaping it (allocation failure) becomes INTERNAL.
+Status run_method(const MethodDef& method, grpc::ServerContextBase& ctx, const ByteBuffer& in, ByteBuffer& out) {
+    try {
+        return method.run(ctx, in, out);
+    } catch (const std::exception& e) {
+        return Status(StatusCode::INTERNAL, std::string("request failed: ") + e.what());
+    }
+}
+
+/// ml.ClusteringService (the seed's) and linfa.serving.v1.ModelService.
+std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const Handlers& h) {
+    const Handlers* hp = &h;
+    return {
+        {"ml.ClusteringService",
+         {{"/ml.ClusteringService/Predict",
+           raw<ml::PredictRequest, ml::PredictResponse>([hp](auto& ctx, auto& req, auto& resp) { return hp->seed_predict(ctx, req, resp); })},
+          {"/ml.ClusteringService/PredictBatch",
+           raw<ml::PredictBatchRequest, ml::PredictBatchResponse>(
+               [hp](auto& ctx, auto& req, auto& resp) { return hp->seed_predict_batch(ctx, req, resp); })}}},
+        {"linfa.serving.v1.ModelService",
+         {{"/linfa.serving.v1.ModelService/Predict",
+           raw<v1::PredictRequest, v1::PredictResponse>([hp](auto& ctx, auto& req, auto& resp) { return hp->predict(ctx, req, resp); })},
+          {"/linfa.serving.v1.ModelService/GetModelMetadata",
+           raw<v1::GetModelMetadataRequest, v1::ModelMetadata>(
+               [hp](auto&, auto& req, auto& resp) { return hp->metadata(req, resp); })}}},
+    };
+}
+
+// ---- callback API: finish the call inline on the thread that received it ----
+
+/// A reactor that holds its call's slot in the gate until grpc is done with the call.
+class GatedReactor final : public grpc::ServerUnaryReactor {
+public:
+    explicit GatedReactor(CallGate& gate) : gate_(gate) {}
+    void OnDone() override {
+        gate_.leave();
+        delete this;
+    }
+    // OnDone is trivial, so grpc may run it inline on the thread that completed the call
+    // rather than queue it on an executor: the slot is free as soon as the answer is sent
+    // (grpc's DefaultReactor does the same; the hook is documented as for such reactors).
+    bool InternalInlineable() override { return true; }
+
+private:
+    CallGate& gate_;
+};
+
+class CallbackService final : public grpc::Service {
+public:
+    CallbackService(std::vector<MethodDef> methods, CallGate& gate) : methods_(std::move(methods)), gate_(gate) {
+        for (std::size_t i = 0; i < methods_.size(); ++i) {
+            AddMethod(new grpc::internal::RpcServiceMethod(methods_[i].path, grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
+            MarkMethodRawCallback(static_cast<int>(i), new grpc::internal::CallbackUnaryHandler<ByteBuffer, ByteBuffer>(
+                                                           [this, i](grpc::CallbackServerContext* ctx, const ByteBuffer* in,
+                                                                     ByteBuffer* out) { return serve(methods_[i], *ctx, *in, *out); }));
+        }
     }
 
 private:
-    const Handlers& h_;
+    grpc::ServerUnaryReactor* serve(const MethodDef& method, grpc::CallbackServerContext& ctx, const ByteBuffer& in,
+                                    ByteBuffer& out) {
+        if (!gate_.limited()) {
+            grpc::ServerUnaryReactor* reactor = ctx.DefaultReactor();
+            reactor->Finish(run_method(method, ctx, in, out));
+            return reactor;
+        }
+        if (!gate_.try_enter()) {
+            grpc::ServerUnaryReactor* reactor = ctx.DefaultReactor();
+            reactor->Finish(gate_.busy());
+            return reactor;
+        }
+        auto* reactor = new GatedReactor(gate_);  // deletes itself in OnDone
+        reactor->Finish(run_method(method, ctx, in, out));
+        return reactor;
+    }
+
+    std::vector<MethodDef> methods_;
+    CallGate& gate_;
 };
 
 // ---- sync API: grpc's thread pool calls these and sends the answer ----
 
-class SeedSync final : public ml::ClusteringService::Service {
+class SyncService final : public grpc::Service {
 public:
-    explicit SeedSync(const Handlers& h) : h_(h) {}
-    grpc::Status Predict(grpc::ServerContext* ctx, const ml::PredictRequest* req, ml::PredictResponse* resp) override {
-        return h_.seed_predict(*ctx, *req, *resp);
-    }
-    grpc::Status PredictBatch(grpc::ServerContext* ctx, const ml::PredictBatchRequest* req,
-                              ml::PredictBatchResponse* resp) override {
-        return h_.seed_predict_batch(*ctx, *req, *resp);
+    SyncService(std::vector<MethodDef> methods, CallGate& gate) : methods_(std::move(methods)), gate_(gate) {
+        for (std::size_t i = 0; i < methods_.size(); ++i) {
+            AddMethod(new grpc::internal::RpcServiceMethod(
+                methods_[i].path, grpc::internal::RpcMethod::NORMAL_RPC,
+                new grpc::internal::RpcMethodHandler<SyncService, ByteBuffer, ByteBuffer>(
+                    [i](SyncService* self, grpc::ServerContext* ctx, const ByteBuffer* in, ByteBuffer* out) {
+                        return self->serve(self->methods_[i], *ctx, *in, *out);
+                    },
+                    this)));
+        }
     }
 
 private:
-    const Handlers& h_;
-};
-
-class ModelSync final : public v1::ModelService::Service {
-public:
-    explicit ModelSync(const Handlers& h) : h_(h) {}
-    grpc::Status Predict(grpc::ServerContext* ctx, const v1::PredictRequest* req, v1::PredictResponse* resp) override {
-        return h_.predict(*ctx, *req, *resp);
-    }
-    grpc::Status GetModelMetadata(grpc::ServerContext*, const v1::GetModelMetadataRequest* req,
-                                  v1::ModelMetadata* resp) override {
-        return h_.metadata(*req, *resp);
+    Status serve(const MethodDef& method, grpc::ServerContext& ctx, const ByteBuffer& in, ByteBuffer& out) {
+        if (!gate_.try_enter()) return gate_.busy();
+        Status status = run_method(method, ctx, in, out);
+        gate_.leave();
+        return status;
     }
 
-private:
-    const Handlers& h_;
+    std::vector<MethodDef> methods_;
+    CallGate& gate_;
 };
 
 }  // namespace
 
-std::vector<std::unique_ptr<grpc::Service>> make_services(const Handlers& handlers, const std::string& api) {
-    std::vector<std::unique_ptr<grpc::Service>> services;
-    if (api == "sync") {
-        services.push_back(std::make_unique<SeedSync>(handlers));
-        services.push_back(std::make_unique<ModelSync>(handlers));
-    } else {
-        services.push_back(std::make_unique<SeedCallback>(handlers));
-        services.push_back(std::make_unique<ModelCallback>(handlers));
+Status CallGate::busy() const {
+    return Status(StatusCode::RESOURCE_EXHAUSTED, "server busy: " + std::to_string(cap_) +
+                                                      " calls in flight, which is the limit (limits.max_inflight_calls); retry later");
+}
+
+Services make_services(const Handlers& handlers, const ServeConfig& config) {
+    Services services;
+    services.gate = std::make_unique<CallGate>(config.limits.max_inflight_calls);
+    for (auto& [name, methods] : method_table(handlers)) {
+        if (config.api == "sync") services.list.push_back(std::make_unique<SyncService>(std::move(methods), *services.gate));
+        else services.list.push_back(std::make_unique<CallbackService>(std::move(methods), *services.gate));
     }
     return services;
 }

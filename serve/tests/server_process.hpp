@@ -5,11 +5,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,5 +96,48 @@ private:
     int port_ = 0;
     int exit_code_ = unknown;
 };
+
+/// What a server that must not start did: its exit code and what it wrote on stderr.
+struct Refusal {
+    int exit_code = 0;
+    std::string stderr_text;
+};
+
+/// Runs `exe args... --host 127.0.0.1 --port 0` to its end (SIGKILL after `timeout`, with
+/// exit code -9) and returns its exit code and stderr; for servers expected to refuse to start.
+inline Refusal run_to_exit(const std::string& exe, std::vector<std::string> args, const std::string& stderr_path,
+                           std::chrono::seconds timeout = std::chrono::seconds(20)) {
+    args.insert(args.begin(), exe);
+    for (const char* extra : {"--host", "127.0.0.1", "--port", "0"}) args.emplace_back(extra);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const char* err_path = stderr_path.c_str();
+    const pid_t pid = fork();
+    if (pid == 0) {  // only async-signal-safe calls from here to exec
+        const int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (err >= 0) dup2(err, STDERR_FILENO);
+        const int out = open("/dev/null", O_WRONLY);
+        if (out >= 0) dup2(out, STDOUT_FILENO);
+        execv(exe.c_str(), argv.data());
+        _exit(127);
+    }
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    Refusal result;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > until) {  // it started serving: stop it
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    std::ostringstream text;
+    text << std::ifstream(stderr_path).rdbuf();
+    result.stderr_text = text.str();
+    return result;
+}
 
 }  // namespace serve_test

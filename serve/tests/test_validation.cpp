@@ -1,9 +1,12 @@
-// Every bad request gets INVALID_ARGUMENT (with a message naming the problem), oversized
-// messages RESOURCE_EXHAUSTED, late calls DEADLINE_EXCEEDED; the server keeps serving.
+// The server-layer bad-input matrix (serve/README.md lists it): every bad request gets
+// INVALID_ARGUMENT with a message naming the problem (malformed protobuf bytes included),
+// oversized messages RESOURCE_EXHAUSTED, late calls DEADLINE_EXCEEDED; the server keeps serving.
 #include <cmath>
+#include <utility>
 #include <limits>
 
 #include <doctest/doctest.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include "fixtures.hpp"
 
@@ -38,12 +41,34 @@ void check_invalid(const grpc::Status& status, const std::string& mentions) {
     CHECK_MESSAGE(status.error_message().find(mentions) != std::string::npos, status.error_message());
 }
 
-}  // namespace
+/// Sends `bytes` as the request of `method` (e.g. "/ml.ClusteringService/Predict") as they
+/// are, through grpc's generic stub: no protobuf on the client side.
+grpc::Status raw_call(const ServerProcess& server, const std::string& method, const std::string& bytes) {
+    grpc::GenericStub stub(channel_to(server));
+    grpc::Slice slice(bytes);
+    const grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    grpc::CompletionQueue cq;
+    auto ctx = context();
+    grpc::Status status;
+    auto call = stub.PrepareUnaryCall(ctx.get(), method, request, &cq);
+    call->StartCall();
+    call->Finish(&response, &status, &status);
+    void* tag = nullptr;
+    bool ok = false;
+    REQUIRE(cq.Next(&tag, &ok));
+    cq.Shutdown();
+    while (cq.Next(&tag, &ok)) {}
+    return status;
+}
 
-TEST_CASE("invalid requests are refused with INVALID_ARGUMENT and a reason") {
+/// The whole server-layer bad-input matrix against one server; it must answer a valid
+/// request after each group.
+void bad_input_matrix(const char* api) {
+    CAPTURE(api);
     const auto config = config_file("limits", "[limits]\nmax_rows_per_request = 10\n");
     const auto model = model_file<double>(100, 2);
-    ServerProcess server(LINFA_SERVE_EXE, {"--model", model, "--config", config});
+    ServerProcess server(LINFA_SERVE_EXE, {"--model", model, "--config", config, "--api", api});
 
     SUBCASE("wrong feature count") {
         check_invalid(seed_predict(server, {1, 2, 3}), "expected 2 features, found 3");
@@ -54,6 +79,12 @@ TEST_CASE("invalid requests are refused with INVALID_ARGUMENT and a reason") {
         check_invalid(seed_predict(server, {1, nan_value}), "row 0, feature 1 is not a finite");
         check_invalid(seed_batch(server, {{1, 2}, {inf_value, 2}}), "row 1, feature 0 is not a finite");
         check_invalid(packed(server, {1, 2, 3, -inf_value}, 2), "row 1, feature 1 is not a finite");
+        v1::PredictRequest f32_nan;
+        f32_nan.set_n_rows(1);
+        f32_nan.add_f32(1);
+        f32_nan.add_f32(std::numeric_limits<float>::quiet_NaN());
+        v1::PredictResponse resp;
+        check_invalid(linfa_predict(server, f32_nan, resp), "row 0, feature 1 is not a finite");
     }
     SUBCASE("empty batch") {
         check_invalid(seed_batch(server, {}), "empty batch");
@@ -66,16 +97,66 @@ TEST_CASE("invalid requests are refused with INVALID_ARGUMENT and a reason") {
     SUBCASE("bad packed length") {
         check_invalid(packed(server, {1, 2, 3}, 2), "bad packed length: 2 rows x 2 features need 4 values, found 3");
         check_invalid(packed(server, {1, 2}, 0), "n_rows is 0");
+    }
+    SUBCASE("scalar types: both set, f32 rows for an f64 model, a message of another type") {
         auto both = packed_f64({1, 2}, 1);
         both.add_f32(1);
         both.add_f32(2);
         v1::PredictResponse resp;
         check_invalid(linfa_predict(server, both, resp), "either f64 or f32");
+        // f32 rows are fine for an f64 model (and the answers are linfa's for those values).
+        v1::PredictRequest f32_rows;
+        f32_rows.set_n_rows(2);
+        for (float v : {1.5f, -2.f, 30.f, 40.f}) f32_rows.add_f32(v);
+        REQUIRE(linfa_predict(server, f32_rows, resp).ok());
+        CHECK(std::vector<int>(resp.labels().begin(), resp.labels().end()) ==
+              reference_labels<double>(model, std::vector<float>{1.5f, -2.f, 30.f, 40.f}));
+        // An ml.PredictRequest sent to linfa Predict parses (protobuf skips fields of the wrong
+        // wire type) into a request without rows.
+        ml::PredictRequest seed;
+        seed.add_features(1);
+        seed.add_features(2);
+        check_invalid(raw_call(server, "/linfa.serving.v1.ModelService/Predict", seed.SerializeAsString()), "empty batch");
     }
-    // After all that the server still answers.
+    SUBCASE("malformed protobuf bytes") {
+        const std::string garbage("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);  // a varint tag past 64 bits
+        v1::PredictRequest valid = packed_f64({1, 2, 3, 4}, 2);
+        const std::string truncated = valid.SerializeAsString().substr(0, valid.ByteSizeLong() - 3);
+        const std::string bad_length("\x0a\x7f\x01\x02", 4);  // field 1, length 127, 2 bytes follow
+        for (const auto& [method, type] : std::vector<std::pair<std::string, std::string>>{
+                 {"/ml.ClusteringService/Predict", "ml.PredictRequest"},
+                 {"/ml.ClusteringService/PredictBatch", "ml.PredictBatchRequest"},
+                 {"/linfa.serving.v1.ModelService/Predict", "linfa.serving.v1.PredictRequest"},
+                 {"/linfa.serving.v1.ModelService/GetModelMetadata", "linfa.serving.v1.GetModelMetadataRequest"}}) {
+            CAPTURE(method);
+            check_invalid(raw_call(server, method, garbage), "malformed request: 11 bytes that do not parse as a " + type);
+            check_invalid(raw_call(server, method, bad_length), "malformed request");
+        }
+        check_invalid(raw_call(server, "/linfa.serving.v1.ModelService/Predict", truncated), "malformed request");
+        CHECK(raw_call(server, "/linfa.serving.v1.ModelService/Predict", valid.SerializeAsString()).ok());
+        CHECK(raw_call(server, "/linfa.serving.v1.ModelService/NoSuchMethod", "").error_code() ==
+              grpc::StatusCode::UNIMPLEMENTED);
+    }
+    SUBCASE("an already expired deadline") {
+        auto stub = v1::ModelService::NewStub(channel_to(server));
+        v1::PredictResponse resp;
+        for (auto late : {std::chrono::milliseconds(0), std::chrono::milliseconds(-1000)}) {
+            auto ctx = context(late);
+            CHECK(stub->Predict(ctx.get(), packed_f64({1, 2}, 1), &resp).error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+        }
+    }
+    // After each group the server still answers.
     CHECK(seed_predict(server, {1, 2}).ok());
     CHECK(server.stop() == 0);
 }
+
+}  // namespace
+
+TEST_CASE("bad input matrix, callback API: a clear status and message, and the server keeps serving") {
+    bad_input_matrix("callback");
+}
+
+TEST_CASE("bad input matrix, sync API: the same answers") { bad_input_matrix("sync"); }
 
 TEST_CASE("an f32 model refuses doubles it cannot represent") {
     ServerProcess server(LINFA_SERVE_EXE, {"--model", model_file<float>(16, 5)});
@@ -86,8 +167,14 @@ TEST_CASE("a message over max_message_bytes gets RESOURCE_EXHAUSTED") {
     const auto config = config_file("small_messages", "[limits]\nmax_message_bytes = 4096\n");
     ServerProcess server(LINFA_SERVE_EXE, {"--model", model_file<double>(100, 2), "--config", config});
     const auto rows = random_rows(1000, 2);  // 16 kB
-    CHECK(packed(server, rows, 1000).error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    const grpc::Status status = packed(server, rows, 1000);
+    CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK_MESSAGE(status.error_message().find("larger than max") != std::string::npos, status.error_message());
     CHECK(packed(server, random_rows(10, 2), 10).ok());
+    // The command line sets the same limit.
+    ServerProcess small(LINFA_SERVE_EXE, {"--model", model_file<double>(100, 2), "--max-message-bytes", "4096"});
+    CHECK(packed(small, rows, 1000).error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK(packed(small, random_rows(10, 2), 10).ok());
 }
 
 TEST_CASE("deadlines: an expired call is not computed, a batch too large for its deadline is cut") {
