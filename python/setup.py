@@ -30,7 +30,7 @@ extension = Pybind11Extension(
 setup(
     name="linfa",
     version="0.1.0",
-    description="scikit-learn compatible K-Means backed by the header-only C++20 linfa library",
+    description="scikit-learn compatible KMeans and MiniBatchKMeans backed by the header-only C++20 linfa library",
     packages=["linfa"],
     package_dir={"linfa": os.path.relpath(os.path.join(HERE, "linfa"), HERE)},
     ext_modules=[extension],

@@ -1,4 +1,8 @@
-"""linfa.KMeans: scikit-learn's KMeans interface over the C++ linfa::clustering::KMeans."""
+"""linfa.KMeans: scikit-learn's KMeans interface over the C++ linfa::clustering::KMeans.
+
+``_BaseKMeans`` holds what KMeans and MiniBatchKMeans (``_minibatch.py``) share, as in
+scikit-learn: the fitted model and its attributes, prediction, persistence and the checks of
+the common parameters."""
 
 import numbers
 import os
@@ -13,79 +17,25 @@ from ._errors import NotFittedError
 from ._validation import check_array, check_sample_weight, feature_names_of
 
 _INIT_NAMES = ("k-means++", "random", "k-means||")
-# "elkan" and "full" are accepted for drop-in compatibility with scikit-learn code; both are
-# exact variants of Lloyd's iteration, which is what runs.
-_ALGORITHMS = ("lloyd", "elkan", "full")
+# scikit-learn's names and linfa's: "elkan" (scikit-learn's bound-based exact method) maps to
+# Hamerly's bound-based exact method; "full" is scikit-learn's old name for "lloyd".
+_ALGORITHMS = {
+    "lloyd": _linfa.KMeansAlgorithm.Lloyd,
+    "full": _linfa.KMeansAlgorithm.Lloyd,
+    "elkan": _linfa.KMeansAlgorithm.Hamerly,
+    "hamerly": _linfa.KMeansAlgorithm.Hamerly,
+    "auto": _linfa.KMeansAlgorithm.Auto,
+}
 
 
-class KMeans(ParamsMixin):
-    """K-Means clustering, fitted in C++ (linfa).
+class _BaseKMeans(ParamsMixin):
+    """What KMeans and MiniBatchKMeans share: the C++ model behind the fitted attributes,
+    predict / transform / score, pickling, model files, and the checks of the common
+    parameters (``n_clusters``, ``init``, ``n_init``, ``max_iter``, ``tol``, ``verbose``,
+    ``random_state``). Subclasses define ``__init__`` and ``fit``."""
 
-    Parameters follow ``sklearn.cluster.KMeans``:
-
-    n_clusters : int, default=8
-    init : {"k-means++", "random", "k-means||"} or array of shape (n_clusters, n_features)
-        "k-means||" is Bahmani et al.'s parallel k-means++; an array gives the first centroids.
-    n_init : "auto" or int, default="auto"
-        Independent initialisations (C++ ``n_runs``); the lowest inertia wins. "auto" follows
-        scikit-learn 1.4: 10 for "random", 1 otherwise.
-    max_iter : int, default=300
-    tol : float, default=1e-4
-        Relative to the mean per-feature variance of X, as scikit-learn. Iteration also stops
-        when no label changes.
-    verbose : int, default=0
-        When > 0, prints "Iteration i, inertia x." lines (from C++, to the process' stdout).
-    random_state : None, int or numpy RandomState/Generator
-        An int is the seed of the C++ RNG itself, so ``random_state=42`` fits the same model
-        as ``KMeans<F>::params_with_rng(k, linfa::Rng(42))`` in C++.
-    algorithm : {"lloyd"}, default="lloyd"
-
-    Attributes (after ``fit``): ``cluster_centers_`` (in the dtype of X: float32 or float64),
-    ``labels_``, ``inertia_``, ``n_iter_``, ``n_features_in_`` and, for DataFrames with string
-    column names, ``feature_names_in_``.
-    """
-
-    def __init__(
-        self,
-        n_clusters=8,
-        *,
-        init="k-means++",
-        n_init="auto",
-        max_iter=300,
-        tol=1e-4,
-        verbose=0,
-        random_state=None,
-        algorithm="lloyd",
-    ):
-        self.n_clusters = n_clusters
-        self.init = init
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.verbose = verbose
-        self.random_state = random_state
-        self.algorithm = algorithm
-
-    # ---------------------------------------------------------------- fitting
-
-    def fit(self, X, y=None, sample_weight=None):
-        """Clusters X (array-like of shape (n_samples, n_features)); returns self."""
-        names = feature_names_of(X)
-        X = check_array(X)
-        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        init_name, init_centroids = self._check_init(X)
-        n_runs = self._check_n_init(init_centroids is not None)
-        verbose = self._check_params()
-        if verbose:
-            sys.stdout.flush()  # keep Python's buffered output before the C++ lines
-        fit = _linfa.fit_f32 if X.dtype == np.float32 else _linfa.fit_f64
-        model, labels = fit(
-            X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
-            int(self.max_iter), float(self.tol), self._seed(), verbose,
-        )
-        self._set_fitted(model, X.shape[1], names)
-        self.labels_ = labels
-        return self
+    # Runs of n_init="auto" for init="random" (scikit-learn: 10 for KMeans, 3 for MiniBatchKMeans).
+    _random_init_runs = 10
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fits, then returns the cluster index of every sample of X."""
@@ -234,7 +184,8 @@ class KMeans(ParamsMixin):
     def _check_n_init(self, precomputed):
         n_init = self.n_init
         if isinstance(n_init, str) and n_init == "auto":
-            return 10 if (isinstance(self.init, str) and self.init == "random") else 1
+            random = isinstance(self.init, str) and self.init == "random"
+            return self._random_init_runs if random else 1
         if not _is_int(n_init) or n_init < 1:
             raise ValueError(f"n_init must be 'auto' or an int >= 1, found {n_init!r}")
         if precomputed and n_init != 1:
@@ -247,8 +198,8 @@ class KMeans(ParamsMixin):
             return 1
         return int(n_init)
 
-    def _check_params(self):
-        """Checks the scalar parameters; returns verbose as a bool."""
+    def _check_common_params(self):
+        """Checks the parameters both estimators have; returns verbose as a bool."""
         if not _is_int(self.n_clusters) or self.n_clusters < 1:
             raise ValueError(f"n_clusters must be an int >= 1, found {self.n_clusters!r}")
         if not _is_int(self.max_iter) or self.max_iter < 1:
@@ -260,8 +211,6 @@ class KMeans(ParamsMixin):
             or self.tol < 0
         ):
             raise ValueError(f"tol must be a finite float >= 0, found {self.tol!r}")
-        if self.algorithm not in _ALGORITHMS:
-            raise ValueError(f"algorithm must be 'lloyd', found {self.algorithm!r}")
         if not isinstance(self.verbose, (numbers.Integral, bool)) or self.verbose < 0:
             raise ValueError(f"verbose must be an int >= 0, found {self.verbose!r}")
         return bool(self.verbose)
@@ -282,6 +231,90 @@ class KMeans(ParamsMixin):
         raise ValueError(
             f"random_state must be None, an int or a numpy RandomState/Generator, found {state!r}"
         )
+
+
+class KMeans(_BaseKMeans):
+    """K-Means clustering, fitted in C++ (linfa).
+
+    Parameters follow ``sklearn.cluster.KMeans``:
+
+    n_clusters : int, default=8
+    init : {"k-means++", "random", "k-means||"} or array of shape (n_clusters, n_features)
+        "k-means||" is Bahmani et al.'s parallel k-means++; an array gives the first centroids.
+    n_init : "auto" or int, default="auto"
+        Independent initialisations (C++ ``n_runs``); the lowest inertia wins. "auto" follows
+        scikit-learn 1.4: 10 for "random", 1 otherwise.
+    max_iter : int, default=300
+    tol : float, default=1e-4
+        Relative to the mean per-feature variance of X, as scikit-learn. Iteration also stops
+        when no label changes.
+    verbose : int, default=0
+        When > 0, prints "Iteration i, inertia x." lines (from C++, to the process' stdout).
+    random_state : None, int or numpy RandomState/Generator
+        An int is the seed of the C++ RNG itself, so ``random_state=42`` fits the same model
+        as ``KMeans<F>::params_with_rng(k, linfa::Rng(42))`` in C++.
+    algorithm : {"lloyd", "elkan", "hamerly", "auto", "full"}, default="lloyd"
+        The exact iteration (C++ ``KMeansAlgorithm``); all give the same clusters. "lloyd"
+        (and scikit-learn's old name "full") is Lloyd's iteration. "elkan" and "hamerly" run
+        Hamerly's bound-based method, linfa's counterpart of scikit-learn's Elkan variant: it
+        skips distance computations that bounds prove useless (fastest with many clusters and
+        few features). "auto" lets linfa choose between the two by n_clusters and n_features.
+
+    Attributes (after ``fit``): ``cluster_centers_`` (in the dtype of X: float32 or float64),
+    ``labels_``, ``inertia_``, ``n_iter_``, ``n_features_in_`` and, for DataFrames with string
+    column names, ``feature_names_in_``.
+    """
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        verbose=0,
+        random_state=None,
+        algorithm="lloyd",
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.algorithm = algorithm
+
+    # ---------------------------------------------------------------- fitting
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Clusters X (array-like of shape (n_samples, n_features)); returns self."""
+        names = feature_names_of(X)
+        X = check_array(X)
+        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        init_name, init_centroids = self._check_init(X)
+        n_runs = self._check_n_init(init_centroids is not None)
+        verbose = self._check_params()
+        if verbose:
+            sys.stdout.flush()  # keep Python's buffered output before the C++ lines
+        fit = _linfa.fit_f32 if X.dtype == np.float32 else _linfa.fit_f64
+        model, labels = fit(
+            X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
+            int(self.max_iter), float(self.tol), self._seed(), verbose, _ALGORITHMS[self.algorithm],
+        )
+        self._set_fitted(model, X.shape[1], names)
+        self.labels_ = labels
+        return self
+
+    def _check_params(self):
+        """Checks the scalar parameters; returns verbose as a bool."""
+        verbose = self._check_common_params()
+        if not isinstance(self.algorithm, str) or self.algorithm not in _ALGORITHMS:
+            raise ValueError(
+                f"algorithm must be one of {tuple(_ALGORITHMS)}, found {self.algorithm!r}"
+            )
+        return verbose
 
 
 def _is_int(value):

@@ -1,10 +1,12 @@
 // linfa._linfa: the native half of the Python package. It exposes the C++ K-Means model for
-// float32 and float64 with as little policy as possible; the scikit-learn estimator contract
-// (parameter handling, input conversion, fitted attributes) lives in linfa/_kmeans.py.
+// float32 and float64, its full-batch fit and its mini-batch fit / step, with as little policy
+// as possible; the scikit-learn estimator contract (parameter handling, input conversion,
+// fitted attributes) lives in linfa/_kmeans.py and linfa/_minibatch.py.
 //
 // Arrays come in as C-contiguous arrays of exactly the model's scalar type (`noconvert`): the
 // Python layer converts anything else once, so here a NumPy buffer is viewed, never copied.
 // The GIL is released while C++ computes. linfa exceptions become ValueError / OSError.
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -19,6 +21,7 @@
 namespace py = pybind11;
 using linfa::clustering::InitMethod;
 using linfa::clustering::KMeans;
+using linfa::clustering::KMeansAlgorithm;
 
 namespace {
 
@@ -53,6 +56,16 @@ InitMethod init_method_of(const std::string& name) {
     throw linfa::InvalidParams("init must be 'k-means++', 'random', 'k-means||' or an array, found '" + name + "'");
 }
 
+/// The init method by name, or the given centroids (copied: the model keeps them).
+template <class Params, linfa::Float F>
+void set_init(Params& params, const std::string& init, const std::optional<CArray<F>>& init_centroids) {
+    if (init_centroids) {
+        params.init_centroids(linfa::Matrix<F>(view_of(*init_centroids)));
+    } else {
+        params.init_method(init_method_of(init));
+    }
+}
+
 /// Prints scikit-learn's per-iteration line straight to the C stdout, so it needs no GIL.
 void print_iteration(std::size_t run, std::uint64_t iteration, double inertia) {
     if (iteration == 0) std::printf("Initialization complete (run %zu)\n", run);
@@ -65,21 +78,91 @@ void print_iteration(std::size_t run, std::uint64_t iteration, double inertia) {
 template <linfa::Float F>
 std::pair<KMeans<F>, linfa::Labels> fit(const CArray<F>& x, const std::optional<CArray<F>>& weights, std::size_t n_clusters,
               const std::string& init, const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
-              std::uint64_t max_iter, double tol, std::uint64_t seed, bool verbose) {
+              std::uint64_t max_iter, double tol, std::uint64_t seed, bool verbose, KMeansAlgorithm algorithm) {
     auto params = KMeans<F>::params_with_rng(n_clusters, linfa::Rng(seed))
                       .n_runs(n_runs)
                       .max_n_iterations(max_iter)
-                      .tolerance(tol);
-    if (init_centroids) {
-        params.init_centroids(linfa::Matrix<F>(view_of(*init_centroids)));
-    } else {
-        params.init_method(init_method_of(init));
-    }
+                      .tolerance(tol)
+                      .algorithm(algorithm);
+    set_init(params, init, init_centroids);
     if (verbose) params.on_iteration(print_iteration);
     const linfa::DatasetView<F> data = dataset_of(x, weights);
     py::gil_scoped_release release;
     auto fitted = params.fit_predict(data);
     return {std::move(fitted.model), std::move(fitted.labels)};
+}
+
+/// Prints scikit-learn's MiniBatchKMeans progress lines, as `print_iteration`.
+void print_step(const linfa::clustering::MiniBatchStepInfo& info) {
+    if (info.n_reassigned) std::printf("[MiniBatchKMeans] Reassigning %zu cluster centers.\n", info.n_reassigned);
+    if (std::isnan(info.ewa_inertia)) {
+        std::printf("Minibatch step %llu/%llu: mean batch inertia: %.6g\n", static_cast<unsigned long long>(info.step + 1),
+                    static_cast<unsigned long long>(info.n_steps), info.batch_inertia);
+    } else {
+        std::printf("Minibatch step %llu/%llu: mean batch inertia: %.6g, ewa inertia: %.6g\n",
+                    static_cast<unsigned long long>(info.step + 1), static_cast<unsigned long long>(info.n_steps),
+                    info.batch_inertia, info.ewa_inertia);
+    }
+    std::fflush(stdout);
+}
+
+/// Mini-batch hyper-parameters shared by the full mini-batch fit and the one-batch step.
+template <linfa::Float F>
+linfa::clustering::MiniBatchKMeansParams<F> minibatch_params(std::size_t n_clusters, const std::string& init,
+                                                            const std::optional<CArray<F>>& init_centroids,
+                                                            std::size_t batch_size, std::optional<std::size_t> init_size,
+                                                            double reassignment_ratio, std::uint64_t seed) {
+    auto params = KMeans<F>::minibatch_params(n_clusters, linfa::Rng(seed))
+                      .batch_size(batch_size)
+                      .init_size(init_size)
+                      .reassignment_ratio(reassignment_ratio);
+    set_init(params, init, init_centroids);
+    return params;
+}
+
+/// The mini-batch algorithm over X; returns (model, labels of X).
+template <linfa::Float F>
+std::pair<KMeans<F>, linfa::Labels> minibatch_fit(const CArray<F>& x, const std::optional<CArray<F>>& weights,
+                                                  std::size_t n_clusters, const std::string& init,
+                                                  const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+                                                  std::uint64_t max_iter, std::size_t batch_size, double tol,
+                                                  std::optional<std::uint64_t> max_no_improvement,
+                                                  std::optional<std::size_t> init_size, double reassignment_ratio,
+                                                  std::uint64_t seed, bool verbose) {
+    auto params = minibatch_params(n_clusters, init, init_centroids, batch_size, init_size, reassignment_ratio, seed);
+    params.n_runs(n_runs).max_n_iterations(max_iter).tolerance(tol).max_no_improvement(max_no_improvement);
+    if (verbose) params.on_step(print_step);
+    const linfa::DatasetView<F> data = dataset_of(x, weights);
+    py::gil_scoped_release release;
+    auto fitted = params.fit_predict(data);
+    return {std::move(fitted.model), std::move(fitted.labels)};
+}
+
+/// One mini-batch step on X from `model` (None: initialised from X); returns the new model.
+template <linfa::Float F>
+KMeans<F> minibatch_step(std::optional<KMeans<F>> model, const CArray<F>& x, const std::optional<CArray<F>>& weights,
+                         std::size_t n_clusters, const std::string& init, const std::optional<CArray<F>>& init_centroids,
+                         std::size_t batch_size, std::optional<std::size_t> init_size, double reassignment_ratio,
+                         std::uint64_t seed) {
+    const auto params = minibatch_params(n_clusters, init, init_centroids, batch_size, init_size, reassignment_ratio, seed);
+    const linfa::DatasetView<F> data = dataset_of(x, weights);
+    py::gil_scoped_release release;
+    return params.fit_with(std::move(model), data);
+}
+
+/// Labels of X and their weighted inertia, in one pass (a model's `predict` + `score`).
+template <linfa::Float F>
+std::pair<linfa::Labels, double> predict_with_inertia(const KMeans<F>& model, const linfa::DatasetView<F>& data) {
+    if (data.n_features() != model.n_features()) {
+        throw linfa::clustering::KMeansInputError("KMeans: expected " + std::to_string(model.n_features()) +
+                                                  " features per sample (as in training), found " +
+                                                  std::to_string(data.n_features()));
+    }
+    linfa::require_finite<F>(data.records(), "records");
+    linfa::require_valid_weights<F>(data.weights());
+    linfa::Labels labels(static_cast<Eigen::Index>(data.n_samples()));
+    const double inertia = linfa::clustering::kmeans_detail::assign_with_inertia(data, model.centroids(), labels.data());
+    return {std::move(labels), inertia};
 }
 
 template <linfa::Float F>
@@ -105,6 +188,15 @@ void bind_model(py::module_& m, const char* name) {
         .def_property_readonly("n_clusters", &KMeans<F>::n_clusters)
         .def_property_readonly("n_features", &KMeans<F>::n_features)
         .def_property_readonly("dtype", [](const KMeans<F>&) { return py::dtype::of<F>(); })
+        .def_property_readonly(
+            "cluster_weights",
+            [](const KMeans<F>& k) -> py::object {
+                if (!k.has_cluster_weights()) return py::none();
+                const auto w = k.cluster_weights();
+                return py::array_t<double>(py::ssize_t(w.size()), w.data());
+            },
+            "Cumulated sample weight of each cluster (float64), or None when the model file had none.")
+        .def_property_readonly("n_steps", &KMeans<F>::n_steps)
         .def(
             "predict",
             [](const KMeans<F>& k, const CArray<F>& x) {
@@ -129,6 +221,15 @@ void bind_model(py::module_& m, const char* name) {
                 return k.score(data);
             },
             py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none())
+        .def(
+            "predict_with_inertia",
+            [](const KMeans<F>& k, const CArray<F>& x, const std::optional<CArray<F>>& w) {
+                const linfa::DatasetView<F> data = dataset_of(x, w);
+                py::gil_scoped_release release;
+                return predict_with_inertia(k, data);
+            },
+            py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
+            "(labels, weighted inertia) of X in one pass.")
         .def("to_bytes", [](const KMeans<F>& k) { return py::bytes(to_bytes(k)); },
              "The model file (binary format) as bytes.")
         .def(
@@ -140,8 +241,19 @@ void bind_model(py::module_& m, const char* name) {
     const std::string suffix = std::string(linfa::scalar_name<F>());
     m.def(("fit_" + suffix).c_str(), &fit<F>, py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
           py::arg("n_clusters"), py::arg("init"), py::arg("init_centroids").noconvert(), py::arg("n_runs"),
-          py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("verbose"),
+          py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("verbose"), py::arg("algorithm"),
           "Fits K-Means; arrays must be C-contiguous of this scalar type (they are not copied).");
+    m.def(("minibatch_fit_" + suffix).c_str(), &minibatch_fit<F>, py::arg("X").noconvert(),
+          py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),
+          py::arg("init_centroids").noconvert(), py::arg("n_runs"), py::arg("max_iter"), py::arg("batch_size"),
+          py::arg("tol"), py::arg("max_no_improvement"), py::arg("init_size"), py::arg("reassignment_ratio"),
+          py::arg("seed"), py::arg("verbose"),
+          "Mini-batch K-Means over X; returns (model, labels of X). Arrays are not copied.");
+    m.def(("minibatch_step_" + suffix).c_str(), &minibatch_step<F>, py::arg("model"), py::arg("X").noconvert(),
+          py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),
+          py::arg("init_centroids").noconvert(), py::arg("batch_size"), py::arg("init_size"),
+          py::arg("reassignment_ratio"), py::arg("seed"),
+          "One mini-batch step on X from model (None: initialised from X); returns the new model.");
     m.def(("view_address_" + suffix).c_str(),
           [](const CArray<F>& x) { return reinterpret_cast<std::uintptr_t>(view_of(x).data()); },
           py::arg("X").noconvert(), "Address of the buffer fit would view (a zero-copy check for tests).");
@@ -180,6 +292,10 @@ void register_exceptions() {
 PYBIND11_MODULE(_linfa, m) {
     m.doc() = "Native core of the linfa Python package (see linfa.KMeans).";
     register_exceptions();
+    py::enum_<KMeansAlgorithm>(m, "KMeansAlgorithm", "The full-batch iteration (C++ linfa::clustering::KMeansAlgorithm).")
+        .value("Lloyd", KMeansAlgorithm::Lloyd)
+        .value("Hamerly", KMeansAlgorithm::Hamerly)
+        .value("Auto", KMeansAlgorithm::Auto);
     bind_model<float>(m, "KMeansF32");
     bind_model<double>(m, "KMeansF64");
 

@@ -11,7 +11,7 @@ SCRIPT = textwrap.dedent(
     sys.modules["sklearn"] = None  # any "import sklearn..." now raises ImportError
     import numpy as np
     import linfa
-    from linfa import KMeans, NotFittedError
+    from linfa import KMeans, MiniBatchKMeans, NotFittedError
     assert NotFittedError.__module__.startswith("linfa"), NotFittedError.__module__
     assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)
     X = np.array([[0.0, 0.0], [0.1, 0.0], [10.0, 10.0], [10.1, 10.0]])
@@ -27,6 +27,10 @@ SCRIPT = textwrap.dedent(
     assert params["n_clusters"] == 2 and params["init"] == "k-means++"
     km.set_params(n_clusters=1)
     assert km.n_clusters == 1
+    mb = MiniBatchKMeans(2, random_state=0).fit(X)
+    assert sorted(np.bincount(mb.labels_)) == [2, 2]
+    mb.partial_fit(X)
+    assert mb.n_steps_ > 1
     assert "sklearn" not in [m.split(".")[0] for m, v in sys.modules.items() if v is not None]
     print("ok")
     """

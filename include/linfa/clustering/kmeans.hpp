@@ -5,10 +5,12 @@
 //   lloyd.hpp          the fused Lloyd iteration   algorithm.hpp fit
 //   model.hpp          the fitted model            serialization.hpp  model files
 //   errors.hpp         exceptions
+//   minibatch_params.hpp, minibatch.hpp   mini-batch / incremental fit (fit_with)
 #pragma once
 
 #include "kmeans/algorithm.hpp"
 #include "kmeans/errors.hpp"
+#include "kmeans/minibatch.hpp"
 #include "kmeans/model.hpp"
 #include "kmeans/params.hpp"
 #include "kmeans/serialization.hpp"

@@ -43,6 +43,7 @@ struct KMeansFitter {
                 std::swap(labels, best_labels);
             }
         }
+        best->count_cluster_weights(data, best_labels.data());  // so fit_with can continue from it
         return {std::move(*best), std::move(best_labels)};
     }
 

@@ -3,11 +3,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/validation.hpp"
 #include "assign.hpp"
 #include "errors.hpp"
+#include "minibatch_params.hpp"
 #include "params.hpp"
 
 namespace linfa {
@@ -19,6 +22,8 @@ namespace linfa::clustering {
 
 template <Float F>
 struct KMeansFitter;
+template <Float F>
+struct MiniBatchKMeansFitter;
 
 /// A fitted K-Means model: k centroids in d-dimensional space.
 ///
@@ -38,7 +43,14 @@ struct KMeansFitter;
 ///                  .max_n_iterations(200).tolerance(1e-5).fit(data);
 /// linfa::Labels labels = model.predict(data);
 /// ```
-/// A model only comes out of `fit` or `linfa::load`; there is no unfitted state.
+/// A model only comes out of `fit`, `fit_with` (mini-batch, see MiniBatchKMeansParams) or
+/// `linfa::load`; there is no unfitted state.
+///
+/// Besides the centroids, a model carries the cumulated sample weight of each cluster: what
+/// a mini-batch step (`MiniBatchKMeansParams::fit_with`) needs to continue from it. A full fit
+/// records the total weight of the samples assigned to each cluster; a model read from a file
+/// written before these were recorded has none (`has_cluster_weights()` is false), and a
+/// mini-batch step then treats them as zero, i.e. starts afresh from its centroids.
 template <Float F>
 class KMeans {
 public:
@@ -50,6 +62,10 @@ public:
     static KMeansParams<F> params_with_rng(std::size_t n_clusters, Rng rng) {
         return KMeansParams<F>(n_clusters, rng);
     }
+    /// Mini-batch hyper-parameters (`fit` on in-memory data, `fit_with` one batch at a time).
+    static MiniBatchKMeansParams<F> minibatch_params(std::size_t n_clusters, Rng rng = Rng()) {
+        return MiniBatchKMeansParams<F>(n_clusters, rng);
+    }
 
     /// The k x d centroids, one per row.
     const Matrix<F>& centroids() const { return centroids_; }
@@ -59,6 +75,12 @@ public:
     std::uint64_t n_iterations() const { return n_iterations_; }
     std::size_t n_clusters() const { return static_cast<std::size_t>(centroids_.rows()); }
     std::size_t n_features() const { return static_cast<std::size_t>(centroids_.cols()); }
+    /// Cumulated sample weight of each cluster (n_clusters values), the denominators of the
+    /// mini-batch learning rates; empty when unknown (see the class comment).
+    std::span<const double> cluster_weights() const { return cluster_weights_; }
+    bool has_cluster_weights() const { return !cluster_weights_.empty(); }
+    /// Mini-batch steps taken to reach this model (0 for a full fit).
+    std::uint64_t n_steps() const { return n_steps_; }
 
     /// Index of the nearest centroid of each sample.
     Labels predict(const DatasetView<F>& data) const {
@@ -104,10 +126,43 @@ public:
 
 private:
     friend struct KMeansFitter<F>;
+    friend struct MiniBatchKMeansFitter<F>;
     friend struct linfa::model_io<KMeans<F>>;
 
     KMeans(Matrix<F> centroids, double inertia, std::uint64_t n_iterations)
         : centroids_(std::move(centroids)), inertia_(inertia), n_iterations_(n_iterations) {}
+
+    /// The state a mini-batch step continues from, beyond the centroids.
+    struct StreamState {
+        std::vector<double> cluster_weights;           ///< empty: unknown
+        std::uint64_t n_steps = 0;                     ///< mini-batch steps so far
+        std::uint64_t samples_since_reassignment = 0;  ///< schedule of low-weight reassignments
+    };
+
+    KMeans(Matrix<F> centroids, double inertia, std::uint64_t n_iterations, StreamState state)
+        : centroids_(std::move(centroids)),
+          inertia_(inertia),
+          n_iterations_(n_iterations),
+          cluster_weights_(std::move(state.cluster_weights)),
+          n_steps_(state.n_steps),
+          samples_since_reassignment_(state.samples_since_reassignment) {}
+
+    StreamState stream_state() const { return {cluster_weights_, n_steps_, samples_since_reassignment_}; }
+
+    /// Sets the cluster weights of a full fit: the total weight of the samples of each label
+    /// (summed per chunk, chunks combined in order: the same for any thread count).
+    void count_cluster_weights(const DatasetView<F>& data, const std::int32_t* labels) {
+        const std::size_t k = n_clusters();
+        const ChunkPlan plan = plan_chunks(data.n_samples());
+        PerChunk<double> partial(plan.n_chunks, k);
+        for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) partial[c][labels[i]] += double(data.weight(i));
+        });
+        cluster_weights_.assign(k, 0.0);
+        for (std::size_t c = 0; c < plan.n_chunks; ++c) {
+            for (std::size_t j = 0; j < k; ++j) cluster_weights_[j] += partial[c][j];
+        }
+    }
 
     void require_predictable(const DatasetView<F>& data) const {
         if (data.n_features() != n_features()) {
@@ -122,6 +177,9 @@ private:
     Matrix<F> centroids_;
     double inertia_;
     std::uint64_t n_iterations_;
+    std::vector<double> cluster_weights_;
+    std::uint64_t n_steps_ = 0;
+    std::uint64_t samples_since_reassignment_ = 0;
 };
 
 /// A fitted model with the labels of the samples it was fitted on (`fit_predict`).

@@ -1,0 +1,200 @@
+"""linfa.MiniBatchKMeans: scikit-learn's MiniBatchKMeans interface over the C++ mini-batch
+K-Means (``linfa::clustering::MiniBatchKMeansParams``: ``fit`` and the one-batch ``fit_with``)."""
+
+import numbers
+import sys
+import warnings
+
+import numpy as np
+
+from . import _linfa
+from ._kmeans import _BaseKMeans, _is_int
+from ._validation import check_array, check_sample_weight, feature_names_of
+
+
+class MiniBatchKMeans(_BaseKMeans):
+    """Mini-batch K-Means clustering (Sculley 2010), fitted in C++ (linfa).
+
+    Each step assigns a small batch of samples to their nearest centres and moves every centre
+    towards the mean of its batch samples, with a learning rate of (weight of its batch
+    samples) / (weight the centre has gathered so far). Clusters left with little weight are
+    moved onto random batch samples (``reassignment_ratio``). ``fit`` draws the batches from X;
+    ``partial_fit`` takes one step per call, so data that does not fit in memory can be
+    clustered batch by batch.
+
+    Parameters follow ``sklearn.cluster.MiniBatchKMeans``:
+
+    n_clusters : int, default=8
+    init : {"k-means++", "random", "k-means||"} or array of shape (n_clusters, n_features)
+    max_iter : int, default=100
+        Epochs: ``fit`` takes at most max_iter * n_samples / batch_size steps.
+    batch_size : int, default=1024
+    verbose : int, default=0
+        When > 0, ``fit`` prints scikit-learn's "Minibatch step i/n: ..." lines (from C++).
+    compute_labels : bool, default=True
+        Whether ``fit`` and ``partial_fit`` set ``labels_`` (and ``partial_fit`` ``inertia_``).
+    random_state : None, int or numpy RandomState/Generator
+        An int is the seed of the C++ RNG. ``partial_fit`` draws one seed at its first call
+        and keeps it, so a stream of batches is reproducible.
+    tol : float, default=0.0
+        Early stopping on the squared movement of the centres in one step, relative to the
+        mean per-feature variance of X; 0 disables it.
+    max_no_improvement : int or None, default=10
+        Early stopping after this many steps without improvement of the smoothed batch
+        inertia; None disables it.
+    init_size : int or None, default=None
+        Samples the initialisation runs on (default 3 * batch_size, at least 3 * n_clusters).
+    n_init : "auto" or int, default="auto"
+        Initialisations tried by ``fit``, each on its own random subset (the lowest inertia on
+        a validation subset wins); "auto" is 3 for init="random", 1 otherwise.
+    reassignment_ratio : float, default=0.01
+
+    Attributes: ``cluster_centers_``, ``labels_``, ``inertia_`` (``fit``: of all of X;
+    ``partial_fit``: of the last batch), ``n_iter_`` (epochs of the last ``fit``), ``n_steps_``
+    (mini-batch steps taken in all), ``n_features_in_``, ``feature_names_in_``.
+
+    The model carries the weight each centre has gathered, in memory, in pickles and in model
+    files (``save``/``load``), so ``partial_fit`` continues exactly where it stopped.
+    """
+
+    _random_init_runs = 3
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        max_iter=100,
+        batch_size=1024,
+        verbose=0,
+        compute_labels=True,
+        random_state=None,
+        tol=0.0,
+        max_no_improvement=10,
+        init_size=None,
+        n_init="auto",
+        reassignment_ratio=0.01,
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.compute_labels = compute_labels
+        self.random_state = random_state
+        self.tol = tol
+        self.max_no_improvement = max_no_improvement
+        self.init_size = init_size
+        self.n_init = n_init
+        self.reassignment_ratio = reassignment_ratio
+
+    # ---------------------------------------------------------------- fitting
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Clusters X by mini-batches drawn from it; returns self."""
+        names = feature_names_of(X)
+        X = check_array(X)
+        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        init_name, init_centroids = self._check_init(X)
+        n_runs = self._check_n_init(init_centroids is not None)
+        verbose = self._check_params()
+        if verbose:
+            sys.stdout.flush()  # keep Python's buffered output before the C++ lines
+        fit = _linfa.minibatch_fit_f32 if X.dtype == np.float32 else _linfa.minibatch_fit_f64
+        model, labels = fit(
+            X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
+            int(self.max_iter), int(self.batch_size), float(self.tol),
+            None if self.max_no_improvement is None else int(self.max_no_improvement),
+            self._init_size(), float(self.reassignment_ratio), self._seed(), verbose,
+        )
+        self.__dict__.pop("_stream_seed", None)  # a later partial_fit draws its own
+        self._set_fitted(model, X.shape[1], names)
+        self._set_labels(labels)
+        return self
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """One mini-batch step on X (the first call also initialises the centres from X,
+        which then needs at least n_clusters samples); returns self."""
+        model = self.__dict__.get("_model")
+        if model is None:
+            names = feature_names_of(X)
+            X = check_array(X)
+            init_name, init_centroids = self._check_init(X)
+            self._check_params()
+            init_size = self._init_size()
+        else:  # the model's dtype and feature count, as predict
+            names = self.__dict__.get("feature_names_in_")
+            X = self._check_test_data(X)
+            init_name, init_centroids, init_size = "k-means++", None, None  # unused: the model exists
+        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if "_stream_seed" not in self.__dict__:
+            self._stream_seed = self._seed()
+        step = _linfa.minibatch_step_f32 if X.dtype == np.float32 else _linfa.minibatch_step_f64
+        n_clusters = int(self.n_clusters) if model is None else model.n_clusters
+        model = step(
+            model, X, weights, n_clusters, init_name, init_centroids, int(self.batch_size),
+            init_size, float(self.reassignment_ratio), self._stream_seed,
+        )
+        n_iter = self.__dict__.get("n_iter_")
+        self._set_fitted(model, X.shape[1], names)
+        if n_iter is None:  # scikit-learn: n_iter_ counts the epochs of fit only
+            del self.n_iter_
+        else:
+            self.n_iter_ = n_iter
+        if self.compute_labels:
+            labels, inertia = model.predict_with_inertia(X, weights)
+            self.labels_ = labels
+            self.inertia_ = float(inertia)
+        return self
+
+    # ---------------------------------------------------------------- internals
+
+    def _set_fitted(self, model, n_features, names):
+        super()._set_fitted(model, n_features, names)
+        self.n_steps_ = int(model.n_steps)
+
+    def _set_labels(self, labels):
+        if self.compute_labels:
+            self.labels_ = labels
+        elif "labels_" in self.__dict__:
+            del self.labels_
+
+    def _check_params(self):
+        """Checks the scalar parameters; returns verbose as a bool."""
+        verbose = self._check_common_params()
+        if not _is_int(self.batch_size) or self.batch_size < 1:
+            raise ValueError(f"batch_size must be an int >= 1, found {self.batch_size!r}")
+        if self.max_no_improvement is not None and (
+            not _is_int(self.max_no_improvement) or self.max_no_improvement < 0
+        ):
+            raise ValueError(
+                f"max_no_improvement must be None or an int >= 0, found {self.max_no_improvement!r}"
+            )
+        if self.init_size is not None and (not _is_int(self.init_size) or self.init_size < 1):
+            raise ValueError(f"init_size must be None or an int >= 1, found {self.init_size!r}")
+        ratio = self.reassignment_ratio
+        if (
+            not isinstance(ratio, numbers.Real)
+            or isinstance(ratio, bool)
+            or not np.isfinite(ratio)
+            or ratio < 0
+        ):
+            raise ValueError(f"reassignment_ratio must be a finite float >= 0, found {ratio!r}")
+        if not isinstance(self.compute_labels, (bool, np.bool_)):
+            raise ValueError(f"compute_labels must be a bool, found {self.compute_labels!r}")
+        return verbose
+
+    def _init_size(self):
+        """init_size for C++ (None: its default), raised to 3 * n_clusters with scikit-learn's
+        warning when smaller than n_clusters."""
+        if self.init_size is None:
+            return None
+        if self.init_size < self.n_clusters:
+            warnings.warn(
+                f"init_size={self.init_size} should be larger than n_clusters={self.n_clusters}. "
+                "Setting it to min(3*n_clusters, n_samples)",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return 3 * int(self.n_clusters)
+        return int(self.init_size)
