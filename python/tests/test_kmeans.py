@@ -302,3 +302,22 @@ def test_works_with_sklearn_tools(blobs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         clone(KMeans(3, init=X[:3]))
+
+
+# The bad-input matrix of the README, the rows not covered above.
+def test_one_sample_and_huge_k():
+    one = np.array([[1.0, 2.0, 3.0]])
+    km = KMeans(1, n_init=1).fit(one)
+    assert km.inertia_ == 0.0 and np.array_equal(km.cluster_centers_, one)
+    with pytest.raises(ValueError, match="n_samples = 1 must be at least n_clusters = 2"):
+        KMeans(2).fit(one)
+    with pytest.raises(ValueError, match="n_clusters"):
+        KMeans(10**12).fit(np.zeros((5, 2)))
+
+
+def test_integer_data_is_converted_and_strings_are_refused():
+    # non-contiguous layouts: test_other_layouts_are_converted
+    ints = KMeans(2, n_init=1, random_state=0).fit(np.arange(20).reshape(10, 2))
+    assert ints.cluster_centers_.dtype == np.float64
+    with pytest.raises(ValueError):
+        KMeans(2).fit(np.array([["a", "b"], ["c", "d"], ["e", "f"]]))
