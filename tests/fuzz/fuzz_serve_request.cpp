@@ -1,0 +1,142 @@
+// Fuzz target "serve_request": one target for the four RPCs of linfa-serve. The first byte
+// picks the RPC (bits 0-1: ml.ClusteringService Predict, ml.ClusteringService PredictBatch,
+// linfa.serving.v1 Predict, linfa.serving.v1 GetModelMetadata) and the model it runs against
+// (bit 2: the f32 model, 3 clusters x 2 features, or the f64 model, 4 clusters x 3 features;
+// see serve_fixture.hpp); the other bytes are the serialized request message, decoded with
+// ParseFromArray as the server's transport would. The handler (serve/src/handlers.cpp) is
+// called directly with a default grpc::ServerContext (no deadline, never cancelled).
+//
+// Findings: a crash, a hang, a leak or undefined behaviour; a status other than OK or
+// INVALID_ARGUMENT (nothing here can expire, and INTERNAL means validation let through
+// something the model refused); an OK answer whose labels are not the ones linfa's own
+// predict gives for the same rows, or whose distances are NaN or negative. (+inf is accepted:
+// rows far from every centroid, |x| above about 1e19 for the f32 model and 1e154 for the f64
+// one, have squared distances that overflow; the server does not refuse such rows.)
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <vector>
+
+#include <grpcpp/server_context.h>
+
+#include "serve_fixture.hpp"
+
+namespace {
+
+[[noreturn]] void finding(const char* what, const grpc::Status& status = grpc::Status::OK) {
+    std::fprintf(stderr, "fuzz_serve_request: %s (status %d: %s)\n", what, int(status.error_code()),
+                 status.error_message().c_str());
+    std::abort();
+}
+
+void check_status(const grpc::Status& status) {
+    if (!status.ok() && status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) finding("unexpected status", status);
+    if (!status.ok() && status.error_message().empty()) finding("INVALID_ARGUMENT without a reason", status);
+}
+
+/// The labels linfa itself gives for `values` (row-major, the model's width), converted to
+/// the model's scalar type as the server does.
+template <class F, class T>
+std::vector<std::int32_t> expected_labels(const linfa::clustering::KMeans<F>& model, std::span<const T> values) {
+    std::vector<F> converted(values.begin(), values.end());
+    const auto d = static_cast<Eigen::Index>(model.n_features());
+    const auto n = static_cast<Eigen::Index>(converted.size()) / d;
+    const linfa::Labels labels = model.predict(linfa::DatasetView<F>(linfa::MatrixView<F>(converted.data(), n, d)));
+    return {labels.data(), labels.data() + labels.size()};
+}
+
+template <class F, class T>
+void check_labels(const linfa::clustering::KMeans<F>& model, std::span<const T> values, std::span<const std::int32_t> labels) {
+    if (labels.size() * model.n_features() != values.size()) finding("wrong number of labels");
+    const auto expected = expected_labels(model, values);
+    if (!std::equal(expected.begin(), expected.end(), labels.begin())) finding("labels differ from linfa's predict");
+}
+
+template <class F>
+void seed_predict(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
+    ml::PredictRequest req;
+    if (!req.ParseFromArray(data, static_cast<int>(size))) return;  // the transport refuses it
+    ml::PredictResponse resp;
+    grpc::ServerContext ctx;
+    const grpc::Status status = s.handlers.seed_predict(ctx, req, resp);
+    check_status(status);
+    if (!status.ok()) return;
+    const std::int32_t label = resp.cluster_index();
+    check_labels(s.model, std::span<const double>(req.features().data(), req.features_size()), std::span(&label, 1));
+}
+
+template <class F>
+void seed_predict_batch(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
+    ml::PredictBatchRequest req;
+    if (!req.ParseFromArray(data, static_cast<int>(size))) return;
+    ml::PredictBatchResponse resp;
+    grpc::ServerContext ctx;
+    const grpc::Status status = s.handlers.seed_predict_batch(ctx, req, resp);
+    check_status(status);
+    if (!status.ok()) return;
+    std::vector<double> packed;
+    for (const auto& observation : req.observations()) packed.insert(packed.end(), observation.features().begin(), observation.features().end());
+    if (resp.cluster_indexes_size() != req.observations_size()) finding("one label per observation expected");
+    check_labels(s.model, std::span<const double>(packed), std::span(resp.cluster_indexes().data(), resp.cluster_indexes_size()));
+}
+
+template <class F>
+void v1_predict(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
+    linfa::serving::v1::PredictRequest req;
+    if (!req.ParseFromArray(data, static_cast<int>(size))) return;
+    linfa::serving::v1::PredictResponse resp;
+    grpc::ServerContext ctx;
+    const grpc::Status status = s.handlers.predict(ctx, req, resp);
+    check_status(status);
+    if (!status.ok()) return;
+    if (resp.labels_size() != static_cast<int>(req.n_rows())) finding("one label per row expected");
+    const std::span<const std::int32_t> labels(resp.labels().data(), resp.labels_size());
+    if (req.f32_size() > 0) {
+        check_labels(s.model, std::span<const float>(req.f32().data(), req.f32_size()), labels);
+    } else {
+        check_labels(s.model, std::span<const double>(req.f64().data(), req.f64_size()), labels);
+    }
+    if (!req.return_distances()) {
+        if (resp.distances_size() != 0) finding("distances nobody asked for");
+        return;
+    }
+    if (resp.distances_size() != resp.labels_size()) finding("one distance per row expected");
+    for (double distance : resp.distances()) {
+        if (!(distance >= 0)) finding("a distance is negative or NaN");
+    }
+}
+
+template <class F>
+void v1_metadata(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
+    linfa::serving::v1::GetModelMetadataRequest req;
+    if (!req.ParseFromArray(data, static_cast<int>(size))) return;
+    linfa::serving::v1::ModelMetadata resp;
+    check_status(s.handlers.metadata(req, resp));
+    if (resp.n_features() != s.model.n_features() || resp.n_clusters() != s.model.n_clusters()) finding("metadata disagrees with the model");
+}
+
+template <class F>
+void dispatch(int rpc, linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
+    switch (rpc) {
+        case 0: return seed_predict(s, data, size);
+        case 1: return seed_predict_batch(s, data, size);
+        case 2: return v1_predict(s, data, size);
+        default: return v1_metadata(s, data, size);
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    const int rpc = data[0] & 3;
+    const bool f64 = (data[0] & 4) != 0;
+    if (f64) {
+        dispatch(rpc, linfa_fuzz::served_f64(), data + 1, size - 1);
+    } else {
+        dispatch(rpc, linfa_fuzz::served_f32(), data + 1, size - 1);
+    }
+    return 0;
+}

@@ -1,0 +1,159 @@
+// Writes the seed corpora of the fuzz targets under the directory given (tests/fuzz/corpus):
+//   model_file/     valid model files of every model type, binary and JSON
+//   serve_request/  one selector byte (see fuzz_serve_request.cpp) + a serialized request:
+//                   valid requests for each RPC and model, and the edge cases the handlers refuse
+//   serve_config/   valid configs and typical mistakes
+// Deterministic: the same build writes the same bytes. Build the target linfa_fuzz_make_corpus
+// (it is not built by default) and run it with the corpus directory; see tests/fuzz/README.md.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "serve_fixture.hpp"
+
+namespace fs = std::filesystem;
+namespace v1 = linfa::serving::v1;
+
+namespace {
+
+fs::path root;
+
+void write(const std::string& target, const std::string& name, const std::string& bytes) {
+    fs::create_directories(root / target);
+    std::ofstream(root / target / name, std::ios::binary) << bytes;
+}
+
+template <class F>
+void model_files() {
+    const std::string scalar(linfa::scalar_name<F>());
+    for (auto [k, d] : {std::pair<std::size_t, std::size_t>{3, 2}, {1, 1}}) {
+        const auto model = linfa_fuzz::small_kmeans<F>(k, d);
+        const std::string stem = "kmeans_" + scalar + "_k" + std::to_string(k) + "_d" + std::to_string(d);
+        std::ostringstream binary, json;
+        linfa::save(model, binary, linfa::FileFormat::binary);
+        linfa::save(model, json, linfa::FileFormat::json);
+        write("model_file", stem + ".bin", binary.str());
+        write("model_file", stem + ".json", json.str());
+    }
+}
+
+void request(const std::string& name, int rpc, bool f64_model, const google::protobuf::Message& message) {
+    write("serve_request", name, std::string(1, char(rpc | (f64_model ? 4 : 0))) + message.SerializeAsString());
+}
+
+std::vector<double> rows_of(std::size_t n, std::size_t d) {
+    std::vector<double> values(n * d);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = double(int(i * 37 % 101) - 50);
+    return values;
+}
+
+void requests(bool f64_model) {
+    const std::size_t d = f64_model ? 3 : 2;
+    const std::string m = f64_model ? "f64model_" : "f32model_";
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+
+    auto seed = [&](const std::string& name, std::vector<double> features) {
+        ml::PredictRequest req;
+        for (double v : features) req.add_features(v);
+        request(m + "seed_predict_" + name, 0, f64_model, req);
+    };
+    seed("valid", rows_of(1, d));
+    seed("too_many_features", rows_of(1, d + 1));
+    seed("empty", {});
+    auto with_nan = rows_of(1, d);
+    with_nan[0] = nan;
+    seed("nan", with_nan);
+    auto huge = rows_of(1, d);
+    huge[d - 1] = 1e300;
+    seed("above_float_max", huge);
+
+    auto batch = [&](const std::string& name, std::size_t n, std::size_t width) {
+        ml::PredictBatchRequest req;
+        const auto values = rows_of(n, width);
+        for (std::size_t i = 0; i < n; ++i) {
+            auto* observation = req.add_observations();
+            for (std::size_t j = 0; j < width; ++j) observation->add_features(values[i * width + j]);
+        }
+        request(m + "seed_batch_" + name, 1, f64_model, req);
+    };
+    batch("valid", 3, d);
+    batch("empty", 0, d);
+    batch("wrong_width", 2, d - 1);
+    batch("over_row_limit", linfa_fuzz::max_rows + 1, d);
+
+    auto packed = [&](const std::string& name, std::uint32_t n_rows, std::size_t n_values, bool f32, bool distances) {
+        v1::PredictRequest req;
+        req.set_n_rows(n_rows);
+        req.set_return_distances(distances);
+        for (double v : rows_of(n_values, 1)) {
+            if (f32) req.add_f32(float(v));
+            else req.add_f64(v);
+        }
+        request(m + "v1_predict_" + name, 2, f64_model, req);
+    };
+    packed("f64", 4, 4 * d, false, false);
+    packed("f32", 4, 4 * d, true, false);
+    packed("f64_distances", 4, 4 * d, false, true);
+    packed("f32_distances", 1, d, true, true);
+    packed("bad_length", 4, 4 * d - 1, false, false);
+    packed("zero_rows_with_values", 0, d, false, false);
+    packed("zero_rows", 0, 0, false, false);
+    packed("over_row_limit", linfa_fuzz::max_rows + 1, (linfa_fuzz::max_rows + 1) * d, true, false);
+    packed("huge_n_rows", 4000000000u, d, false, false);
+    {
+        v1::PredictRequest req;
+        req.set_n_rows(1);
+        for (std::size_t i = 0; i < d; ++i) req.add_f64(1), req.add_f32(1);
+        request(m + "v1_predict_both_fields", 2, f64_model, req);
+    }
+    {
+        v1::PredictRequest req;
+        req.set_n_rows(1);
+        for (std::size_t i = 0; i < d; ++i) req.add_f32(i == 0 ? std::numeric_limits<float>::infinity() : 1.f);
+        request(m + "v1_predict_inf", 2, f64_model, req);
+    }
+    request(m + "v1_metadata", 3, f64_model, v1::GetModelMetadataRequest());
+}
+
+void configs() {
+    write("serve_config", "full.toml",
+          "[model]\nname = \"blobs\"\nversion = \"2\"\nkind = \"clustering.kmeans\"\nscalar = \"f32\"\n"
+          "n_features = 2\nfeature_names = [\"x\", \"y\"]\n\n"
+          "[limits]\nmax_rows_per_request = 1000\nmax_message_bytes = 1048576\n\n"
+          "[server]\nhost = \"0.0.0.0\"\nport = 50051\nthreads = 4\napi = \"sync\"\n");
+    write("serve_config", "f64_three_features.toml",
+          "[model]\nscalar = \"f64\"\nn_features = 3\nfeature_names = ['a', 'b', 'c']\n[server]\napi = \"callback\"\n");
+    write("serve_config", "empty.toml", "");
+    write("serve_config", "dotted_keys.toml", "model.name = \"m\"\nlimits.max_rows_per_request = 1\nserver.port = 0\n");
+    write("serve_config", "inline_tables.toml", "model = { name = \"m\", n_features = 2 }\nlimits = { max_message_bytes = 2147483647 }\n");
+    write("serve_config", "wrong_types.toml", "[model]\nname = 3\nn_features = \"two\"\nfeature_names = [1, 2]\n");
+    write("serve_config", "out_of_range.toml", "[limits]\nmax_rows_per_request = -1\nmax_message_bytes = 9223372036854775807\n[server]\nport = 4294967296\n");
+    write("serve_config", "zero_rows.toml", "[limits]\nmax_rows_per_request = 0\n");
+    write("serve_config", "bad_api.toml", "[server]\napi = \"async\"\n");
+    write("serve_config", "wrong_kind.toml", "[model]\nkind = \"clustering.dbscan\"\nscalar = \"f16\"\nn_features = 7\n");
+    write("serve_config", "syntax_error.toml", "[model\nname = \n");
+    write("serve_config", "strings.toml",
+          "[model]\nname = \"\"\"multi\nline\"\"\"\nversion = '''raw\\n'''\nfeature_names = [\"\\u00e9\", \"\\t\"]\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
+        return 2;
+    }
+    root = argv[1];
+    model_files<float>();
+    model_files<double>();
+    requests(false);
+    requests(true);
+    configs();
+    std::printf("seed corpora written under %s\n", root.c_str());
+    return 0;
+}
