@@ -123,11 +123,14 @@ void bad_input_matrix(const char* api) {
         v1::PredictRequest valid = packed_f64({1, 2, 3, 4}, 2);
         const std::string truncated = valid.SerializeAsString().substr(0, valid.ByteSizeLong() - 3);
         const std::string bad_length("\x0a\x7f\x01\x02", 4);  // field 1, length 127, 2 bytes follow
-        for (const auto& [method, type] : std::vector<std::pair<std::string, std::string>>{
+        for (const auto& method_and_type : std::vector<std::pair<std::string, std::string>>{
                  {"/ml.ClusteringService/Predict", "ml.PredictRequest"},
                  {"/ml.ClusteringService/PredictBatch", "ml.PredictBatchRequest"},
                  {"/linfa.serving.v1.ModelService/Predict", "linfa.serving.v1.PredictRequest"},
                  {"/linfa.serving.v1.ModelService/GetModelMetadata", "linfa.serving.v1.GetModelMetadataRequest"}}) {
+            // Named references, not a structured binding: clang 14 cannot capture bindings in CAPTURE.
+            const std::string& method = method_and_type.first;
+            const std::string& type = method_and_type.second;
             CAPTURE(method);
             check_invalid(raw_call(server, method, garbage), "malformed request: 11 bytes that do not parse as a " + type);
             check_invalid(raw_call(server, method, bad_length), "malformed request");
