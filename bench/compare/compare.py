@@ -547,16 +547,15 @@ def machine_info(runner, metas):
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "include"],
                            capture_output=True, text=True).stdout.strip()
     gcc = "?"
-    try:
-        for root, _, files in os.walk(os.path.join(runner.args.build, "CMakeFiles")):
-            if "CMakeCXXCompiler.cmake" in files:
-                with open(os.path.join(root, "CMakeCXXCompiler.cmake")) as f:
-                    for line in f:
-                        if line.startswith("set(CMAKE_CXX_COMPILER_VERSION"):
-                            gcc = line.split('"')[1]
-                break
-    except OSError:
-        pass
+    for root, _, files in os.walk(os.path.join(runner.args.build, "CMakeFiles")):
+        if "CMakeCXXCompiler.cmake" in files:
+            with open(os.path.join(root, "CMakeCXXCompiler.cmake")) as f:
+                for line in f:
+                    if line.startswith("set(CMAKE_CXX_COMPILER_VERSION "):
+                        gcc = line.split('"')[1]
+            break
+    if metas and metas[-1].get("commit"):  # the commit the run measured, not the one of the report
+        commit, dirty = metas[-1]["commit"], metas[-1].get("dirty")
     versions = {}
     for rec in runner.records:
         if rec.get("version"):
@@ -623,7 +622,8 @@ class Report:
                f"(parallel framework: {v.get('opencv_parallel', '?')}), dlib {v.get('dlib', 'n/a')}.")
         gemm = {(x["case"], x["variant"], x["dtype"]): x for x in self.select("gemm")}
         if gemm:
-            parts = [f"{lib} {dt} {fmt(x['best_gflops'], 1)} (median {fmt(x['median_gflops'], 1)}, at the {when})"
+            parts = [f"{lib} {dt} {fmt(x['best_gflops'], 1)} (median {fmt(x['median_gflops'], 1)}, at the "
+                     f"{'start' if when == 'gemm' else when})"
                      for (when, lib, dt), x in sorted(gemm.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0]))]
             self.w(f"- GEMM peak ({cfg['gemm_size']}^3, best of 5, GFLOP/s; measured at the start and at the end of the "
                    f"run): " + "; ".join(parts) + f". The peak used below is the highest: f64 "
@@ -984,7 +984,11 @@ def main():
     log("common inertia of the final centroids")
     runner.records = deduplicate(runner.records)
     runner.add_common_inertia()
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "include"],
+                           capture_output=True, text=True).stdout.strip() != ""
     runner.metas.append({"phase": "meta", "missing": runner.missing, "started": started, "phases": ",".join(selected),
+                         "commit": commit, "dirty": dirty,
                          "cases": args.cases or "", "finished": datetime.datetime.now().isoformat(timespec="seconds"),
                          "load_start": load_start, "load_end": load_avg()})
     with open(runner.runs_path, "a") as f:  # what --report-only and --append need
