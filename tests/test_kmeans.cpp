@@ -260,3 +260,56 @@ TEST_CASE("GEMM path: labels do not depend on how many rows a call holds, ties g
         CHECK(whole[std::size_t(i)] != 2);
     }
 }
+
+TEST_CASE("Mixed-precision GEMM path (double data, float GEMM): labels of the exact nearest centroid at every scale") {
+    using linfa::clustering::kmeans_detail::Assigner;
+    const std::size_t d = 40, k = 64;
+    // Scales: ordinary, tiny (squares underflow float), large (products near float's limit
+    // but below the switch), and past the switch (those blocks take the double GEMM).
+    for (const double scale : {1.0, 1e-21, 1e-40, 1e16, 1e20}) {
+        CAPTURE(scale);
+        linfa::Rng rng(17);
+        Matrix<double> centroids{Eigen::Index(k), Eigen::Index(d)};
+        for (Eigen::Index i = 0; i < centroids.size(); ++i) centroids.data()[i] = scale * (rng.uniform() * 2 - 1);
+        centroids.row(7) = centroids.row(3);  // a duplicate: never chosen over index 3
+        Matrix<double> x{300, Eigen::Index(d)};
+        for (Eigen::Index i = 0; i < x.rows(); ++i) {
+            const Eigen::Index a = i % Eigen::Index(k), b = (i * 7 + 1) % Eigen::Index(k);
+            if (i % 3 == 0) {  // between two centroids, a hair closer to one: a near tie
+                x.row(i) = 0.5 * (centroids.row(a) + centroids.row(b)) + 1e-12 * (centroids.row(a) - centroids.row(b));
+            } else {
+                for (Eigen::Index f = 0; f < Eigen::Index(d); ++f) x(i, f) = scale * (rng.uniform() * 2 - 1);
+            }
+        }
+        const Assigner<double> assigner(centroids);
+        REQUIRE(assigner.uses_gemm());
+        CHECK(assigner.uses_mixed_precision() == (scale < 1e18));
+        auto scratch = assigner.scratch();
+        std::vector<std::int32_t> labels(std::size_t(x.rows())), bounded(labels.size());
+        std::vector<double> sq(labels.size()), exact(labels.size()), lower(labels.size());
+        assigner.assign(x.data(), std::size_t(x.rows()), labels.data(), sq.data(), scratch);
+        assigner.assign_bounded(x.data(), std::size_t(x.rows()), bounded.data(), exact.data(), lower.data(), scratch);
+        for (Eigen::Index i = 0; i < x.rows(); ++i) {
+            CAPTURE(i);
+            const auto [j, dist] = test::nearest(centroids, x.row(i).data());
+            const auto r = std::size_t(i);
+            CHECK(labels[r] == j);
+            CHECK(bounded[r] == j);
+            CHECK(sq[r] == doctest::Approx(dist).epsilon(1e-12));
+            CHECK(exact[r] == dist);
+            for (Eigen::Index c = 0; c < Eigen::Index(k); ++c) {  // a lower bound for every other centroid
+                if (c == j) continue;
+                CHECK(lower[r] <= test::nearest(Matrix<double>(centroids.row(c)), x.row(i).data()).second);
+            }
+        }
+    }
+}
+
+TEST_CASE("A fit on the mixed-precision path equals the exact assignment's fixed point") {
+    // Lloyd's labels at the end are those of the exact nearest final centroid.
+    const auto data = test::blobs<double>(40, 48, 60, 21, 3.0);
+    const auto fitted = KMeans<double>::params_with_rng(40, linfa::Rng(2)).tolerance(0.0).fit_predict(data);
+    for (Eigen::Index i = 0; i < data.records().rows(); ++i)
+        CHECK(fitted.labels[i] == test::nearest(fitted.model.centroids(), data.records().row(i).data()).first);
+    CHECK(fitted.model.inertia() == doctest::Approx(test::brute_inertia(data.records(), fitted.model.centroids())).epsilon(1e-12));
+}

@@ -108,3 +108,12 @@ TEST_CASE("Auto picks Hamerly when k x d distance work is large, Lloyd otherwise
     CHECK(resolve_algorithm(KMeansAlgorithm::Lloyd, 1000, 2) == KMeansAlgorithm::Lloyd);
     CHECK(resolve_algorithm(KMeansAlgorithm::Hamerly, 3, 128) == KMeansAlgorithm::Hamerly);
 }
+
+TEST_CASE("Hamerly matches Lloyd in high dimension, where bounds rarely hold (GEMM for the rows they fail)") {
+    const Matrix<double> x = uniform<double>(2500, 96, 31);
+    check_same_as_lloyd<double>(x, 40, 0.0);
+    const Matrix<float> xf = uniform<float>(2500, 96, 32);
+    check_same_as_lloyd<float>(xf, 40, 0.0);
+    const auto blobs = test::blobs<double>(30, 64, 80, 8, 6.0);  // separated: bounds hold
+    check_same_as_lloyd<double>(blobs, 30, 0.0);
+}

@@ -5,13 +5,16 @@
 // a(i), l(i) <= its distance to every other centroid. With s(j) half the distance from
 // centroid j to its nearest other centroid, a row with u(i) <= max(s(a(i)), l(i)) cannot
 // change cluster. Otherwise u(i) is tightened to the exact distance and tested again; only
-// then are all k distances computed (vectorised across centroids), which also refreshes both
-// bounds. After the update step each bound moves by how far the centroids moved.
+// then are all k distances computed, which also refreshes both bounds: for d <= 16 one row
+// at a time, vectorised across centroids; above, the failing rows of a block are gathered and
+// handed to Lloyd's GEMM kernel together. After the update step each bound moves by how far
+// the centroids moved.
 //
-// Where it wins: many clusters and few features. Once centroids settle most rows are
-// skipped, so an iteration costs about one read of the data and the bounds, instead of
-// n x k distances. In high dimension the single lower bound is loose and most rows are
-// scanned anyway; `Auto` then picks Lloyd (bench/README.md has the measurements).
+// Where it wins: many clusters, and clusters that separate. Once centroids settle most rows
+// are skipped, so an iteration costs about one read of the data and the bounds, instead of
+// n x k distances. Where clusters overlap (high dimension, wide blobs) the single lower
+// bound is loose and most rows fail; thanks to the batched GEMM such an iteration still
+// costs about one of Lloyd's (bench/README.md has the measurements).
 //
 // Every row still passes through the update step's accumulation (ClusterSums) in the same
 // chunks as Lloyd, so with the same labels both find the same centroids bit for bit, and the
@@ -21,6 +24,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -289,8 +293,9 @@ private:
         with_features(d_, [&](auto features) {
             constexpr std::size_t D = decltype(features)::value;
             for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
-                stats_[c] = bounded_ ? run_chunk<D, Finish>(scanner, centroids, c, begin, end, labels)
-                                     : first_chunk<D>(assigner, centroids, c, begin, end, labels);
+                if (!bounded_) stats_[c] = first_chunk<D>(assigner, centroids, c, begin, end, labels);
+                else if (assigner.uses_gemm()) stats_[c] = run_chunk_gemm<Finish>(assigner, centroids, c, begin, end, labels);
+                else stats_[c] = run_chunk<D, Finish>(scanner, centroids, c, begin, end, labels);
             });
         });
         bounded_ = true;
@@ -347,6 +352,51 @@ private:
             } else {
                 local.inertia += w * upper_[i] * upper_[i];
                 sums_.template add_row<D>(c, i, labels[i], x, w);
+            }
+        }
+        return local;
+    }
+
+    /// Large d: rows whose bounds fail are gathered, a block at a time, and assigned by the
+    /// GEMM kernel against every centroid (which also gives their new bounds); then the
+    /// block's rows are accumulated in order, as Lloyd does. When centroids overlap and
+    /// bounds rarely hold, an iteration so costs about one of Lloyd's.
+    template <bool Finish>
+    Stats run_chunk_gemm(const Assigner<F>& assigner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
+                         std::size_t end, std::int32_t* labels) {
+        Stats local;
+        auto scratch = assigner.scratch();
+        std::vector<F> gathered(block_rows * d_);
+        std::array<std::size_t, block_rows> failed;
+        std::array<std::int32_t, block_rows> was, found;
+        std::array<double, block_rows> exact_sq, lower_sq;
+        for (std::size_t b = begin; b < end; b += block_rows) {
+            const std::size_t rows = std::min(block_rows, end - b);
+            std::size_t n_failed = 0;
+            for (std::size_t i = b; i < b + rows; ++i) {
+                const F* x = data_.records().data() + i * d_;
+                was[i - b] = labels[i];
+                if (settled(i, labels[i], x, centroids)) continue;
+                std::copy(x, x + d_, gathered.data() + n_failed * d_);
+                failed[n_failed++] = i;
+            }
+            if (n_failed > 0) assigner.assign_bounded(gathered.data(), n_failed, found.data(), exact_sq.data(), lower_sq.data(), scratch);
+            for (std::size_t t = 0; t < n_failed; ++t) {
+                const std::size_t i = failed[t];
+                labels[i] = found[t];
+                upper_[i] = std::sqrt(exact_sq[t]) * widen_;
+                lower_[i] = std::sqrt(lower_sq[t]) * shrink_;
+            }
+            for (std::size_t i = b; i < b + rows; ++i) {
+                const F* x = data_.records().data() + i * d_;
+                const double w = double(data_.weight(i));
+                local.n_changed += labels[i] != was[i - b];
+                if constexpr (Finish) {
+                    local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d_, d_);
+                } else {
+                    local.inertia += w * upper_[i] * upper_[i];
+                    sums_.template add_row<0>(c, i, labels[i], x, w);
+                }
             }
         }
         return local;
