@@ -323,10 +323,9 @@ private:
                 labels[i] = block_labels[r];
                 upper_[i] = u * widen_;
                 lower_[i] = std::max(0.0, 2.0 * half_gap_[a] - u) * shrink_;
-                const double w = double(data_.weight(i));
-                local.inertia += w * u * u;
-                sums_.template add_row<D>(c, i, labels[i], x, w);
+                local.inertia += double(data_.weight(i)) * u * u;
             }
+            sums_.template add_rows<D>(c, b, rows, labels + b, data_.records().data() + b * d_);
         });
         return local;
     }
@@ -336,23 +335,25 @@ private:
                     std::size_t end, std::int32_t* labels) {
         const std::size_t d = D ? D : d_;
         Stats local;
-        const F* x = data_.records().data() + begin * d;
-        for (std::size_t i = begin; i < end; ++i, x += d) {
-            const std::int32_t was = labels[i];
-            if (!(settled(i, was, x, centroids) || search_near(i, was, x, centroids, labels))) {
-                const NearestTwo<F> near = scanner.template nearest_two<D>(x);
-                labels[i] = near.label;
-                upper_[i] = std::sqrt(double(near.best)) * widen_;
-                lower_[i] = std::sqrt(double(near.second)) * shrink_;
+        for (std::size_t b = begin; b < end; b += block_rows) {  // Lloyd's blocks, for add_rows
+            const std::size_t block_end = std::min(end, b + block_rows);
+            const F* x = data_.records().data() + b * d;
+            std::array<std::uint8_t, block_rows> holds;
+            screen(b, block_end, labels, holds.data());
+            for (std::size_t i = b; i < block_end; ++i, x += d) {
+                const std::int32_t was = labels[i];
+                if (!(holds[i - b] || tightened(i, was, x, centroids) || search_near(i, was, x, centroids, labels))) {
+                    const NearestTwo<F> near = scanner.template nearest_two<D>(x);
+                    labels[i] = near.label;
+                    upper_[i] = std::sqrt(double(near.best)) * widen_;
+                    lower_[i] = std::sqrt(double(near.second)) * shrink_;
+                }
+                const double w = double(data_.weight(i));
+                local.n_changed += labels[i] != was;
+                if constexpr (Finish) local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
+                else local.inertia += w * upper_[i] * upper_[i];
             }
-            const double w = double(data_.weight(i));
-            local.n_changed += labels[i] != was;
-            if constexpr (Finish) {
-                local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
-            } else {
-                local.inertia += w * upper_[i] * upper_[i];
-                sums_.template add_row<D>(c, i, labels[i], x, w);
-            }
+            if constexpr (!Finish) sums_.template add_rows<D>(c, b, block_end - b, labels + b, data_.records().data() + b * d);
         }
         return local;
     }
@@ -373,10 +374,12 @@ private:
         for (std::size_t b = begin; b < end; b += block_rows) {
             const std::size_t rows = std::min(block_rows, end - b);
             std::size_t n_failed = 0;
+            std::array<std::uint8_t, block_rows> holds;
+            screen(b, b + rows, labels, holds.data());
             for (std::size_t i = b; i < b + rows; ++i) {
                 const F* x = data_.records().data() + i * d_;
                 was[i - b] = labels[i];
-                if (settled(i, labels[i], x, centroids)) continue;
+                if (holds[i - b] || tightened(i, labels[i], x, centroids)) continue;
                 std::copy(x, x + d_, gathered.data() + n_failed * d_);
                 failed[n_failed++] = i;
             }
@@ -391,27 +394,38 @@ private:
                 const F* x = data_.records().data() + i * d_;
                 const double w = double(data_.weight(i));
                 local.n_changed += labels[i] != was[i - b];
-                if constexpr (Finish) {
-                    local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d_, d_);
-                } else {
-                    local.inertia += w * upper_[i] * upper_[i];
-                    sums_.template add_row<0>(c, i, labels[i], x, w);
-                }
+                if constexpr (Finish) local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d_, d_);
+                else local.inertia += w * upper_[i] * upper_[i];
             }
+            if constexpr (!Finish) sums_.add_rows(c, b, rows, labels + b, data_.records().data() + b * d_);
         }
         return local;
     }
 
-    /// Moves row i's bounds by the last update, then tests them, tightening u(i) to the
-    /// exact distance once if needed.
-    bool settled(std::size_t i, std::int32_t a, const F* x, const Matrix<F>& centroids) {
-        const auto j = std::size_t(a);
+    /// Moves the bounds of rows [begin, end) by the last update and marks in `holds` the rows
+    /// whose bounds still prove their label: branch-free loops over a block (vectorised, with
+    /// gathers), so that only the rows that fail reach the scalar code.
+    void screen(std::size_t begin, std::size_t end, const std::int32_t* labels, std::uint8_t* holds) {
+        double* const upper = upper_.data();
+        double* const lower = lower_.data();
+        const double* const shift = shift_.data();
+        const double* const half_gap = half_gap_.data();
         if (moved_) {
-            upper_[i] += shift_[j];
-            lower_[i] -= j == largest_at_ ? second_largest_ : largest_;
+            const double largest = largest_, second_largest = second_largest_;
+            const auto largest_at = std::int32_t(largest_at_);
+            for (std::size_t i = begin; i < end; ++i) {
+                upper[i] += shift[labels[i]];
+                lower[i] -= labels[i] == largest_at ? second_largest : largest;
+            }
         }
+        for (std::size_t i = begin; i < end; ++i) holds[i - begin] = upper[i] <= std::max(half_gap[labels[i]], lower[i]);
+    }
+
+    /// For a row whose bounds failed the screen: u(i) tightened to the exact distance, and
+    /// the test again.
+    bool tightened(std::size_t i, std::int32_t a, const F* x, const Matrix<F>& centroids) {
+        const auto j = std::size_t(a);
         const double bound = std::max(half_gap_[j], lower_[i]);
-        if (upper_[i] <= bound) return true;
         upper_[i] = std::sqrt(squared_distance(x, centroids.data() + j * d_, d_)) * widen_;
         return upper_[i] <= bound;
     }
@@ -422,7 +436,7 @@ private:
     /// Returns false (the caller scans every centroid) when the list ends before the nearest
     /// centroid is proven.
     bool search_near(std::size_t i, std::int32_t a, const F* x, const Matrix<F>& centroids, std::int32_t* labels) {
-        const double u = upper_[i];  // exact distance to a, widened: settled() tightened it
+        const double u = upper_[i];  // exact distance to a, widened: tightened() set it
         const double* gaps = neighbours_.gaps(std::size_t(a));
         const double slack = neighbours_.slack(std::size_t(a));
         const std::int32_t* indices = neighbours_.indices(std::size_t(a));

@@ -109,9 +109,13 @@ public:
     /// this during the assignment; kept separate for benchmarks and callers with labels).
     void accumulate(const std::int32_t* labels) {
         sums_.clear();
-        for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
-            const F* x = data_.records().data() + begin * d_;
-            for (std::size_t i = begin; i < end; ++i, x += d_) sums_.add_row(c, i, labels[i], x, double(data_.weight(i)));
+        with_features(d_, [&](auto features) {
+            for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
+                for (std::size_t b = begin; b < end; b += block_rows) {  // the blocks of `run`
+                    sums_.template add_rows<decltype(features)::value>(c, b, std::min(block_rows, end - b), labels + b,
+                                                                      data_.records().data() + b * d_);
+                }
+            });
         });
     }
 
@@ -141,14 +145,13 @@ private:
             const F* x = data_.records().data() + b * d_;
             double block_inertia = 0;  // block-local sums stay in registers
             std::size_t block_changed = 0;
-            for (std::size_t r = 0; r < rows; ++r, x += d_) {
+            for (std::size_t r = 0; r < rows; ++r) {
                 const std::int32_t j = block_labels[r];
                 block_changed += labels[b + r] != j;
                 labels[b + r] = j;
-                const double w = double(data_.weight(b + r));
-                block_inertia += w * double(sq[r]);
-                sums_.template add_row<D>(c, b + r, j, x, w);
+                block_inertia += double(data_.weight(b + r)) * double(sq[r]);
             }
+            sums_.template add_rows<D>(c, b, rows, block_labels, x);
             local.inertia += block_inertia;
             local.n_changed += block_changed;
         });

@@ -46,6 +46,25 @@ public:
         for (std::size_t f = 0; f < d; ++f) sum[f] += w * double(x[f]);
     }
 
+    /// Adds `rows` consecutive rows of chunk c, the first being row `first` (at `x`), with
+    /// their labels: what every pass calls once per block of rows, with the same blocks in
+    /// Lloyd and Hamerly, so both sum in the same order. With few clusters and features
+    /// (k <= masked_max_clusters, d <= 4) eight rows at a time go into register sums, one
+    /// lane per row, through masked additions per cluster: no chain of additions on one
+    /// accumulator in memory, which is what bounds the row-by-row path when k is small. The
+    /// lanes are summed (in a fixed order: the same with any vector unit) once per block.
+    template <std::size_t D = 0>
+    void add_rows(std::size_t c, std::size_t first, std::size_t rows, const std::int32_t* labels, const F* x) {
+        if constexpr (D > 0) {
+            if (k_ <= masked_max_clusters) return add_rows_masked<D>(c, first, rows, labels, x);
+        }
+        const std::size_t d = D ? D : d_;
+        for (std::size_t r = 0; r < rows; ++r) add_row<D>(c, first + r, labels[r], x + r * d, double(data_.weight(first + r)));
+    }
+
+    /// Most clusters for the masked accumulation of add_rows.
+    static constexpr std::size_t masked_max_clusters = 8;
+
     /// The weighted mean of each cluster. A cluster left empty takes the positive-weight
     /// point farthest from its own centroid (scikit-learn's rule), so no centroid is ever
     /// NaN; that point's weight moves with it.
@@ -68,6 +87,58 @@ public:
     }
 
 private:
+    // Eight lanes whatever the vector unit (the compiler splits them as needed), so the sums
+    // are the same bit for bit on every build.
+    typedef double Lanes __attribute__((vector_size(64)));
+    typedef std::int64_t LaneInts __attribute__((vector_size(64)));
+    static constexpr std::size_t lane_count = 8;
+
+    template <std::size_t D>
+    void add_rows_masked(std::size_t c, std::size_t first, std::size_t rows, const std::int32_t* labels, const F* x) {
+        Lanes sums[masked_max_clusters][D + 1] = {};  // per cluster: D feature sums, then the weight
+        const F* w = data_.has_weights() ? data_.weights().data() + first : nullptr;
+        std::size_t r = 0;
+        auto add = [&](const Lanes* values, const Lanes& weights, const LaneInts& label) {
+            for (std::size_t j = 0; j < k_; ++j) {
+                const LaneInts mine = label == std::int64_t(j);
+                for (std::size_t f = 0; f < D; ++f) sums[j][f] += mine ? values[f] : Lanes{};
+                sums[j][D] += mine ? weights : Lanes{};
+            }
+        };
+        for (; r + lane_count <= rows; r += lane_count) {  // whole groups: no per-lane tests
+            Lanes values[D], weights;
+            LaneInts label;
+            for (std::size_t l = 0; l < lane_count; ++l) label[l] = labels[r + l];
+            for (std::size_t f = 0; f < D; ++f)
+                for (std::size_t l = 0; l < lane_count; ++l) values[f][l] = double(x[(r + l) * D + f]);
+            if (w) {
+                for (std::size_t l = 0; l < lane_count; ++l) weights[l] = double(w[r + l]);
+                for (std::size_t f = 0; f < D; ++f) values[f] *= weights;
+            } else {
+                weights = Lanes{} + 1.0;
+            }
+            add(values, weights, label);
+        }
+        if (r < rows) {  // the last, partial group: missing lanes match no cluster
+            Lanes values[D] = {}, weights = {};
+            LaneInts label = LaneInts{} - 1;
+            for (std::size_t l = 0; r + l < rows; ++l) {
+                label[l] = labels[r + l];
+                weights[l] = w ? double(w[r + l]) : 1.0;
+                for (std::size_t f = 0; f < D; ++f) values[f][l] = weights[l] * double(x[(r + l) * D + f]);
+            }
+            add(values, weights, label);
+        }
+        double* out = partial_[c];
+        for (std::size_t j = 0; j < k_; ++j) {
+            for (std::size_t f = 0; f <= D; ++f) {
+                double total = 0;
+                for (std::size_t l = 0; l < lane_count; ++l) total += sums[j][f][l];
+                (f < D ? out[j * D + f] : out[k_ * D + j]) += total;
+            }
+        }
+    }
+
     static std::size_t accumulator_copies(std::size_t k, std::size_t d) { return k * (d + 1) <= 4096 ? 4 : 1; }
 
     /// Fewer chunks when k x d is large, so the accumulators stay within ~64 MiB where possible.
