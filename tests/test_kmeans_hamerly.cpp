@@ -117,3 +117,20 @@ TEST_CASE("Hamerly matches Lloyd in high dimension, where bounds rarely hold (GE
     const auto blobs = test::blobs<double>(30, 64, 80, 8, 6.0);  // separated: bounds hold
     check_same_as_lloyd<double>(blobs, 30, 0.0);
 }
+
+TEST_CASE("Lloyd's fused small-k pass (k <= 8, d <= 4) sums as the general path does: Hamerly agrees bit for bit") {
+    for (std::size_t d : {1u, 2u, 3u, 4u}) {
+        for (std::size_t k : {1u, 3u, 8u}) {
+            CAPTURE(d);
+            CAPTURE(k);
+            // 1003 rows: the last block ends in a partial group of eight
+            check_same_as_lloyd<float>(uniform<float>(1003, d, 40 + d), k, 0.0);
+            const Matrix<double> x = uniform<double>(1003, d, 50 + d);
+            linfa::Rng rng(d + k);
+            linfa::Vector<double> weights(x.rows());
+            for (Eigen::Index i = 0; i < weights.size(); ++i) weights[i] = 0.25 + rng.uniform();
+            const auto weighted = linfa::Dataset<double>(x).with_weights(weights);
+            check_same_as_lloyd<double>(weighted, k, 0.0);
+        }
+    }
+}

@@ -19,6 +19,7 @@
 #include "../../core/validation.hpp"
 #include "assign.hpp"
 #include "kernels.hpp"
+#include "lanes.hpp"
 #include "update.hpp"
 
 namespace linfa::clustering::kmeans_detail {
@@ -27,6 +28,32 @@ namespace linfa::clustering::kmeans_detail {
 /// out[d + f]. D > 0 fixes d at compile time so the sums live in registers.
 template <std::size_t D, Float F>
 void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size_t end, double* out) {
+    if constexpr (D > 0) {  // eight rows at a time, one lane each: no chain of additions
+        using namespace lanes;
+        Doubles sum[D] = {}, sq[D] = {};
+        std::size_t i = begin;
+        for (; i + count <= end; i += count) {
+            Of<F> rows[D];
+            load_rows<D>(x + i * D, rows);
+            for (std::size_t f = 0; f < D; ++f) {
+                const Doubles v = __builtin_convertvector(rows[f], Doubles) - double(x[f]);
+                sum[f] += v;
+                sq[f] += v * v;
+            }
+        }
+        for (std::size_t l = 0; i < end; ++i, ++l) {
+            for (std::size_t f = 0; f < D; ++f) {
+                const double v = double(x[i * D + f]) - double(x[f]);
+                sum[f][l] += v;
+                sq[f][l] += v * v;
+            }
+        }
+        for (std::size_t f = 0; f < D; ++f) {
+            out[f] = out[D + f] = 0;
+            for (std::size_t l = 0; l < count; ++l) out[f] += sum[f][l], out[D + f] += sq[f][l];
+        }
+        return;
+    }
     const std::size_t d = D ? D : d_runtime;
     std::conditional_t<(D > 0), std::array<double, 2 * D>, std::vector<double>> sums{};
     if constexpr (D == 0) sums.assign(2 * d, 0.0);
@@ -69,6 +96,27 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
     return tolerance * variance_sum / double(d);
 }
 
+/// The sum of weights[r] x values[r] (weights == nullptr: all 1) over `rows` values, in
+/// eight interleaved partial sums added in a fixed order: the same on every build, and the
+/// additions do not wait on each other as they do in one running sum.
+template <Float F>
+double weighted_sum(const F* values, const F* weights, std::size_t rows) {
+    constexpr std::size_t lanes = 8;
+    double part[lanes] = {};
+    std::size_t r = 0;
+    if (weights) {
+        for (; r + lanes <= rows; r += lanes)
+            for (std::size_t l = 0; l < lanes; ++l) part[l] += double(weights[r + l]) * double(values[r + l]);
+    } else {
+        for (; r + lanes <= rows; r += lanes)
+            for (std::size_t l = 0; l < lanes; ++l) part[l] += 1.0 * double(values[r + l]);
+    }
+    for (std::size_t l = 0; r + l < rows; ++l) part[l] += (weights ? double(weights[r + l]) : 1.0) * double(values[r + l]);
+    double total = 0;
+    for (std::size_t l = 0; l < lanes; ++l) total += part[l];
+    return total;
+}
+
 /// Statistics of one pass over the data.
 struct PassStats {
     double inertia = 0;           ///< sum of weight x squared distance (kernel precision)
@@ -95,9 +143,14 @@ public:
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
         const Assigner<F> assigner(centroids);
         sums_.clear();
+        const bool small_k = std::size_t(centroids.rows()) <= ClusterSums<F>::masked_max_clusters;
         with_features(d_, [&](auto features) {
+            constexpr std::size_t D = decltype(features)::value;
             for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
-                stats_[c] = run_chunk<decltype(features)::value>(assigner, c, begin, end, labels);
+                if constexpr (D > 0) {
+                    if (small_k) return void(stats_[c] = run_chunk_small<D>(centroids, c, begin, end, labels));
+                }
+                stats_[c] = run_chunk<D>(assigner, c, begin, end, labels);
             });
         });
         Stats total;
@@ -128,7 +181,20 @@ public:
     /// last pass changed no label, the update reproduced the centroids that pass assigned
     /// against, bit for bit, so its labels stand (`settled`: that pass's stats) and only the
     /// GEMM path's inertia, which is the expansion's, is recomputed exactly.
-    double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) const {
+    double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) {
+        if (!settled && d_ <= 4 && std::size_t(centroids.rows()) <= ClusterSums<F>::masked_max_clusters) {
+            return with_features(d_, [&](auto features) {  // the fused small-k pass, without the sums
+                constexpr std::size_t D = decltype(features)::value;
+                if constexpr (D > 0) {
+                    for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
+                        stats_[c] = run_chunk_small<D, false>(centroids, c, begin, end, labels);
+                    });
+                }
+                double inertia = 0;
+                for (const Stats& s : stats_) inertia += s.inertia;
+                return inertia;
+            });
+        }
         if (!settled) return assign_with_inertia(data_, centroids, labels);
         if (d_ > direct_max_features) return weighted_inertia(data_, centroids, labels);
         return settled->inertia;
@@ -143,19 +209,83 @@ private:
         assigner.assign_range(data_.records().data(), begin, end,
                               [&](std::size_t b, std::size_t rows, const std::int32_t* block_labels, const F* sq) {
             const F* x = data_.records().data() + b * d_;
-            double block_inertia = 0;  // block-local sums stay in registers
             std::size_t block_changed = 0;
-            for (std::size_t r = 0; r < rows; ++r) {
-                const std::int32_t j = block_labels[r];
-                block_changed += labels[b + r] != j;
-                labels[b + r] = j;
-                block_inertia += double(data_.weight(b + r)) * double(sq[r]);
-            }
+            for (std::size_t r = 0; r < rows; ++r) block_changed += labels[b + r] != block_labels[r];
+            std::copy(block_labels, block_labels + rows, labels + b);
             sums_.template add_rows<D>(c, b, rows, block_labels, x);
-            local.inertia += block_inertia;
+            const F* weights = data_.has_weights() ? data_.weights().data() + b : nullptr;
+            local.inertia += weighted_sum(sq, weights, rows);
             local.n_changed += block_changed;
         });
         return local;
+    }
+
+    /// k <= 8 and d <= 4: assignment and accumulation fused, eight rows at a time, all in
+    /// registers (no transposed tile, no label or distance buffer). Per lane it does what the
+    /// general path does (Assigner's distances and ties, then ClusterSums::add_rows and
+    /// weighted_sum over the same blocks), so the result is the same bit for bit.
+    template <std::size_t D, bool Accumulate = true>
+    Stats run_chunk_small(const Matrix<F>& centroids, std::size_t c, std::size_t begin, std::size_t end,
+                          std::int32_t* labels) {
+        using namespace lanes;
+        using Mask = Of<simd::lane_int<F>>;
+        const std::size_t k = std::size_t(centroids.rows());
+        const F* all_weights = data_.has_weights() ? data_.weights().data() : nullptr;
+        Stats local;
+        for (std::size_t b = begin; b < end; b += block_rows) {
+            const std::size_t rows = std::min(block_rows, end - b);
+            BlockSums<D> block;
+            Doubles inertia{};
+            for (std::size_t r = 0; r < rows; r += count) {
+                const std::size_t i = b + r, valid = std::min(count, rows - r);
+                Of<F> x[D];
+                load_group<D>(data_.records().data() + i * D, valid, x);
+                Of<F> best = Of<F>{} + std::numeric_limits<F>::infinity();
+                Mask best_j{};
+                for (std::size_t j = 0; j < k; ++j) {
+                    const F* centre = centroids.data() + j * D;
+                    Of<F> dist = Of<F>{} + F(0);
+                    for (std::size_t f = 0; f < D; ++f) {
+                        const Of<F> diff = x[f] - centre[f];
+                        dist += diff * diff;
+                    }
+                    const Mask closer = dist < best;
+                    best = closer ? dist : best;
+                    best_j = closer ? Mask{} + simd::lane_int<F>(j) : best_j;
+                }
+                Longs label = __builtin_convertvector(best_j, Longs);
+                Doubles weights = Doubles{} + 1.0;
+                for (std::size_t l = 0; l < count; ++l) {
+                    if (l >= valid) label[l] = -1, weights[l] = 0.0;  // past the end: no row
+                    else if (all_weights) weights[l] = double(all_weights[i + l]);
+                }
+                for (std::size_t l = 0; l < valid; ++l) {
+                    local.n_changed += labels[i + l] != std::int32_t(label[l]);
+                    labels[i + l] = std::int32_t(label[l]);
+                }
+                if constexpr (Accumulate) {
+                    Doubles values[D];
+                    for (std::size_t f = 0; f < D; ++f) values[f] = __builtin_convertvector(x[f], Doubles) * weights;
+                    block.add(k, values, weights, label);
+                }
+                inertia += weights * __builtin_convertvector(best, Doubles);
+            }
+            if constexpr (Accumulate) sums_.add_block(c, block);
+            double total = 0;
+            for (std::size_t l = 0; l < count; ++l) total += inertia[l];
+            local.inertia += total;
+        }
+        return local;
+    }
+
+    /// Eight rows from `x`, of which `valid` exist; missing ones repeat the last.
+    template <std::size_t D>
+    static void load_group(const F* x, std::size_t valid, lanes::Of<F>* features) {
+        if (valid == lanes::count) return lanes::load_rows<D>(x, features);
+        F padded[lanes::count * D];
+        for (std::size_t l = 0; l < lanes::count; ++l)
+            for (std::size_t f = 0; f < D; ++f) padded[l * D + f] = x[std::min(l, valid - 1) * D + f];
+        lanes::load_rows<D>(padded, features);
     }
 
     DatasetView<F> data_;

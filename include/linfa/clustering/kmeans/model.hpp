@@ -152,15 +152,19 @@ private:
     /// Sets the cluster weights of a full fit: the total weight of the samples of each label
     /// (summed per chunk, chunks combined in order: the same for any thread count).
     void count_cluster_weights(const DatasetView<F>& data, const std::int32_t* labels) {
+        // Four interleaved copies per chunk: with few clusters, consecutive rows would chain
+        // every addition on the same counter.
+        constexpr std::size_t copies = 4;
         const std::size_t k = n_clusters();
         const ChunkPlan plan = plan_chunks(data.n_samples());
-        PerChunk<double> partial(plan.n_chunks, k);
+        PerChunk<double> partial(plan.n_chunks, copies * k);
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) partial[c][labels[i]] += double(data.weight(i));
+            double* counts = partial[c];
+            for (std::size_t i = begin; i < end; ++i) counts[(i % copies) * k + std::size_t(labels[i])] += double(data.weight(i));
         });
         cluster_weights_.assign(k, 0.0);
         for (std::size_t c = 0; c < plan.n_chunks; ++c) {
-            for (std::size_t j = 0; j < k; ++j) cluster_weights_[j] += partial[c][j];
+            for (std::size_t j = 0; j < copies * k; ++j) cluster_weights_[j % k] += partial[c][j];
         }
     }
 

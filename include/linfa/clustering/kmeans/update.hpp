@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "kernels.hpp"
+#include "lanes.hpp"
 
 namespace linfa::clustering::kmeans_detail {
 
@@ -63,7 +66,14 @@ public:
     }
 
     /// Most clusters for the masked accumulation of add_rows.
-    static constexpr std::size_t masked_max_clusters = 8;
+    static constexpr std::size_t masked_max_clusters = lanes::BlockSums<1>::max_clusters;
+
+    /// Adds one block's register sums (what add_rows does for k <= masked_max_clusters, and
+    /// the fused small-k Lloyd pass directly) to chunk c's accumulator.
+    template <std::size_t D>
+    void add_block(std::size_t c, const lanes::BlockSums<D>& block) {
+        block.add_to(k_, partial_[c]);
+    }
 
     /// The weighted mean of each cluster. A cluster left empty takes the positive-weight
     /// point farthest from its own centroid (scikit-learn's rule), so no centroid is ever
@@ -87,56 +97,37 @@ public:
     }
 
 private:
-    // Eight lanes whatever the vector unit (the compiler splits them as needed), so the sums
-    // are the same bit for bit on every build.
-    typedef double Lanes __attribute__((vector_size(64)));
-    typedef std::int64_t LaneInts __attribute__((vector_size(64)));
-    static constexpr std::size_t lane_count = 8;
-
     template <std::size_t D>
     void add_rows_masked(std::size_t c, std::size_t first, std::size_t rows, const std::int32_t* labels, const F* x) {
-        Lanes sums[masked_max_clusters][D + 1] = {};  // per cluster: D feature sums, then the weight
+        using namespace lanes;
+        BlockSums<D> block;
         const F* w = data_.has_weights() ? data_.weights().data() + first : nullptr;
         std::size_t r = 0;
-        auto add = [&](const Lanes* values, const Lanes& weights, const LaneInts& label) {
-            for (std::size_t j = 0; j < k_; ++j) {
-                const LaneInts mine = label == std::int64_t(j);
-                for (std::size_t f = 0; f < D; ++f) sums[j][f] += mine ? values[f] : Lanes{};
-                sums[j][D] += mine ? weights : Lanes{};
-            }
-        };
-        for (; r + lane_count <= rows; r += lane_count) {  // whole groups: no per-lane tests
-            Lanes values[D], weights;
-            LaneInts label;
-            for (std::size_t l = 0; l < lane_count; ++l) label[l] = labels[r + l];
-            for (std::size_t f = 0; f < D; ++f)
-                for (std::size_t l = 0; l < lane_count; ++l) values[f][l] = double(x[(r + l) * D + f]);
-            if (w) {
-                for (std::size_t l = 0; l < lane_count; ++l) weights[l] = double(w[r + l]);
-                for (std::size_t f = 0; f < D; ++f) values[f] *= weights;
-            } else {
-                weights = Lanes{} + 1.0;
-            }
-            add(values, weights, label);
+        for (; r + count <= rows; r += count) {  // whole groups
+            Of<F> features[D];
+            load_rows<D>(x + r * D, features);
+            Doubles values[D], weights = Doubles{} + 1.0;
+            if (w) weights = __builtin_convertvector(load_weights(w + r), Doubles);
+            for (std::size_t f = 0; f < D; ++f) values[f] = __builtin_convertvector(features[f], Doubles) * weights;
+            block.add(k_, values, weights, load_labels(labels + r));
         }
         if (r < rows) {  // the last, partial group: missing lanes match no cluster
-            Lanes values[D] = {}, weights = {};
-            LaneInts label = LaneInts{} - 1;
+            Doubles values[D] = {}, weights = {};
+            Longs label = Longs{} - 1;
             for (std::size_t l = 0; r + l < rows; ++l) {
                 label[l] = labels[r + l];
                 weights[l] = w ? double(w[r + l]) : 1.0;
                 for (std::size_t f = 0; f < D; ++f) values[f][l] = weights[l] * double(x[(r + l) * D + f]);
             }
-            add(values, weights, label);
+            block.add(k_, values, weights, label);
         }
-        double* out = partial_[c];
-        for (std::size_t j = 0; j < k_; ++j) {
-            for (std::size_t f = 0; f <= D; ++f) {
-                double total = 0;
-                for (std::size_t l = 0; l < lane_count; ++l) total += sums[j][f][l];
-                (f < D ? out[j * D + f] : out[k_ * D + j]) += total;
-            }
-        }
+        add_block(c, block);
+    }
+
+    static lanes::Of<F> load_weights(const F* w) {
+        lanes::Of<F> out;
+        std::memcpy(&out, w, sizeof out);
+        return out;
     }
 
     static std::size_t accumulator_copies(std::size_t k, std::size_t d) { return k * (d + 1) <= 4096 ? 4 : 1; }
