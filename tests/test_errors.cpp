@@ -98,3 +98,16 @@ TEST_CASE("edge sizes: one sample, huge k, every algorithm refuses the same bad 
               "records contain NaN or infinity (row 7, column 0)");
     }
 }
+
+TEST_CASE("finite records whose squared deviations overflow double are refused, not fitted in one iteration") {
+    Matrix<double> x = Matrix<double>::Zero(20, 2);
+    x(3, 1) = 1e200;
+    x(7, 0) = -1e200;
+    for (const auto algorithm : {linfa::clustering::KMeansAlgorithm::Lloyd, linfa::clustering::KMeansAlgorithm::Hamerly}) {
+        CHECK_THROWS_WITH_AS(KMeans<double>::params(2).algorithm(algorithm).fit(linfa::Dataset<double>(x)),
+                             doctest::Contains("squared deviations overflow double"), linfa::clustering::KMeansInputError);
+    }
+    x(3, 1) = 1e150;  // large but representable: fitted
+    x(7, 0) = -1e150;
+    CHECK(KMeans<double>::params(2).fit(linfa::Dataset<double>(x)).centroids().allFinite());
+}

@@ -222,3 +222,21 @@ TEST_CASE("save replaces a file atomically and leaves no temporary behind") {
     CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("JSON numbers are read exactly, including forms rapidjson 1.1 misreads") {
+    const std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    auto with_first_centroid_value = [&](const std::string& text) {
+        std::string j = json;
+        const auto at = j.find('[', j.find("\"centroids\"")) + 1;
+        const auto start = j.find_first_of("-0123456789", at);
+        const auto end = j.find_first_of(",]", start);
+        return from_bytes<KMeans<double>>(j.replace(start, end - start, text)).centroids()(0, 0);
+    };
+    CHECK(with_first_centroid_value("0e308") == 0.0);  // rapidjson alone: 4.9e288
+    CHECK(with_first_centroid_value("-0.0") == 0.0);
+    CHECK(with_first_centroid_value("18446744073709551616") == 18446744073709551616.0);  // 2^64: rapidjson alone 1.8e-15
+    CHECK(with_first_centroid_value("0.1") == 0.1);
+    CHECK(with_first_centroid_value("1.7976931348623157e308") == std::numeric_limits<double>::max());
+    CHECK(with_first_centroid_value("4.9406564584124654e-324") == std::numeric_limits<double>::denorm_min());
+    CHECK(with_first_centroid_value("123456789012345678901234567890e-20") == doctest::Approx(1234567890.1234567890));
+}

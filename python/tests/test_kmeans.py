@@ -154,6 +154,7 @@ BAD_X = [
     (np.array([[0.0, np.nan], [1.0, 1.0], [2.0, 2.0]]), "NaN or infinity"),
     (np.array([[0.0, np.inf], [1.0, 1.0], [2.0, 2.0]]), "NaN or infinity"),
     (np.ones((2, 2)) + 1j, "Complex data not supported"),
+    (np.array([[0.0, 1e200], [1.0, 1.0], [-1e200, 2.0]]), "squared deviations overflow double"),
 ]
 
 

@@ -441,14 +441,22 @@ private:
         const double slack = neighbours_.slack(std::size_t(a));
         const std::int32_t* indices = neighbours_.indices(std::size_t(a));
         std::int32_t label = a;
-        F best = squared_distance_in(x, centroids.data() + std::size_t(a) * d_, d_);
+        F best = std::numeric_limits<F>::infinity();
         F second = std::numeric_limits<F>::infinity();
         double reach = std::numeric_limits<double>::infinity();  // u + the second best distance, widened
-        std::size_t t = 0;
-        for (; t < neighbours_.size(); ++t) {
-            if ((gaps[t] - slack) * shrink_ >= reach) break;  // g - u >= second: nothing further is closer
-            const std::int32_t j = indices[t];
-            if (j == a) continue;
+        // Step 0 is a itself, then the list (where a is skipped): one call computes them all.
+        const std::size_t m = neighbours_.size();
+        bool exhausted = true;  // the walk reached the end of the list
+        for (std::size_t step = 0; step <= m; ++step) {
+            std::int32_t j = a;
+            if (step > 0) {
+                if ((gaps[step - 1] - slack) * shrink_ >= reach) {  // g - u >= second: nothing further is closer
+                    exhausted = false;
+                    break;
+                }
+                j = indices[step - 1];
+                if (j == a) continue;
+            }
             const F dist = squared_distance_in(x, centroids.data() + std::size_t(j) * d_, d_);
             if (dist < best || (dist == best && j < label)) {
                 second = best;
@@ -458,12 +466,16 @@ private:
             } else {
                 continue;
             }
-            reach = u + std::sqrt(double(second)) * widen_;
+            if (second < std::numeric_limits<F>::infinity()) reach = u + std::sqrt(double(second)) * widen_;
         }
+        // The compiler may contract this scalar loop into FMAs differently from the vector
+        // kernels (seen: one row in a million whose two F distances tied in Lloyd's kernel but
+        // not here). A near tie, within what rounding can move, goes to the vector scan.
+        if (second - best <= F(2 * (d_ + 2)) * std::numeric_limits<F>::epsilon() * second) return false;
         double lower = std::sqrt(double(second)) * shrink_;
-        if (t == neighbours_.size() && !neighbours_.complete()) {
+        if (exhausted && !neighbours_.complete()) {
             // Unlisted centroids are at least the last gap from a.
-            const double beyond = (gaps[t - 1] - slack) * shrink_ - u;
+            const double beyond = (gaps[m - 1] - slack) * shrink_ - u;
             if (std::sqrt(double(best)) * widen_ > beyond) return false;
             lower = std::min(lower, beyond);
         }

@@ -1,9 +1,11 @@
 // Lloyd's iteration. One pass over the data per iteration fuses the assignment step (nearest
 // centroid of every row) with the accumulation of the update step (weighted sums per
 // cluster): each chunk of rows adds into its own accumulator, and accumulators are combined
-// in chunk order, so the result is identical for any thread count. Memory beyond the data
-// and the labels: the accumulators of ClusterSums (update.hpp) and one 32 x k buffer per
-// thread on the GEMM path. There is never an n x k matrix.
+// in chunk order, so the result is identical for any thread count. With k <= 8 and d <= 4
+// the whole pass (distances, labels, sums, inertia) runs in registers, eight rows at a time
+// (run_chunk_small), with the same result bit for bit. Memory beyond the data and the
+// labels: the accumulators of ClusterSums (update.hpp) and one 32 x k buffer per thread on
+// the GEMM path. There is never an n x k matrix.
 #pragma once
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include "../../core/parallel.hpp"
 #include "../../core/validation.hpp"
 #include "assign.hpp"
+#include "errors.hpp"
 #include "kernels.hpp"
 #include "lanes.hpp"
 #include "update.hpp"
@@ -92,7 +95,13 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
         finite &= std::isfinite(sum) && std::isfinite(sq);
         variance_sum += std::max(0.0, (sq - sum * sum / double(n)) / double(n));
     }
-    if (!finite) require_finite<F>(data.records(), "records");
+    if (!finite) {
+        require_finite<F>(data.records(), "records");  // throws if an entry is NaN or infinite
+        // Finite entries whose squared deviations overflow double (|x| past ~1e154): every
+        // distance would be infinite and no iteration could compare them.
+        throw KMeansInputError("KMeans: records span too wide a range: squared deviations overflow double "
+                               "(values up to about 1e150 in magnitude are supported)");
+    }
     return tolerance * variance_sum / double(d);
 }
 
