@@ -1,7 +1,9 @@
 #include "handlers.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -35,6 +37,13 @@ double largest_for(const std::string& model_scalar) {
     return std::numeric_limits<double>::max();
 }
 
+/// A magnitude in short scientific notation (std::to_string would print 150 digits).
+std::string format_magnitude(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", value);
+    return text;
+}
+
 /// Reports an internal failure once in the log (requests themselves are not logged).
 Status internal(const char* rpc, const std::exception& e) {
     spdlog::error("event=error rpc={} what=\"{}\"", rpc, e.what());
@@ -57,11 +66,18 @@ Status Handlers::check_rows(std::span<const T> values, std::size_t n_rows) const
     if (Status s = check_count(n_rows); !s.ok()) return s;
     const std::size_t d = model_.info().n_features;
     const double largest = largest_for<T>(model_.info().scalar);
+    // Squared distances must stay finite: d features of |x - c| <= 2 |x| each sum to at most
+    // 4 d x^2. Past that, every distance is +inf and the label would be an arbitrary tie.
+    const double overflows = std::sqrt(largest / (4.0 * double(std::max<std::size_t>(d, 1))));
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (!(std::abs(double(values[i])) <= largest)) {  // also catches NaN
-            return invalid("row " + std::to_string(i / d) + ", feature " + std::to_string(i % d) +
-                           " is not a finite " + model_.info().scalar + " value (" + std::to_string(double(values[i])) + ")");
+        const double magnitude = std::abs(double(values[i]));
+        if (magnitude <= overflows) continue;
+        const std::string where = "row " + std::to_string(i / d) + ", feature " + std::to_string(i % d);
+        if (!(magnitude <= largest)) {  // also catches NaN
+            return invalid(where + " is not a finite " + model_.info().scalar + " value (" + std::to_string(double(values[i])) + ")");
         }
+        return invalid(where + " is too large (" + format_magnitude(double(values[i])) + "): squared distances would overflow " +
+                       model_.info().scalar + "; the largest accepted magnitude is " + format_magnitude(overflows));
     }
     return Status::OK;
 }

@@ -166,6 +166,18 @@ TEST_CASE("an f32 model refuses doubles it cannot represent") {
     check_invalid(packed(server, {1, 2, 3, 4, 1e300}, 1), "not a finite f32 value");
 }
 
+TEST_CASE("finite values whose squared distances would overflow are refused, naming the limit") {
+    ServerProcess f64_server(LINFA_SERVE_EXE, {"--model", model_file<double>(8, 2)});
+    // d = 2: the limit is sqrt(DBL_MAX / 8), about 4.74e153
+    check_invalid(packed(f64_server, {1, 2, 3, 1e200}, 2), "row 1, feature 1 is too large (1e+200): squared distances would overflow f64; the largest accepted magnitude is 4.74e+153");
+    check_invalid(seed_predict(f64_server, {-1e154, 0}), "row 0, feature 0 is too large");
+    CHECK(packed(f64_server, {1, 2, 3, 4e153}, 2).ok());  // below the limit: served
+    ServerProcess f32_server(LINFA_SERVE_EXE, {"--model", model_file<float>(16, 5)});
+    // an f32 model: sqrt(FLT_MAX / 20), about 4.12e18
+    check_invalid(packed(f32_server, {1, 2, 3, 4, 1e19}, 1), "row 0, feature 4 is too large (1e+19): squared distances would overflow f32");
+    CHECK(packed(f32_server, {1, 2, 3, 4, 1e18}, 1).ok());
+}
+
 TEST_CASE("a message over max_message_bytes gets RESOURCE_EXHAUSTED") {
     const auto config = config_file("small_messages", "[limits]\nmax_message_bytes = 4096\n");
     ServerProcess server(LINFA_SERVE_EXE, {"--model", model_file<double>(100, 2), "--config", config});
