@@ -339,21 +339,18 @@ private:
             const std::size_t block_end = std::min(end, b + block_rows);
             const F* x = data_.records().data() + b * d;
             std::array<std::uint8_t, block_rows> holds;
+            std::array<std::int32_t, block_rows> was;
             screen(b, block_end, labels, holds.data());
             for (std::size_t i = b; i < block_end; ++i, x += d) {
-                const std::int32_t was = labels[i];
-                if (!(holds[i - b] || tightened(i, was, x, centroids) || search_near(i, was, x, centroids, labels))) {
+                was[i - b] = labels[i];
+                if (!(holds[i - b] || tightened(i, labels[i], x, centroids) || search_near(i, labels[i], x, centroids, labels))) {
                     const NearestTwo<F> near = scanner.template nearest_two<D>(x);
                     labels[i] = near.label;
                     upper_[i] = std::sqrt(double(near.best)) * widen_;
                     lower_[i] = std::sqrt(double(near.second)) * shrink_;
                 }
-                const double w = double(data_.weight(i));
-                local.n_changed += labels[i] != was;
-                if constexpr (Finish) local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
-                else local.inertia += w * upper_[i] * upper_[i];
             }
-            if constexpr (!Finish) sums_.template add_rows<D>(c, b, block_end - b, labels + b, data_.records().data() + b * d);
+            close_block<D, Finish>(c, b, block_end, was.data(), labels, centroids, local);
         }
         return local;
     }
@@ -390,16 +387,26 @@ private:
                 upper_[i] = std::sqrt(exact_sq[t]) * widen_;
                 lower_[i] = std::sqrt(lower_sq[t]) * shrink_;
             }
-            for (std::size_t i = b; i < b + rows; ++i) {
-                const F* x = data_.records().data() + i * d_;
-                const double w = double(data_.weight(i));
-                local.n_changed += labels[i] != was[i - b];
-                if constexpr (Finish) local.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d_, d_);
-                else local.inertia += w * upper_[i] * upper_[i];
-            }
-            if constexpr (!Finish) sums_.add_rows(c, b, rows, labels + b, data_.records().data() + b * d_);
+            close_block<0, Finish>(c, b, b + rows, was.data(), labels, centroids, local);
         }
         return local;
+    }
+
+    /// After a block's labels and bounds are final: its changed labels and inertia (the bound
+    /// u(i)^2 in a run, the exact distance in the finishing pass) added to the chunk's
+    /// stats (`block`), row by row, and, in a run, its rows added to the update's sums.
+    template <std::size_t D, bool Finish>
+    void close_block(std::size_t c, std::size_t begin, std::size_t end, const std::int32_t* was,
+                     const std::int32_t* labels, const Matrix<F>& centroids, Stats& block) {
+        const std::size_t d = D ? D : d_;
+        const F* x = data_.records().data() + begin * d;
+        for (std::size_t i = begin; i < end; ++i, x += d) {
+            const double w = double(data_.weight(i));
+            block.n_changed += labels[i] != was[i - begin];
+            if constexpr (Finish) block.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
+            else block.inertia += w * upper_[i] * upper_[i];
+        }
+        if constexpr (!Finish) sums_.template add_rows<D>(c, begin, end - begin, labels + begin, data_.records().data() + begin * d);
     }
 
     /// Moves the bounds of rows [begin, end) by the last update and marks in `holds` the rows

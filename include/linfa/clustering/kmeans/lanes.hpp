@@ -26,11 +26,31 @@ using Of = typename vector_of<T>::type;
 using Doubles = Of<double>;
 using Longs = Of<std::int64_t>;
 
-/// Eight labels, widened to the lanes of Doubles (what comparing Doubles yields).
-inline Longs load_labels(const std::int32_t* labels) {
+/// Eight labels, widened to the lanes of Doubles (what comparing Doubles yields); of a group
+/// of `valid` rows, the missing lanes get -1, which matches no cluster.
+inline Longs load_labels(const std::int32_t* labels, std::size_t valid = count) {
+    if (valid < count) {
+        Longs out = Longs{} - 1;
+        for (std::size_t l = 0; l < valid; ++l) out[l] = labels[l];
+        return out;
+    }
     Of<std::int32_t> narrow;
     std::memcpy(&narrow, labels, sizeof narrow);
     return __builtin_convertvector(narrow, Longs);
+}
+
+/// The weights of a group of `valid` rows (`weights` == nullptr: all 1), 0 in missing lanes.
+template <Float F>
+Doubles load_weights(const F* weights, std::size_t valid = count) {
+    if (valid == count) {
+        if (!weights) return Doubles{} + 1.0;
+        Of<F> whole;
+        std::memcpy(&whole, weights, sizeof whole);
+        return __builtin_convertvector(whole, Doubles);
+    }
+    Doubles out{};
+    for (std::size_t l = 0; l < valid; ++l) out[l] = weights ? double(weights[l]) : 1.0;
+    return out;
 }
 
 /// Eight consecutive rows of D features into D vectors, one per feature. Pairs (the common
@@ -47,6 +67,17 @@ void load_rows(const F* x, Of<F>* features) {
         for (std::size_t f = 0; f < D; ++f)
             for (std::size_t l = 0; l < count; ++l) features[f][l] = x[l * D + f];
     }
+}
+
+/// As load_rows, for a group of which only `valid` rows exist (the end of a block): the
+/// missing lanes repeat the last row, so nothing past the data is read.
+template <std::size_t D, Float F>
+void load_rows(const F* x, std::size_t valid, Of<F>* features) {
+    if (valid == count) return load_rows<D>(x, features);
+    F padded[count * D];
+    for (std::size_t l = 0; l < count; ++l)
+        for (std::size_t f = 0; f < D; ++f) padded[l * D + f] = x[(l < valid ? l : valid - 1) * D + f];
+    load_rows<D>(padded, features);
 }
 
 /// Weighted per-cluster sums of the rows of one block, in registers (k <= max_clusters):

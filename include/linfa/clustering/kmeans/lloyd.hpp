@@ -9,10 +9,8 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
-#include <type_traits>
 #include <numeric>
 #include <vector>
 
@@ -55,19 +53,18 @@ void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size
             out[f] = out[D + f] = 0;
             for (std::size_t l = 0; l < count; ++l) out[f] += sum[f][l], out[D + f] += sq[f][l];
         }
-        return;
-    }
-    const std::size_t d = D ? D : d_runtime;
-    std::conditional_t<(D > 0), std::array<double, 2 * D>, std::vector<double>> sums{};
-    if constexpr (D == 0) sums.assign(2 * d, 0.0);
-    for (std::size_t i = begin; i < end; ++i) {
-        for (std::size_t f = 0; f < d; ++f) {
-            const double v = double(x[i * d + f]) - double(x[f]);
-            sums[f] += v;
-            sums[d + f] += v * v;
+    } else {
+        const std::size_t d = d_runtime;
+        std::vector<double> sums(2 * d, 0.0);
+        for (std::size_t i = begin; i < end; ++i) {
+            for (std::size_t f = 0; f < d; ++f) {
+                const double v = double(x[i * d + f]) - double(x[f]);
+                sums[f] += v;
+                sums[d + f] += v * v;
+            }
         }
+        std::copy(sums.begin(), sums.end(), out);
     }
-    std::copy(sums.begin(), sums.end(), out);
 }
 
 /// Mean of the per-feature variances (unweighted, as scikit-learn), times `tolerance`.
@@ -110,7 +107,7 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
 /// additions do not wait on each other as they do in one running sum.
 template <Float F>
 double weighted_sum(const F* values, const F* weights, std::size_t rows) {
-    constexpr std::size_t lanes = 8;
+    constexpr std::size_t lanes = lanes::count;
     double part[lanes] = {};
     std::size_t r = 0;
     if (weights) {
@@ -150,21 +147,15 @@ public:
     /// Assigns every row to its nearest centroid (updating `labels`) and accumulates the
     /// weighted sums of each cluster; call `centroids` afterwards for the update step.
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
-        const Assigner<F> assigner(centroids);
         sums_.clear();
-        const bool small_k = std::size_t(centroids.rows()) <= ClusterSums<F>::masked_max_clusters;
+        if (takes_fused_pass(centroids)) return fused_pass<true>(centroids, labels);
+        const Assigner<F> assigner(centroids);
         with_features(d_, [&](auto features) {
-            constexpr std::size_t D = decltype(features)::value;
             for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
-                if constexpr (D > 0) {
-                    if (small_k) return void(stats_[c] = run_chunk_small<D>(centroids, c, begin, end, labels));
-                }
-                stats_[c] = run_chunk<D>(assigner, c, begin, end, labels);
+                stats_[c] = run_chunk<decltype(features)::value>(assigner, c, begin, end, labels);
             });
         });
-        Stats total;
-        for (const Stats& s : stats_) total += s;
-        return total;
+        return total_stats();
     }
 
     /// The accumulation of the update step alone, for given labels (the fused `run` does
@@ -191,19 +182,7 @@ public:
     /// against, bit for bit, so its labels stand (`settled`: that pass's stats) and only the
     /// GEMM path's inertia, which is the expansion's, is recomputed exactly.
     double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) {
-        if (!settled && d_ <= 4 && std::size_t(centroids.rows()) <= ClusterSums<F>::masked_max_clusters) {
-            return with_features(d_, [&](auto features) {  // the fused small-k pass, without the sums
-                constexpr std::size_t D = decltype(features)::value;
-                if constexpr (D > 0) {
-                    for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
-                        stats_[c] = run_chunk_small<D, false>(centroids, c, begin, end, labels);
-                    });
-                }
-                double inertia = 0;
-                for (const Stats& s : stats_) inertia += s.inertia;
-                return inertia;
-            });
-        }
+        if (!settled && takes_fused_pass(centroids)) return fused_pass<false>(centroids, labels).inertia;
         if (!settled) return assign_with_inertia(data_, centroids, labels);
         if (d_ > direct_max_features) return weighted_inertia(data_, centroids, labels);
         return settled->inertia;
@@ -212,6 +191,31 @@ public:
     const ChunkPlan& plan() const { return sums_.plan(); }
 
 private:
+    /// k <= 8 and d <= 4: the pass runs fused, all in registers (run_chunk_small).
+    bool takes_fused_pass(const Matrix<F>& centroids) const {
+        return d_ <= 4 && std::size_t(centroids.rows()) <= ClusterSums<F>::masked_max_clusters;
+    }
+
+    /// The fused pass over every chunk; without `Accumulate`, labels and inertia only (finish).
+    template <bool Accumulate>
+    Stats fused_pass(const Matrix<F>& centroids, std::int32_t* labels) {
+        with_features(d_, [&](auto features) {
+            constexpr std::size_t D = decltype(features)::value;
+            if constexpr (D > 0) {  // always, given takes_fused_pass
+                for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
+                    stats_[c] = run_chunk_small<D, Accumulate>(centroids, c, begin, end, labels);
+                });
+            }
+        });
+        return total_stats();
+    }
+
+    Stats total_stats() const {
+        Stats total;
+        for (const Stats& s : stats_) total += s;
+        return total;
+    }
+
     template <std::size_t D>
     Stats run_chunk(const Assigner<F>& assigner, std::size_t c, std::size_t begin, std::size_t end, std::int32_t* labels) {
         Stats local;
@@ -248,7 +252,7 @@ private:
             for (std::size_t r = 0; r < rows; r += count) {
                 const std::size_t i = b + r, valid = std::min(count, rows - r);
                 Of<F> x[D];
-                load_group<D>(data_.records().data() + i * D, valid, x);
+                load_rows<D>(data_.records().data() + i * D, valid, x);
                 Of<F> best = Of<F>{} + std::numeric_limits<F>::infinity();
                 Mask best_j{};
                 for (std::size_t j = 0; j < k; ++j) {
@@ -263,11 +267,8 @@ private:
                     best_j = closer ? Mask{} + simd::lane_int<F>(j) : best_j;
                 }
                 Longs label = __builtin_convertvector(best_j, Longs);
-                Doubles weights = Doubles{} + 1.0;
-                for (std::size_t l = 0; l < count; ++l) {
-                    if (l >= valid) label[l] = -1, weights[l] = 0.0;  // past the end: no row
-                    else if (all_weights) weights[l] = double(all_weights[i + l]);
-                }
+                for (std::size_t l = valid; l < count; ++l) label[l] = -1;  // past the end: no row
+                const Doubles weights = load_weights(all_weights ? all_weights + i : nullptr, valid);
                 for (std::size_t l = 0; l < valid; ++l) {
                     local.n_changed += labels[i + l] != std::int32_t(label[l]);
                     labels[i + l] = std::int32_t(label[l]);
@@ -285,16 +286,6 @@ private:
             local.inertia += total;
         }
         return local;
-    }
-
-    /// Eight rows from `x`, of which `valid` exist; missing ones repeat the last.
-    template <std::size_t D>
-    static void load_group(const F* x, std::size_t valid, lanes::Of<F>* features) {
-        if (valid == lanes::count) return lanes::load_rows<D>(x, features);
-        F padded[lanes::count * D];
-        for (std::size_t l = 0; l < lanes::count; ++l)
-            for (std::size_t f = 0; f < D; ++f) padded[l * D + f] = x[std::min(l, valid - 1) * D + f];
-        lanes::load_rows<D>(padded, features);
     }
 
     DatasetView<F> data_;

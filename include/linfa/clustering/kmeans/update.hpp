@@ -8,8 +8,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -102,32 +100,16 @@ private:
         using namespace lanes;
         BlockSums<D> block;
         const F* w = data_.has_weights() ? data_.weights().data() + first : nullptr;
-        std::size_t r = 0;
-        for (; r + count <= rows; r += count) {  // whole groups
+        for (std::size_t r = 0; r < rows; r += count) {
+            const std::size_t valid = std::min(count, rows - r);
             Of<F> features[D];
-            load_rows<D>(x + r * D, features);
-            Doubles values[D], weights = Doubles{} + 1.0;
-            if (w) weights = __builtin_convertvector(load_weights(w + r), Doubles);
+            load_rows<D>(x + r * D, valid, features);
+            const Doubles weights = load_weights(w ? w + r : nullptr, valid);
+            Doubles values[D];
             for (std::size_t f = 0; f < D; ++f) values[f] = __builtin_convertvector(features[f], Doubles) * weights;
-            block.add(k_, values, weights, load_labels(labels + r));
-        }
-        if (r < rows) {  // the last, partial group: missing lanes match no cluster
-            Doubles values[D] = {}, weights = {};
-            Longs label = Longs{} - 1;
-            for (std::size_t l = 0; r + l < rows; ++l) {
-                label[l] = labels[r + l];
-                weights[l] = w ? double(w[r + l]) : 1.0;
-                for (std::size_t f = 0; f < D; ++f) values[f][l] = weights[l] * double(x[(r + l) * D + f]);
-            }
-            block.add(k_, values, weights, label);
+            block.add(k_, values, weights, load_labels(labels + r, valid));
         }
         add_block(c, block);
-    }
-
-    static lanes::Of<F> load_weights(const F* w) {
-        lanes::Of<F> out;
-        std::memcpy(&out, w, sizeof out);
-        return out;
     }
 
     static std::size_t accumulator_copies(std::size_t k, std::size_t d) { return k * (d + 1) <= 4096 ? 4 : 1; }
