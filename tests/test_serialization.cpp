@@ -239,4 +239,10 @@ TEST_CASE("JSON numbers are read exactly, including forms rapidjson 1.1 misreads
     CHECK(with_first_centroid_value("1.7976931348623157e308") == std::numeric_limits<double>::max());
     CHECK(with_first_centroid_value("4.9406564584124654e-324") == std::numeric_limits<double>::denorm_min());
     CHECK(with_first_centroid_value("123456789012345678901234567890e-20") == doctest::Approx(1234567890.1234567890));
+    // rapidjson reads a fraction and an exponent after NaN and Inf, through its zero-unsafe slow path.
+    for (const char* malformed : {"NaN.0e99", "Infinity.0e99", "-Infe99", "InfE-400", "NaN.5"}) {
+        CAPTURE(malformed);
+        CHECK_THROWS_AS(with_first_centroid_value(malformed), linfa::ModelFileError);
+    }
+    CHECK_THROWS_AS(with_first_centroid_value("NaN"), linfa::ModelFileError);  // read, then refused as not finite
 }

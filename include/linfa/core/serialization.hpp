@@ -324,6 +324,15 @@ inline std::size_t json_number_end(std::string_view text, std::size_t begin) {
     return i;
 }
 
+/// The end of the NaN, Inf or Infinity token at `text[begin]` (cereal's archive lets rapidjson
+/// read them); `begin` when there is none.
+inline std::size_t non_finite_token_end(std::string_view text, std::size_t begin) {
+    for (const std::string_view token : {"Infinity", "Inf", "NaN"}) {
+        if (text.substr(begin, token.size()) == token) return begin + token.size();
+    }
+    return begin;
+}
+
 /// rapidjson 1.1.0, behind cereal's JSON archive, misreads some valid JSON numbers: zeros
 /// written with an exponent or many decimals ("0e308" reads as 4.9e288), integers just past
 /// 2^64 ("184467440737095516157618" reads as 1.8e-15), and long mantissas with large exponents,
@@ -331,7 +340,9 @@ inline std::size_t json_number_end(std::string_view text, std::size_t begin) {
 /// would read as a double (one with a fraction or an exponent, or an integer beyond 64 bits)
 /// is converted here (std::from_chars, correctly rounded) and handed to it in the shortest
 /// round-trip scientific form, which it reads exactly; a number out of the range of double is
-/// refused. Integers that fit in 64 bits, which it reads correctly, are left alone.
+/// refused. Integers that fit in 64 bits, which it reads correctly, are left alone. It also
+/// reads a fraction and an exponent after NaN and Inf ("NaN.0e99" is 0.0e99, through the same
+/// faulty slow path), so a space is put after such a token, which makes that a parse error.
 inline std::string canonical_json_numbers(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -347,6 +358,16 @@ inline std::string canonical_json_numbers(std::string_view text) {
         }
         if (ch == '"') {
             in_string = true;
+            continue;
+        }
+        if (ch == 'N' || ch == 'I') {  // NaN, Inf, Infinity: the parser reads a fraction or an exponent after them too
+            const std::size_t end = non_finite_token_end(text, i);
+            if (end != i && end < text.size() && std::string_view(".eE").find(text[end]) != std::string_view::npos) {
+                out.append(text.substr(copied, end - copied));
+                out += ' ';  // "NaN.0e99" becomes an error, not a read of 0.0e99 through rapidjson's slow path
+                copied = end;
+            }
+            if (end != i) i = end - 1;
             continue;
         }
         if ((ch != '-' && (ch < '0' || ch > '9')) || after_number_char) continue;
