@@ -305,6 +305,55 @@ TEST_CASE("Mixed-precision GEMM path (double data, float GEMM): labels of the ex
     }
 }
 
+TEST_CASE("Mixed-precision direct kernel (double data, small d, float distances): the double kernel's labels") {
+    using linfa::clustering::kmeans_detail::Assigner;
+    using linfa::clustering::kmeans_detail::CentroidScanner;
+    const std::size_t k = 40;
+    // Scales as for the GEMM path; an offset far larger than the spread (centring keeps the
+    // float error bound small); and, at scale 1, a few rows too large for float (their
+    // tiles are scanned in double).
+    struct Case { double scale, offset; bool huge_rows; };
+    for (const std::size_t d : {1u, 2u, 3u, 4u, 7u, 16u}) {
+        for (const Case c : {Case{1, 0, false}, Case{1e-21, 0, false}, Case{1e-40, 0, false}, Case{1e16, 0, false},
+                             Case{1, 1e7, false}, Case{1, 0, true}, Case{1e20, 0, false}}) {
+            CAPTURE(d);
+            CAPTURE(c.scale);
+            CAPTURE(c.offset);
+            linfa::Rng rng(23);
+            Matrix<double> centroids{Eigen::Index(k), Eigen::Index(d)};
+            for (Eigen::Index i = 0; i < centroids.size(); ++i) centroids.data()[i] = c.offset + c.scale * (rng.uniform() * 2 - 1);
+            centroids.row(7) = centroids.row(3);  // a duplicate: never chosen over index 3
+            Matrix<double> x{300, Eigen::Index(d)};
+            for (Eigen::Index i = 0; i < x.rows(); ++i) {
+                const Eigen::Index a = i % Eigen::Index(k), b = (i * 7 + 1) % Eigen::Index(k);
+                if (i % 3 == 0) {  // between two centroids, a hair closer to one: a near tie
+                    x.row(i) = 0.5 * (centroids.row(a) + centroids.row(b)) + 1e-12 * (centroids.row(a) - centroids.row(b));
+                } else if (i % 3 == 1) {  // halfway between centroid 3 (duplicated as 7) and another: an exact tie
+                    x.row(i) = 0.5 * (centroids.row(3) + centroids.row(b));
+                } else {
+                    for (Eigen::Index f = 0; f < Eigen::Index(d); ++f) x(i, f) = c.offset + c.scale * (rng.uniform() * 2 - 1);
+                }
+                if (c.huge_rows && i % 50 == 5) x.row(i).setConstant(3e18);
+            }
+            const Assigner<double> assigner(centroids);
+            REQUIRE_FALSE(assigner.uses_gemm());
+            CHECK(assigner.uses_mixed_precision() == (c.scale < 1e18));
+            const CentroidScanner<double> reference(centroids);  // the double kernel's distances and ties
+            auto scratch = assigner.scratch();
+            std::vector<std::int32_t> labels(std::size_t(x.rows()));
+            std::vector<double> sq(labels.size());
+            assigner.assign(x.data(), std::size_t(x.rows()), labels.data(), sq.data(), scratch);
+            for (Eigen::Index i = 0; i < x.rows(); ++i) {
+                CAPTURE(i);
+                const auto expected = reference.nearest_two<0>(x.row(i).data());
+                CHECK(labels[std::size_t(i)] == expected.label);
+                CHECK(labels[std::size_t(i)] != 7);
+                CHECK(sq[std::size_t(i)] == doctest::Approx(test::nearest(centroids, x.row(i).data()).second).epsilon(1e-12));
+            }
+        }
+    }
+}
+
 TEST_CASE("A fit on the mixed-precision path equals the exact assignment's fixed point") {
     // Lloyd's labels at the end are those of the exact nearest final centroid.
     const auto data = test::blobs<double>(40, 48, 60, 21, 3.0);

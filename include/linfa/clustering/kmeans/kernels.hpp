@@ -24,6 +24,15 @@
 // same as a double GEMM gives, bit for bit; the squared distance returned is then computed
 // exactly in double for the chosen centroid. Blocks with values too large for float (row
 // norms past 1e18) take the double GEMM.
+//
+// The same idea serves double data at small d with k >= mixed_min_clusters: the direct
+// kernel runs in float on data and centroids centred on the centroids' mean (distances do
+// not change; the error bound then scales with the spread around it, not with the offset),
+// tracking each point's runner-up too. A point whose runner-up is within the float error
+// bound of its best is scanned again in double by the CentroidScanner, which computes the
+// double kernel's distances and ties, so its label is the double kernel's. Any other point's
+// best is the nearest centroid by a margin no rounding can close, hence also the double
+// kernel's. Tiles with centred norms past 1e18 are scanned in double.
 #pragma once
 
 #include <algorithm>
@@ -31,6 +40,7 @@
 #include <cstring>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -39,6 +49,8 @@
 
 #include "../../core/matrix.hpp"
 #include "../../core/simd.hpp"
+#include "lanes.hpp"
+#include "scanner.hpp"
 
 namespace linfa::clustering::kmeans_detail {
 
@@ -87,14 +99,17 @@ public:
     /// Points per transposed tile of the direct kernel.
     static constexpr std::size_t tile = unroll * R::lanes;
 
-    /// The GEMM's scalar on the mixed path (float for double data).
+    /// The scalar of the mixed paths (float for double data).
     using Low = float;
+    /// Points per tile of the mixed direct kernel.
+    static constexpr std::size_t low_tile = unroll * simd::Reg<Low>::lanes;
     template <class G>
     using Rows = Eigen::Matrix<G, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, gemm_rows, Eigen::Dynamic>;
 
     /// Per-thread scratch space; make one per chunk with `scratch()`.
     struct Scratch {
         std::vector<F> transposed;  // d x tile, direct kernel
+        std::vector<Low> transposed_low;  // d x low_tile, mixed direct kernel (centred)
         Rows<F> dots;               // GEMM path
         Rows<Low> block_low, dots_low;  // mixed path: the rows in float, their dot products
     };
@@ -104,7 +119,12 @@ public:
           k_(static_cast<std::size_t>(centroids.rows())),
           d_(static_cast<std::size_t>(centroids.cols())),
           use_gemm_(d_ > direct_max_features) {
-        if (!use_gemm_) return;
+        if (!use_gemm_) {
+            if constexpr (std::is_same_v<F, double>) {
+                if (k_ >= mixed_min_clusters) set_up_mixed_direct();
+            }
+            return;
+        }
         centroids_t_ = centroids.transpose();
         half_norms_ = centroids.rowwise().squaredNorm() / F(2);
         max_half_norm_ = double(half_norms_.maxCoeff());
@@ -119,12 +139,13 @@ public:
     std::size_t n_clusters() const { return k_; }
     std::size_t n_features() const { return d_; }
     bool uses_gemm() const { return use_gemm_; }
-    /// Double data whose dot products are computed in float (see the file comment).
-    bool uses_mixed_precision() const { return mixed_; }
+    /// Double data whose distances or dot products are computed in float (see the file comment).
+    bool uses_mixed_precision() const { return mixed_ || scanner_.has_value(); }
 
     Scratch scratch() const {
         Scratch s;
         if (use_gemm_) s.dots.resize(gemm_rows, static_cast<Eigen::Index>(k_));
+        else if (scanner_) s.transposed_low.resize(d_ * low_tile);
         else s.transposed.resize(d_ * tile);
         if (mixed_) {
             s.block_low.resize(gemm_rows, static_cast<Eigen::Index>(d_));
@@ -139,6 +160,7 @@ public:
         if (use_gemm_) return assign_gemm(x, rows, Out{labels, sq_dist}, s);
         with_features(d_, [&](auto features) {
             constexpr std::size_t D = decltype(features)::value;
+            if (scanner_) return assign_mixed<D>(x, rows, labels, sq_dist, s);
             for (std::size_t start = 0; start < rows; start += tile) {
                 const std::size_t count = std::min(tile, rows - start);
                 transpose_tile<D>(x + start * d_, count, s.transposed.data());
@@ -184,44 +206,182 @@ private:
     /// D > 0: the feature count fixed at compile time; D == 0: d_ at run time.
     template <std::size_t D>
     void argmin_tile(const F* xt, std::size_t count, std::int32_t* labels, F* sq_dist) const {
-        using V = typename R::type;
-        using M = typename R::mask;
-        const std::size_t d = D ? D : d_;
-        V best[unroll];
-        M best_index[unroll];
-        for (std::size_t u = 0; u < unroll; ++u) {
-            best[u] = R::splat(std::numeric_limits<F>::infinity());
-            best_index[u] = R::splat_int(0);
-        }
-        const F* c = centroids_.data();
-        for (std::size_t j = 0; j < k_; ++j, c += d) {
-            V dist[unroll];
-            for (std::size_t u = 0; u < unroll; ++u) dist[u] = R::splat(F(0));
-            for (std::size_t f = 0; f < d; ++f) {
-                const V cf = R::splat(c[f]);
-                for (std::size_t u = 0; u < unroll; ++u) {
-                    const V diff = R::load(xt + f * tile + u * R::lanes) - cf;
-                    dist[u] += diff * diff;
-                }
-            }
-            const M index = R::splat_int(static_cast<simd::lane_int<F>>(j));
-            for (std::size_t u = 0; u < unroll; ++u) {
-                const M closer = dist[u] < best[u];
-                best[u] = closer ? dist[u] : best[u];
-                best_index[u] = closer ? index : best_index[u];
-            }
-        }
         // Through plain arrays: indexing the registers by lane would keep them in memory.
         F tile_best[tile];
         simd::lane_int<F> tile_index[tile];
-        for (std::size_t u = 0; u < unroll; ++u) {
-            R::store(tile_best + u * R::lanes, best[u]);
-            std::memcpy(tile_index + u * R::lanes, &best_index[u], sizeof(M));
-        }
+        scan_tile<F, D, false>(xt, centroids_.data(), tile_best, nullptr, tile_index);
         for (std::size_t p = 0; p < count; ++p) {
             labels[p] = static_cast<std::int32_t>(tile_index[p]);
             sq_dist[p] = tile_best[p];
         }
+    }
+
+    /// The direct kernel over a feature-major tile of unroll x lanes points in G, against the
+    /// k centroids `c` (row-major, in G): each point's nearest centroid and squared distance
+    /// and, with RunnerUp, its runner-up distance in `second_out`. Ties go to the lowest index.
+    template <class G, std::size_t D, bool RunnerUp>
+    void scan_tile(const G* xt, const G* c, G* best_out, G* second_out, simd::lane_int<G>* index_out) const {
+        using RG = simd::Reg<G>;
+        using V = typename RG::type;
+        using M = typename RG::mask;
+        constexpr std::size_t points = unroll * RG::lanes;
+        const std::size_t d = D ? D : d_;
+        V best[unroll], second[unroll];
+        M best_index[unroll];
+        for (std::size_t u = 0; u < unroll; ++u) {
+            best[u] = second[u] = RG::splat(std::numeric_limits<G>::infinity());
+            best_index[u] = RG::splat_int(0);
+        }
+        for (std::size_t j = 0; j < k_; ++j, c += d) {
+            V dist[unroll];
+            for (std::size_t u = 0; u < unroll; ++u) dist[u] = RG::splat(G(0));
+            for (std::size_t f = 0; f < d; ++f) {
+                const V cf = RG::splat(c[f]);
+                for (std::size_t u = 0; u < unroll; ++u) {
+                    const V diff = RG::load(xt + f * points + u * RG::lanes) - cf;
+                    dist[u] += diff * diff;
+                }
+            }
+            const M index = RG::splat_int(static_cast<simd::lane_int<G>>(j));
+            for (std::size_t u = 0; u < unroll; ++u) {
+                const M closer = dist[u] < best[u];
+                if constexpr (RunnerUp) {
+                    const V loser = closer ? best[u] : dist[u];  // max(best, dist)
+                    second[u] = loser < second[u] ? loser : second[u];
+                }
+                best[u] = closer ? dist[u] : best[u];
+                best_index[u] = closer ? index : best_index[u];
+            }
+        }
+        for (std::size_t u = 0; u < unroll; ++u) {
+            RG::store(best_out + u * RG::lanes, best[u]);
+            if constexpr (RunnerUp) RG::store(second_out + u * RG::lanes, second[u]);
+            std::memcpy(index_out + u * RG::lanes, &best_index[u], sizeof(M));
+        }
+    }
+
+    void set_up_mixed_direct() {
+        centre_.assign(d_, 0.0);
+        for (std::size_t j = 0; j < k_; ++j)
+            for (std::size_t f = 0; f < d_; ++f) centre_[f] += double(centroids_(Eigen::Index(j), Eigen::Index(f)));
+        for (double& m : centre_) m /= double(k_);
+        centroids_low_.resize(k_ * d_);
+        double max_sq = 0;
+        for (std::size_t j = 0; j < k_; ++j) {
+            double sq = 0;
+            for (std::size_t f = 0; f < d_; ++f) {
+                const double v = double(centroids_(Eigen::Index(j), Eigen::Index(f))) - centre_[f];
+                centroids_low_[j * d_ + f] = Low(v);
+                sq += v * v;
+            }
+            max_sq = std::max(max_sq, sq);
+        }
+        max_norm_ = std::sqrt(max_sq);
+        if (max_norm_ < max_low_norm) scanner_.emplace(centroids_);
+    }
+
+    /// Best and runner-up squared distances, in float, and the best's index, per tile point.
+    struct LowTile {
+        Low best[low_tile];
+        Low second[low_tile];
+        simd::lane_int<Low> index[low_tile];
+    };
+
+    template <std::size_t D>
+    void assign_mixed(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
+        const std::size_t d = D ? D : d_;
+        LowTile found;
+        for (std::size_t start = 0; start < rows; start += low_tile) {
+            const std::size_t count = std::min(low_tile, rows - start);
+            const F* tile_x = x + start * d;
+            const double norm = transpose_centred<D>(tile_x, count, s.transposed_low.data());
+            const bool in_range = norm < max_low_norm;
+            if (in_range) scan_tile<Low, D, true>(s.transposed_low.data(), centroids_low_.data(), found.best, found.second, found.index);
+            if (in_range) exact_distances<D>(tile_x, count, found, labels + start, sq_dist + start);
+            const double margin = in_range ? direct_margin(norm) : 0;
+            for (std::size_t p = 0; p < count; ++p) {
+                if (in_range && double(found.second[p]) - double(found.best[p]) > margin) continue;
+                // A near tie (or values too large for float): the double kernel's answer.
+                const NearestTwo<F> exact = scanner_->template nearest_two<D>(tile_x + p * d);
+                labels[start + p] = exact.label;
+                sq_dist[start + p] = exact.best;
+            }
+        }
+    }
+
+    /// The tile's rows minus the centre, in float and feature-major, padded with the last
+    /// row; returns the largest centred norm (in double) among them.
+    template <std::size_t D>
+    double transpose_centred(const F* x, std::size_t count, Low* out) const {
+        const std::size_t d = D ? D : d_;
+        if constexpr (D > 0) {  // eight rows at a time, in vectors
+            lanes::Doubles max_sq{};
+            for (std::size_t p = 0; p < low_tile; p += lanes::count) {
+                lanes::Of<F> rows[D];
+                if (p < count) lanes::load_rows<D>(x + p * D, std::min(lanes::count, count - p), rows);
+                else lanes::load_rows<D>(x + (count - 1) * D, 1, rows);
+                lanes::Doubles sq{};
+                for (std::size_t f = 0; f < D; ++f) {
+                    const lanes::Doubles v = __builtin_convertvector(rows[f], lanes::Doubles) - centre_[f];
+                    sq += v * v;
+                    const auto low = __builtin_convertvector(v, lanes::Of<Low>);
+                    std::memcpy(out + f * low_tile + p, &low, sizeof low);
+                }
+                max_sq = sq > max_sq ? sq : max_sq;
+            }
+            double largest = 0;
+            for (std::size_t l = 0; l < lanes::count; ++l) largest = std::max(largest, max_sq[l]);
+            return std::sqrt(largest);
+        }
+        double max_sq = 0;
+        for (std::size_t p = 0; p < low_tile; ++p) {
+            const F* row = x + std::min(p, count - 1) * d;
+            double sq = 0;
+            for (std::size_t f = 0; f < d; ++f) {
+                const double v = double(row[f]) - centre_[f];
+                out[f * low_tile + p] = Low(v);
+                sq += v * v;
+            }
+            max_sq = std::max(max_sq, sq);
+        }
+        return std::sqrt(max_sq);
+    }
+
+    /// Labels from the float scan and each row's squared distance to its label in double.
+    template <std::size_t D>
+    void exact_distances(const F* x, std::size_t count, const LowTile& found, std::int32_t* labels, F* sq_dist) const {
+        for (std::size_t p = 0; p < count; ++p) labels[p] = std::int32_t(found.index[p]);
+        if constexpr (D > 0) {  // eight rows at a time; padding lanes hold valid labels
+            for (std::size_t p = 0; p < count; p += lanes::count) {
+                const std::size_t valid = std::min(lanes::count, count - p);
+                lanes::Of<F> v[D], dist{};
+                lanes::load_rows<D>(x + p * D, valid, v);
+                for (std::size_t f = 0; f < D; ++f) {
+                    lanes::Of<F> c;
+                    for (std::size_t l = 0; l < lanes::count; ++l) c[l] = centroids_.data()[std::size_t(found.index[p + l]) * D + f];
+                    const lanes::Of<F> diff = v[f] - c;
+                    dist += diff * diff;
+                }
+                for (std::size_t l = 0; l < valid; ++l) sq_dist[p + l] = dist[l];
+            }
+        } else {
+            for (std::size_t p = 0; p < count; ++p)
+                sq_dist[p] = squared_distance_in(x + p * d_, centroids_.data() + std::size_t(labels[p]) * d_, d_);
+        }
+    }
+
+    /// Bound on how far apart a point's float best and runner-up may be and still not be in
+    /// the double kernel's order: twice each distance's error. A float distance of centred
+    /// values x', c' (B = ||x'|| + max ||c'||) is off by at most (d + 4) u B^2 (u = 2^-24:
+    /// centring and conversion 4u, the d-term sum d u), the double kernel's by (d + 2) u_64 B^2;
+    /// underflow adds at most 2 denorm_min (sqrt(d) B + d). Taken twice over, for the margin's
+    /// own rounding.
+    double direct_margin(double row_norm) const {
+        const double b = row_norm + max_norm_;
+        const double d = double(d_);
+        const double relative = 2.0 * (d + 6) * double(std::numeric_limits<Low>::epsilon()) +
+                                4.0 * (d + 2) * double(std::numeric_limits<double>::epsilon());
+        return relative * b * b + 8.0 * double(std::numeric_limits<Low>::denorm_min()) * (std::sqrt(d) * b + d);
     }
 
     using RowNorms = Eigen::Matrix<F, Eigen::Dynamic, 1, Eigen::ColMajor, gemm_rows, 1>;  // no heap
@@ -379,7 +539,10 @@ private:
     Vector<F> half_norms_;
     Eigen::Matrix<Low, Eigen::Dynamic, Eigen::Dynamic> centroids_t_low_;  // mixed path: the same in float
     Vector<Low> half_norms_low_;
-    double max_half_norm_ = 0, max_norm_ = 0;  // bounds for the GEMM path's rounding margin
+    double max_half_norm_ = 0, max_norm_ = 0;  // bounds for the rounding margins (centred on the direct path)
+    std::vector<double> centre_;               // mixed direct kernel: the centroids' mean,
+    std::vector<Low> centroids_low_;           // the centroids minus it in float (k x d),
+    std::optional<CentroidScanner<F>> scanner_;  // and the double scan for near ties
 };
 
 }  // namespace linfa::clustering::kmeans_detail

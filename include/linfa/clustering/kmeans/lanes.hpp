@@ -1,5 +1,6 @@
 // Eight rows at a time, one vector lane per row: the layout of the small-k paths (the fused
-// Lloyd pass and the masked accumulation of ClusterSums). The width is fixed at eight lanes
+// Lloyd pass and the masked accumulation of ClusterSums) and of the mixed-precision direct
+// kernel's loads. The width is fixed at eight lanes
 // whatever the vector unit (the compiler splits or joins registers as needed), so sums taken
 // lane by lane come out the same, bit for bit, on every build.
 #pragma once
