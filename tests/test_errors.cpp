@@ -111,3 +111,20 @@ TEST_CASE("finite records whose squared deviations overflow double are refused, 
     x(7, 0) = -1e150;
     CHECK(KMeans<double>::params(2).fit(linfa::Dataset<double>(x)).centroids().allFinite());
 }
+
+TEST_CASE_TEMPLATE("predict, transform and score refuse finite values whose squared distances would overflow", F, float, double) {
+    const auto model = KMeans<F>::params(2).fit(test::blobs<F>(2, 2, 20, 3, 5.0));
+    const bool is_float = std::is_same_v<F, float>;
+    Matrix<F> x = Matrix<F>::Zero(4, 2);
+    x(2, 1) = is_float ? F(1e20) : F(1e200);
+    const std::string expected = std::string("records contain a value too large (row 2, column 1: ") +
+                                 (is_float ? "1e+20): squared distances would overflow float; the largest accepted magnitude is 6.52e+18"
+                                           : "1e+200): squared distances would overflow double; the largest accepted magnitude is 4.74e+153");
+    CHECK(message_of([&] { model.predict(x); }) == expected);
+    CHECK(message_of([&] { model.transform(x); }) == expected);
+    CHECK(message_of([&] { model.score(x); }) == expected);
+    x(2, 1) = is_float ? F(6e18) : F(4e153);  // just inside: every distance finite
+    const auto distances = model.transform(x);
+    CHECK(distances.allFinite());
+    CHECK(model.predict(x).size() == 4);
+}

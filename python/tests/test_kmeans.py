@@ -214,6 +214,8 @@ def test_bad_prediction_data(blobs):
             method(np.zeros(2))
         with pytest.raises(ValueError, match="NaN or infinity"):
             method(np.array([[np.nan, 0.0]]))
+        with pytest.raises(ValueError, match="too large .*squared distances would overflow double"):
+            method(np.array([[0.0, 1e200]]))
 
 
 def test_sparse_input_is_a_type_error():

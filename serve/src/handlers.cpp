@@ -37,13 +37,6 @@ double largest_for(const std::string& model_scalar) {
     return std::numeric_limits<double>::max();
 }
 
-/// A magnitude in short scientific notation (std::to_string would print 150 digits).
-std::string format_magnitude(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", value);
-    return text;
-}
-
 /// Reports an internal failure once in the log (requests themselves are not logged).
 Status internal(const char* rpc, const std::exception& e) {
     spdlog::error("event=error rpc={} what=\"{}\"", rpc, e.what());
@@ -68,7 +61,7 @@ Status Handlers::check_rows(std::span<const T> values, std::size_t n_rows) const
     const double largest = largest_for<T>(model_.info().scalar);
     // Squared distances must stay finite: d features of |x - c| <= 2 |x| each sum to at most
     // 4 d x^2. Past that, every distance is +inf and the label would be an arbitrary tie.
-    const double overflows = std::sqrt(largest / (4.0 * double(std::max<std::size_t>(d, 1))));
+    const double overflows = linfa::distance_safe_magnitude(largest, d);
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double magnitude = std::abs(double(values[i]));
         if (magnitude <= overflows) continue;
@@ -76,8 +69,8 @@ Status Handlers::check_rows(std::span<const T> values, std::size_t n_rows) const
         if (!(magnitude <= largest)) {  // also catches NaN
             return invalid(where + " is not a finite " + model_.info().scalar + " value (" + std::to_string(double(values[i])) + ")");
         }
-        return invalid(where + " is too large (" + format_magnitude(double(values[i])) + "): squared distances would overflow " +
-                       model_.info().scalar + "; the largest accepted magnitude is " + format_magnitude(overflows));
+        return invalid(where + " is too large (" + linfa::short_number(double(values[i])) + "): squared distances would overflow " +
+                       model_.info().scalar + "; the largest accepted magnitude is " + linfa::short_number(overflows));
     }
     return Status::OK;
 }

@@ -2,9 +2,13 @@
 // names what was expected and what was found.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <span>
 #include <string>
+#include <type_traits>
 
 #include "dataset.hpp"
 #include "error.hpp"
@@ -12,23 +16,44 @@
 
 namespace linfa {
 
-/// Throws when any value is NaN or infinite, naming the first offending row and column.
+/// A magnitude in short scientific notation ("1e+200"; std::to_string would print 200 digits).
+inline std::string short_number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", value);
+    return text;
+}
+
+/// The largest magnitude of values whose squared distances to one another stay finite in a
+/// type whose largest value is `largest`: d terms of at most (2 |x|)^2 each.
+inline double distance_safe_magnitude(double largest, std::size_t d) {
+    return std::sqrt(largest / (4.0 * double(std::max<std::size_t>(d, 1))));
+}
+
+/// Throws when any value is NaN or infinite, naming the first offending row and column; with
+/// `distance_safe`, also when a finite value is too large for squared distances between such
+/// values to be finite in F (distance_safe_magnitude).
 template <Float F>
-void require_finite(const MatrixView<F>& values, const std::string& what) {
+void require_finite(const MatrixView<F>& values, const std::string& what, bool distance_safe = false) {
     const std::size_t cols = static_cast<std::size_t>(values.cols());
+    const double safe = distance_safe_magnitude(double(std::numeric_limits<F>::max()), cols);
+    const F limit = !distance_safe ? std::numeric_limits<F>::max()
+                    : double(F(safe)) > safe ? std::nextafter(F(safe), F(0))
+                                             : F(safe);
     for_each_chunk(plan_chunks(static_cast<std::size_t>(values.rows())),
                    [&](std::size_t, std::size_t begin, std::size_t end) {
                        const F* row = values.data() + begin * cols;
                        for (std::size_t i = begin; i < end; ++i, row += cols) {
-                           bool finite = true;
-                           for (std::size_t j = 0; j < cols; ++j) finite &= std::isfinite(row[j]);
-                           if (finite) continue;
+                           bool within = true;  // false for NaN too
+                           for (std::size_t j = 0; j < cols; ++j) within &= std::abs(row[j]) <= limit;
+                           if (within) continue;
                            for (std::size_t j = 0; j < cols; ++j) {
-                               if (!std::isfinite(row[j])) {
-                                   throw InvalidInput(what + " contain NaN or infinity (row " +
-                                                      std::to_string(i) + ", column " +
-                                                      std::to_string(j) + ")");
-                               }
+                               if (std::abs(row[j]) <= limit) continue;
+                               const std::string where = "row " + std::to_string(i) + ", column " + std::to_string(j);
+                               if (!std::isfinite(row[j])) throw InvalidInput(what + " contain NaN or infinity (" + where + ")");
+                               throw InvalidInput(what + " contain a value too large (" + where + ": " + short_number(double(row[j])) +
+                                                  "): squared distances would overflow " +
+                                                  (std::is_same_v<F, float> ? "float" : "double") +
+                                                  "; the largest accepted magnitude is " + short_number(double(limit)));
                            }
                        }
                    });

@@ -174,7 +174,7 @@ private:
                                    " features per sample (as in training), found " +
                                    std::to_string(data.n_features()));
         }
-        require_finite<F>(data.records(), "records");
+        require_finite<F>(data.records(), "records", /*distance_safe=*/true);
         require_valid_weights<F>(data.weights());
     }
 
