@@ -305,50 +305,54 @@ TEST_CASE("Mixed-precision GEMM path (double data, float GEMM): labels of the ex
     }
 }
 
-TEST_CASE("Mixed-precision direct kernel (double data, small d, float distances): the double kernel's labels") {
+TEST_CASE_TEMPLATE("Float scores on the direct kernel: the exact kernel's labels, near ties settled", F, float, double) {
     using linfa::clustering::kmeans_detail::Assigner;
     using linfa::clustering::kmeans_detail::CentroidScanner;
     const std::size_t k = 40;
+    const bool is_float = std::is_same_v<F, float>;
     // Scales as for the GEMM path; an offset far larger than the spread (centring keeps the
-    // float error bound small); and, at scale 1, a few rows too large for float (their
-    // tiles are scanned in double).
+    // error bound small); and, at scale 1, a few rows too large for float scores (their tiles
+    // are scanned exactly). Float data: no scale whose squares overflow float.
     struct Case { double scale, offset; bool huge_rows; };
     for (const std::size_t d : {1u, 2u, 3u, 4u, 7u, 16u}) {
         for (const Case c : {Case{1, 0, false}, Case{1e-21, 0, false}, Case{1e-40, 0, false}, Case{1e16, 0, false},
                              Case{1, 1e7, false}, Case{1, 0, true}, Case{1e20, 0, false}}) {
+            if (is_float && c.scale > 1e18) continue;
             CAPTURE(d);
             CAPTURE(c.scale);
             CAPTURE(c.offset);
             linfa::Rng rng(23);
-            Matrix<double> centroids{Eigen::Index(k), Eigen::Index(d)};
-            for (Eigen::Index i = 0; i < centroids.size(); ++i) centroids.data()[i] = c.offset + c.scale * (rng.uniform() * 2 - 1);
+            Matrix<F> centroids{Eigen::Index(k), Eigen::Index(d)};
+            for (Eigen::Index i = 0; i < centroids.size(); ++i) centroids.data()[i] = F(c.offset + c.scale * (rng.uniform() * 2 - 1));
             centroids.row(7) = centroids.row(3);  // a duplicate: never chosen over index 3
-            Matrix<double> x{300, Eigen::Index(d)};
+            Matrix<F> x{300, Eigen::Index(d)};
             for (Eigen::Index i = 0; i < x.rows(); ++i) {
                 const Eigen::Index a = i % Eigen::Index(k), b = (i * 7 + 1) % Eigen::Index(k);
                 if (i % 3 == 0) {  // between two centroids, a hair closer to one: a near tie
-                    x.row(i) = 0.5 * (centroids.row(a) + centroids.row(b)) + 1e-12 * (centroids.row(a) - centroids.row(b));
+                    x.row(i) = F(0.5) * (centroids.row(a) + centroids.row(b)) + F(1e-12) * (centroids.row(a) - centroids.row(b));
                 } else if (i % 3 == 1) {  // halfway between centroid 3 (duplicated as 7) and another: an exact tie
-                    x.row(i) = 0.5 * (centroids.row(3) + centroids.row(b));
+                    x.row(i) = F(0.5) * (centroids.row(3) + centroids.row(b));
                 } else {
-                    for (Eigen::Index f = 0; f < Eigen::Index(d); ++f) x(i, f) = c.offset + c.scale * (rng.uniform() * 2 - 1);
+                    for (Eigen::Index f = 0; f < Eigen::Index(d); ++f) x(i, f) = F(c.offset + c.scale * (rng.uniform() * 2 - 1));
                 }
-                if (c.huge_rows && i % 50 == 5) x.row(i).setConstant(3e18);
+                if (c.huge_rows && i % 50 == 5) x.row(i).setConstant(F(3e18));
             }
-            const Assigner<double> assigner(centroids);
+            const Assigner<F> assigner(centroids);
             REQUIRE_FALSE(assigner.uses_gemm());
-            CHECK(assigner.uses_mixed_precision() == (c.scale < 1e18));
-            const CentroidScanner<double> reference(centroids);  // the double kernel's distances and ties
+            CHECK(assigner.uses_scores() == (c.scale < 1e18 && !is_float));  // float data: exact distances
+            CHECK(assigner.uses_mixed_precision() == (!is_float && c.scale < 1e18));
+            const CentroidScanner<F> reference(centroids);  // the exact kernel's distances and ties
             auto scratch = assigner.scratch();
             std::vector<std::int32_t> labels(std::size_t(x.rows()));
-            std::vector<double> sq(labels.size());
+            std::vector<F> sq(labels.size());
             assigner.assign(x.data(), std::size_t(x.rows()), labels.data(), sq.data(), scratch);
             for (Eigen::Index i = 0; i < x.rows(); ++i) {
                 CAPTURE(i);
-                const auto expected = reference.nearest_two<0>(x.row(i).data());
+                const auto expected = reference.template nearest_two<0>(x.row(i).data());
                 CHECK(labels[std::size_t(i)] == expected.label);
                 CHECK(labels[std::size_t(i)] != 7);
-                CHECK(sq[std::size_t(i)] == doctest::Approx(test::nearest(centroids, x.row(i).data()).second).epsilon(1e-12));
+                CHECK(double(sq[std::size_t(i)]) ==
+                      doctest::Approx(test::nearest(centroids, x.row(i).data()).second).epsilon(is_float ? 1e-5 : 1e-12));
             }
         }
     }

@@ -25,14 +25,16 @@
 // exactly in double for the chosen centroid. Blocks with values too large for float (row
 // norms past 1e18) take the double GEMM.
 //
-// The same idea serves double data at small d with k >= mixed_min_clusters: the direct
-// kernel runs in float on data and centroids centred on the centroids' mean (distances do
+// Float scores at small d: for double data with k >= mixed_min_clusters the direct kernel
+// does not compute exact distances but the expansion's scores ||c||^2 / 2 - x.c in float
+// (twice the lanes, one FMA per feature instead of a subtraction and an FMA), on data and centroids centred on the centroids' mean (distances do
 // not change; the error bound then scales with the spread around it, not with the offset),
-// tracking each point's runner-up too. A point whose runner-up is within the float error
-// bound of its best is scanned again in double by the CentroidScanner, which computes the
-// double kernel's distances and ties, so its label is the double kernel's. Any other point's
-// best is the nearest centroid by a margin no rounding can close, hence also the double
-// kernel's. Tiles with centred norms past 1e18 are scanned in double.
+// tracking each point's runner-up too. A point whose runner-up is within the error bound of
+// its best is scanned again by the CentroidScanner, which computes the direct kernel's exact
+// distances and ties in F, so its label is the direct kernel's. Any other point's best is the
+// nearest centroid by a margin no rounding can close, hence also the direct kernel's; its
+// squared distance is then computed exactly in F. Tiles with centred norms past 1e18 are
+// scanned exactly.
 #pragma once
 
 #include <algorithm>
@@ -75,8 +77,9 @@ decltype(auto) with_features(std::size_t d, Fn&& fn) {
 inline constexpr std::size_t block_rows = 256;
 /// Rows per GEMM on the large-d path; Eigen only parallelises products with more.
 inline constexpr int gemm_rows = 32;
-/// Fewest centroids for which double data takes the float GEMM: below it the exact
-/// recomputation of each row's distance would cost a sizeable share of the GEMM saved.
+/// Fewest centroids for which double data takes the float GEMM, and the direct kernel float
+/// scores: below it the exact recomputation of each row's distance would cost a sizeable
+/// share of the work saved.
 inline constexpr std::size_t mixed_min_clusters = 16;
 
 /// Squared Euclidean distance between two rows of length d, accumulated in double.
@@ -109,7 +112,7 @@ public:
     /// Per-thread scratch space; make one per chunk with `scratch()`.
     struct Scratch {
         std::vector<F> transposed;  // d x tile, direct kernel
-        std::vector<Low> transposed_low;  // d x low_tile, mixed direct kernel (centred)
+        std::vector<Low> transposed_low;  // d x low_tile, float scores (centred)
         Rows<F> dots;               // GEMM path
         Rows<Low> block_low, dots_low;  // mixed path: the rows in float, their dot products
     };
@@ -120,9 +123,9 @@ public:
           d_(static_cast<std::size_t>(centroids.cols())),
           use_gemm_(d_ > direct_max_features) {
         if (!use_gemm_) {
-            if constexpr (std::is_same_v<F, double>) {
-                if (k_ >= mixed_min_clusters) set_up_mixed_direct();
-            }
+            // Float data stays exact: the runner-up, the centring and the exact distance per
+            // row cost what one FMA per feature saves (bench/linfa_bench, d = 2 and 16).
+            if (std::is_same_v<F, double> && k_ >= mixed_min_clusters) set_up_scores();
             return;
         }
         centroids_t_ = centroids.transpose();
@@ -140,7 +143,9 @@ public:
     std::size_t n_features() const { return d_; }
     bool uses_gemm() const { return use_gemm_; }
     /// Double data whose distances or dot products are computed in float (see the file comment).
-    bool uses_mixed_precision() const { return mixed_ || scanner_.has_value(); }
+    bool uses_mixed_precision() const { return mixed_ || uses_scores(); }
+    /// The direct kernel computes float scores and settles near ties exactly (file comment).
+    bool uses_scores() const { return scanner_.has_value(); }
 
     Scratch scratch() const {
         Scratch s;
@@ -160,7 +165,7 @@ public:
         if (use_gemm_) return assign_gemm(x, rows, Out{labels, sq_dist}, s);
         with_features(d_, [&](auto features) {
             constexpr std::size_t D = decltype(features)::value;
-            if (scanner_) return assign_mixed<D>(x, rows, labels, sq_dist, s);
+            if (scanner_) return assign_scores<D>(x, rows, labels, sq_dist, s);
             for (std::size_t start = 0; start < rows; start += tile) {
                 const std::size_t count = std::min(tile, rows - start);
                 transpose_tile<D>(x + start * d_, count, s.transposed.data());
@@ -209,18 +214,24 @@ private:
         // Through plain arrays: indexing the registers by lane would keep them in memory.
         F tile_best[tile];
         simd::lane_int<F> tile_index[tile];
-        scan_tile<F, D, false>(xt, centroids_.data(), tile_best, nullptr, tile_index);
+        scan_tile<F, D, Measure::exact>(xt, centroids_.data(), nullptr, tile_best, nullptr, tile_index);
         for (std::size_t p = 0; p < count; ++p) {
             labels[p] = static_cast<std::int32_t>(tile_index[p]);
             sq_dist[p] = tile_best[p];
         }
     }
 
+    /// What scan_tile compares: exact squared distances (the direct kernel), or the
+    /// expansion's scores ||c||^2 / 2 - x.c with each point's runner-up as well (float scores).
+    enum class Measure { exact, scores };
+
     /// The direct kernel over a feature-major tile of unroll x lanes points in G, against the
-    /// k centroids `c` (row-major, in G): each point's nearest centroid and squared distance
-    /// and, with RunnerUp, its runner-up distance in `second_out`. Ties go to the lowest index.
-    template <class G, std::size_t D, bool RunnerUp>
-    void scan_tile(const G* xt, const G* c, G* best_out, G* second_out, simd::lane_int<G>* index_out) const {
+    /// k centroids `c` (row-major, in G; `half_norms` for scores): each point's lowest measure,
+    /// its index and, for scores, the runner-up in `second_out`. Ties go to the lowest index.
+    template <class G, std::size_t D, Measure How>
+    void scan_tile(const G* xt, const G* c, const G* half_norms, G* best_out, G* second_out,
+                   simd::lane_int<G>* index_out) const {
+        constexpr bool runner_up = How == Measure::scores;
         using RG = simd::Reg<G>;
         using V = typename RG::type;
         using M = typename RG::mask;
@@ -234,18 +245,24 @@ private:
         }
         for (std::size_t j = 0; j < k_; ++j, c += d) {
             V dist[unroll];
-            for (std::size_t u = 0; u < unroll; ++u) dist[u] = RG::splat(G(0));
+            const V start = RG::splat(runner_up ? half_norms[j] : G(0));
+            for (std::size_t u = 0; u < unroll; ++u) dist[u] = start;
             for (std::size_t f = 0; f < d; ++f) {
                 const V cf = RG::splat(c[f]);
                 for (std::size_t u = 0; u < unroll; ++u) {
-                    const V diff = RG::load(xt + f * points + u * RG::lanes) - cf;
-                    dist[u] += diff * diff;
+                    const V xf = RG::load(xt + f * points + u * RG::lanes);
+                    if constexpr (runner_up) {
+                        dist[u] -= xf * cf;
+                    } else {
+                        const V diff = xf - cf;
+                        dist[u] += diff * diff;
+                    }
                 }
             }
             const M index = RG::splat_int(static_cast<simd::lane_int<G>>(j));
             for (std::size_t u = 0; u < unroll; ++u) {
                 const M closer = dist[u] < best[u];
-                if constexpr (RunnerUp) {
+                if constexpr (runner_up) {
                     const V loser = closer ? best[u] : dist[u];  // max(best, dist)
                     second[u] = loser < second[u] ? loser : second[u];
                 }
@@ -255,17 +272,18 @@ private:
         }
         for (std::size_t u = 0; u < unroll; ++u) {
             RG::store(best_out + u * RG::lanes, best[u]);
-            if constexpr (RunnerUp) RG::store(second_out + u * RG::lanes, second[u]);
+            if constexpr (runner_up) RG::store(second_out + u * RG::lanes, second[u]);
             std::memcpy(index_out + u * RG::lanes, &best_index[u], sizeof(M));
         }
     }
 
-    void set_up_mixed_direct() {
+    void set_up_scores() {
         centre_.assign(d_, 0.0);
         for (std::size_t j = 0; j < k_; ++j)
             for (std::size_t f = 0; f < d_; ++f) centre_[f] += double(centroids_(Eigen::Index(j), Eigen::Index(f)));
         for (double& m : centre_) m /= double(k_);
         centroids_low_.resize(k_ * d_);
+        half_norms_low_.resize(Eigen::Index(k_));
         double max_sq = 0;
         for (std::size_t j = 0; j < k_; ++j) {
             double sq = 0;
@@ -274,13 +292,14 @@ private:
                 centroids_low_[j * d_ + f] = Low(v);
                 sq += v * v;
             }
+            half_norms_low_[Eigen::Index(j)] = Low(sq / 2);
             max_sq = std::max(max_sq, sq);
         }
         max_norm_ = std::sqrt(max_sq);
         if (max_norm_ < max_low_norm) scanner_.emplace(centroids_);
     }
 
-    /// Best and runner-up squared distances, in float, and the best's index, per tile point.
+    /// Best and runner-up scores, in float, and the best's index, per tile point.
     struct LowTile {
         Low best[low_tile];
         Low second[low_tile];
@@ -288,7 +307,7 @@ private:
     };
 
     template <std::size_t D>
-    void assign_mixed(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
+    void assign_scores(const F* x, std::size_t rows, std::int32_t* labels, F* sq_dist, Scratch& s) const {
         const std::size_t d = D ? D : d_;
         LowTile found;
         for (std::size_t start = 0; start < rows; start += low_tile) {
@@ -296,11 +315,15 @@ private:
             const F* tile_x = x + start * d;
             const double norm = transpose_centred<D>(tile_x, count, s.transposed_low.data());
             const bool in_range = norm < max_low_norm;
-            if (in_range) scan_tile<Low, D, true>(s.transposed_low.data(), centroids_low_.data(), found.best, found.second, found.index);
+            if (in_range) {
+                scan_tile<Low, D, Measure::scores>(s.transposed_low.data(), centroids_low_.data(), half_norms_low_.data(),
+                                                   found.best, found.second, found.index);
+            }
             if (in_range) exact_distances<D>(tile_x, count, found, labels + start, sq_dist + start);
             const double margin = in_range ? direct_margin(norm) : 0;
             for (std::size_t p = 0; p < count; ++p) {
-                if (in_range && double(found.second[p]) - double(found.best[p]) > margin) continue;
+                // Squared distances differ by twice the scores.
+                if (in_range && 2.0 * (double(found.second[p]) - double(found.best[p])) > margin) continue;
                 // A near tie (or values too large for float): the double kernel's answer.
                 const NearestTwo<F> exact = scanner_->template nearest_two<D>(tile_x + p * d);
                 labels[start + p] = exact.label;
@@ -313,7 +336,6 @@ private:
     /// row; returns the largest centred norm (in double) among them.
     template <std::size_t D>
     double transpose_centred(const F* x, std::size_t count, Low* out) const {
-        const std::size_t d = D ? D : d_;
         if constexpr (D > 0) {  // eight rows at a time, in vectors
             lanes::Doubles max_sq{};
             for (std::size_t p = 0; p < low_tile; p += lanes::count) {
@@ -333,21 +355,25 @@ private:
             for (std::size_t l = 0; l < lanes::count; ++l) largest = std::max(largest, max_sq[l]);
             return std::sqrt(largest);
         }
-        double max_sq = 0;
-        for (std::size_t p = 0; p < low_tile; ++p) {
-            const F* row = x + std::min(p, count - 1) * d;
-            double sq = 0;
-            for (std::size_t f = 0; f < d; ++f) {
-                const double v = double(row[f]) - centre_[f];
-                out[f * low_tile + p] = Low(v);
-                sq += v * v;
+        // Feature by feature, so the stores are contiguous (row by row they would each land
+        // on another cache line); the padding repeats the last row.
+        double sq[low_tile] = {};
+        for (std::size_t f = 0; f < d_; ++f) {
+            const double centre = centre_[f];
+            Low* column = out + f * low_tile;
+            for (std::size_t p = 0; p < count; ++p) {
+                const double v = double(x[p * d_ + f]) - centre;
+                column[p] = Low(v);
+                sq[p] += v * v;
             }
-            max_sq = std::max(max_sq, sq);
+            for (std::size_t p = count; p < low_tile; ++p) column[p] = column[count - 1];
         }
+        double max_sq = 0;
+        for (std::size_t p = 0; p < count; ++p) max_sq = std::max(max_sq, sq[p]);
         return std::sqrt(max_sq);
     }
 
-    /// Labels from the float scan and each row's squared distance to its label in double.
+    /// Labels from the float scores and each row's exact squared distance to its label in F.
     template <std::size_t D>
     void exact_distances(const F* x, std::size_t count, const LowTile& found, std::int32_t* labels, F* sq_dist) const {
         for (std::size_t p = 0; p < count; ++p) labels[p] = std::int32_t(found.index[p]);
@@ -370,17 +396,18 @@ private:
         }
     }
 
-    /// Bound on how far apart a point's float best and runner-up may be and still not be in
-    /// the double kernel's order: twice each distance's error. A float distance of centred
-    /// values x', c' (B = ||x'|| + max ||c'||) is off by at most (d + 4) u B^2 (u = 2^-24:
-    /// centring and conversion 4u, the d-term sum d u), the double kernel's by (d + 2) u_64 B^2;
-    /// underflow adds at most 2 denorm_min (sqrt(d) B + d). Taken twice over, for the margin's
-    /// own rounding.
+    /// Bound on how far apart a point's best and runner-up may be, as squared distances from
+    /// float scores, and still not be in the direct kernel's order: twice each distance's
+    /// error. With centred x', c' and B = ||x'|| + max ||c'||, a float score is off by at most
+    /// (d + 4) u (||x'|| ||c'|| + ||c'||^2 / 2) (u = 2^-24: converting x and c, the product and
+    /// the (d + 1)-term sum), so the squared distance ||x'||^2 + 2 score by (d + 4) u B^2; the
+    /// direct kernel's exact distance in F is off by (d + 2) u_F B^2. Underflow adds at most
+    /// 2 denorm_min (sqrt(d) B + d). Taken twice over, for the margin's own rounding.
     double direct_margin(double row_norm) const {
         const double b = row_norm + max_norm_;
         const double d = double(d_);
         const double relative = 2.0 * (d + 6) * double(std::numeric_limits<Low>::epsilon()) +
-                                4.0 * (d + 2) * double(std::numeric_limits<double>::epsilon());
+                                4.0 * (d + 2) * double(std::numeric_limits<F>::epsilon());
         return relative * b * b + 8.0 * double(std::numeric_limits<Low>::denorm_min()) * (std::sqrt(d) * b + d);
     }
 
@@ -540,9 +567,10 @@ private:
     Eigen::Matrix<Low, Eigen::Dynamic, Eigen::Dynamic> centroids_t_low_;  // mixed path: the same in float
     Vector<Low> half_norms_low_;
     double max_half_norm_ = 0, max_norm_ = 0;  // bounds for the rounding margins (centred on the direct path)
-    std::vector<double> centre_;               // mixed direct kernel: the centroids' mean,
-    std::vector<Low> centroids_low_;           // the centroids minus it in float (k x d),
-    std::optional<CentroidScanner<F>> scanner_;  // and the double scan for near ties
+    std::vector<double> centre_;               // float scores: the centroids' mean,
+    std::vector<Low> centroids_low_;           // the centroids minus it in float (k x d), their
+                                               // half squared norms in half_norms_low_,
+    std::optional<CentroidScanner<F>> scanner_;  // and the exact scan for near ties
 };
 
 }  // namespace linfa::clustering::kmeans_detail
