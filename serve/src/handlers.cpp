@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <linfa/core/validation.hpp>
 #include <spdlog/spdlog.h>
 
 namespace linfa::serve {
