@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+source scripts/ccache-env.sh
 PY=/usr/bin/python3
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=$PY > /dev/null
 cmake --build build -j"$(nproc)" --target kmeans_blobs _linfa linfa-serve linfa-loadgen linfa_serve_python_stubs

@@ -16,6 +16,7 @@ work=build-fuzz/fuzz-work
 start=$(date +%s)
 
 bash scripts/install-deps.sh clang || exit 1
+source scripts/ccache-env.sh
 cmake --preset fuzz >/dev/null || exit 1
 cmake --build --preset fuzz || exit 1
 built=$(date +%s)

@@ -27,6 +27,7 @@ case "$which" in
 esac
 
 bash scripts/install-deps.sh clang || exit 1
+source scripts/ccache-env.sh
 failed=0
 summary=()
 for preset in "${presets[@]}"; do

@@ -1,0 +1,4 @@
+# Sourced by the build scripts: ccache settings under which a fresh clone in another folder
+# hits the cache an earlier checkout filled (paths relative to the checkout, the build folder
+# not hashed). CMake puts ccache in front of the compiler when it is installed (LINFA_CCACHE).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-20G}"
