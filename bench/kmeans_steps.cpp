@@ -18,6 +18,7 @@ namespace {
 
 using namespace linfa;
 using namespace linfa::clustering::kmeans_detail;
+using namespace linfa::nn;
 
 template <Float F>
 struct Problem {

@@ -5,9 +5,11 @@
 #include "core/dataset.hpp"
 #include "core/error.hpp"
 #include "core/matrix.hpp"
+#include "core/model_example.hpp"
 #include "core/parallel.hpp"
+#include "core/params.hpp"
 #include "core/rng.hpp"
 #include "core/serialization.hpp"
 #include "core/validation.hpp"
 #include "datasets/blobs.hpp"
-#include "clustering/kmeans.hpp"
+#include "models.hpp"  // every algorithm

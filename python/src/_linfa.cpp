@@ -17,6 +17,7 @@
 #include <pybind11/stl.h>  // std::optional arguments
 
 #include <linfa/clustering/kmeans.hpp>
+#include <linfa/models.hpp>
 
 namespace py = pybind11;
 using linfa::clustering::InitMethod;
@@ -172,12 +173,6 @@ std::string to_bytes(const KMeans<F>& model) {
     return out.str();
 }
 
-template <linfa::Float F>
-KMeans<F> from_bytes(const std::string& bytes) {
-    std::istringstream in(bytes);
-    return linfa::load<KMeans<F>>(in);
-}
-
 /// Binds KMeans<F> as `name` with its fit/load entry points.
 template <linfa::Float F>
 void bind_model(py::module_& m, const char* name) {
@@ -260,12 +255,25 @@ void bind_model(py::module_& m, const char* name) {
 }
 
 /// Loads a K-Means model of whichever scalar type `header` names.
+/// The model of the kind and scalar type the header names, among every listed model
+/// (linfa/models.hpp), as the Python object of its binding.
 py::object load_dispatch(const linfa::ModelHeader& header, const std::string& bytes) {
-    if (header.kind != "clustering.kmeans") {
-        throw linfa::ModelFileError("model file holds a '" + header.kind + "' model, expected 'clustering.kmeans'");
+    py::object loaded;
+    std::string known;
+    linfa::Models::for_each([&](auto type) {
+        using M = typename decltype(type)::type;
+        const std::string kind(linfa::model_io<M>::kind);
+        const std::string scalar(linfa::scalar_name<typename linfa::model_io<M>::scalar_type>());
+        known += (known.empty() ? "" : ", ") + kind + "/" + scalar;
+        if (loaded || header.kind != kind || header.scalar != scalar) return;
+        std::istringstream in(bytes);
+        loaded = py::cast(linfa::load<M>(in));
+    });
+    if (!loaded) {
+        throw linfa::ModelFileError("model file holds a '" + header.kind + "' model of " + header.scalar +
+                                    " values; this build knows " + known);
     }
-    if (header.scalar == "f32") return py::cast(from_bytes<float>(bytes));
-    return py::cast(from_bytes<double>(bytes));
+    return loaded;
 }
 
 std::string read_file(const std::string& path) {

@@ -60,18 +60,17 @@ Status Handlers::check_rows(std::span<const T> values, std::size_t n_rows) const
     if (Status s = check_count(n_rows); !s.ok()) return s;
     const std::size_t d = model_.info().n_features;
     const double largest = largest_for<T>(model_.info().scalar);
-    // Squared distances must stay finite: d features of |x - c| <= 2 |x| each sum to at most
-    // 4 d x^2. Past that, every distance is +inf and the label would be an arbitrary tie.
-    const double overflows = linfa::distance_safe_magnitude(largest, d);
+    // The model's own bound (e.g. where its squared distances would overflow), if it has one.
+    const double bound = std::min(largest, model_.info().max_magnitude);
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double magnitude = std::abs(double(values[i]));
-        if (magnitude <= overflows) continue;
+        if (magnitude <= bound) continue;
         const std::string where = "row " + std::to_string(i / d) + ", feature " + std::to_string(i % d);
         if (!(magnitude <= largest)) {  // also catches NaN
             return invalid(where + " is not a finite " + model_.info().scalar + " value (" + std::to_string(double(values[i])) + ")");
         }
-        return invalid(where + " is too large (" + linfa::short_number(double(values[i])) + "): squared distances would overflow " +
-                       model_.info().scalar + "; the largest accepted magnitude is " + linfa::short_number(overflows));
+        return invalid(where + " is too large (" + linfa::short_number(double(values[i])) + "): " + model_.info().magnitude_reason +
+                       " " + model_.info().scalar + "; the largest accepted magnitude is " + linfa::short_number(bound));
     }
     return Status::OK;
 }

@@ -1,7 +1,7 @@
-// The registry and the model types this build serves. To serve another algorithm, include
-// its header and add one register_servable line per scalar type below.
-#include <linfa/clustering/kmeans.hpp>
+// The registry and the model types this build serves: every model of linfa::Models
+// (models.hpp), so a listed algorithm is served without an edit here.
 #include <linfa/core/error.hpp>
+#include <linfa/models.hpp>
 
 #include "servable_adapter.hpp"
 
@@ -32,8 +32,7 @@ std::vector<std::string> Registry::known() const {
 const Registry& builtin_registry() {
     static const Registry registry = [] {
         Registry r;
-        register_servable<clustering::KMeans<float>>(r);
-        register_servable<clustering::KMeans<double>>(r);
+        Models::for_each([&](auto model) { register_servable<typename decltype(model)::type>(r); });
         return r;
     }();
     return registry;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <span>
@@ -24,6 +25,10 @@ struct ModelInfo {
     std::size_t n_features = 0;
     std::size_t n_clusters = 0;        ///< 0 when the model is not a clustering
     bool has_distances = false;        ///< distances() is supported
+    /// Inputs past this magnitude are refused with `magnitude_reason` (the model's
+    /// `input_bound()`; infinite, any finite value, when the model declares none).
+    double max_magnitude = std::numeric_limits<double>::infinity();
+    std::string magnitude_reason;
 };
 
 /// A model behind the server. Rows are packed row-major, `n_rows x info().n_features`,

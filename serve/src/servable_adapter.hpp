@@ -12,6 +12,7 @@
 #include <linfa/core/concepts.hpp>
 #include <linfa/core/dataset.hpp>
 #include <linfa/core/serialization.hpp>
+#include <linfa/core/validation.hpp>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -58,6 +59,11 @@ public:
         info_.n_features = model_.n_features();
         if constexpr (requires { model_.n_clusters(); }) info_.n_clusters = model_.n_clusters();
         info_.has_distances = has_transform;
+        if constexpr (requires { { model_.input_bound() } -> std::same_as<InputBound>; }) {
+            const InputBound bound = model_.input_bound();
+            info_.max_magnitude = bound.magnitude;
+            info_.magnitude_reason = bound.reason;
+        }
     }
 
     const ModelInfo& info() const override { return info_; }

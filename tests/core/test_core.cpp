@@ -124,3 +124,21 @@ TEST_CASE("require_finite names the first bad row and column") {
     CHECK_THROWS_WITH_AS(linfa::require_finite<double>(linfa::MatrixView<double>(m.data(), m.rows(), m.cols()), "records"),
                          "records contain NaN or infinity (row 7000, column 2)", linfa::InvalidInput);
 }
+
+TEST_CASE("reduce_in_chunk_order adds partial results chunk by chunk, whatever the thread order") {
+    const auto plan = linfa::plan_chunks(100000, 1000);
+    linfa::PerChunk<double> partial(plan.n_chunks, 2);
+    linfa::for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        partial[c][0] = 1.0 / double(c + 3);  // sums whose rounding depends on the order
+        partial[c][1] = double(end - begin);
+    });
+    double expected = 0, from_half = 0.5;
+    for (std::size_t c = 0; c < plan.n_chunks; ++c) expected += 1.0 / double(c + 3), from_half += 1.0 / double(c + 3);
+    double totals[2] = {0.5, 0};
+    linfa::reduce_in_chunk_order(partial, 2, totals);
+    CHECK(totals[0] == from_half);  // out is added to, not overwritten (here from 0.5)
+    CHECK(totals[1] == 100000.0);
+    linfa::PerChunk<double> one(plan.n_chunks, 1);
+    for (std::size_t c = 0; c < plan.n_chunks; ++c) one[c][0] = partial[c][0];
+    CHECK(linfa::reduce_in_chunk_order(one) == expected);
+}

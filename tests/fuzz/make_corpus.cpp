@@ -5,6 +5,7 @@
 //   serve_config/   valid configs and typical mistakes
 // Deterministic: the same build writes the same bytes. Build the target linfa_fuzz_make_corpus
 // (it is not built by default) and run it with the corpus directory; see tests/fuzz/README.md.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -28,17 +29,32 @@ void write(const std::string& target, const std::string& name, const std::string
     std::ofstream(root / target / name, std::ios::binary) << bytes;
 }
 
+void save_both(const std::string& stem, const auto& model) {
+    std::ostringstream binary, json;
+    linfa::save(model, binary, linfa::FileFormat::binary);
+    linfa::save(model, json, linfa::FileFormat::json);
+    write("model_file", stem + ".bin", binary.str());
+    write("model_file", stem + ".json", json.str());
+}
+
+/// The example model of every listed type (models.hpp), named after its kind and scalar.
+void example_model_files() {
+    linfa::Models::for_each([](auto type) {
+        using M = typename decltype(type)::type;
+        using F = typename linfa::model_io<M>::scalar_type;
+        std::string stem = "example_" + std::string(linfa::model_io<M>::kind) + "_" + std::string(linfa::scalar_name<F>());
+        std::replace(stem.begin(), stem.end(), '.', '_');
+        save_both(stem, linfa::model_example<M>::params().fit(linfa::example_dataset<F>(60, 3).view()));
+    });
+}
+
+/// K-Means edge shapes: one cluster of one feature, and the seeds the serve_request inputs use.
 template <class F>
 void model_files() {
     const std::string scalar(linfa::scalar_name<F>());
     for (auto [k, d] : {std::pair<std::size_t, std::size_t>{3, 2}, {1, 1}}) {
         const auto model = linfa_fuzz::small_kmeans<F>(k, d);
-        const std::string stem = "kmeans_" + scalar + "_k" + std::to_string(k) + "_d" + std::to_string(d);
-        std::ostringstream binary, json;
-        linfa::save(model, binary, linfa::FileFormat::binary);
-        linfa::save(model, json, linfa::FileFormat::json);
-        write("model_file", stem + ".bin", binary.str());
-        write("model_file", stem + ".json", json.str());
+        save_both("kmeans_" + scalar + "_k" + std::to_string(k) + "_d" + std::to_string(d), model);
     }
 }
 
@@ -149,6 +165,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     root = argv[1];
+    example_model_files();
     model_files<float>();
     model_files<double>();
     requests(false);

@@ -6,9 +6,14 @@
 //   check()       validates them and returns XValidParams, or throws linfa::InvalidParams;
 //   fit(data)     on either returns the fitted model (there is no "unfitted model" state);
 //   predict / predict_inplace / transform   on the fitted model.
+// Params inherit `GuardedParams` (params.hpp), which writes the forwarding through `check()`
+// once. Each algorithm's tests static_assert the concepts it models; generic code asks a model
+// what it can do through them (labels, values, probabilities, transform), never its kind.
 #pragma once
 
 #include <concepts>
+#include <optional>
+#include <utility>
 
 #include "matrix.hpp"
 
@@ -48,6 +53,37 @@ concept PredictInplace = requires(const M& model, const X& records, Y& out) {
 template <class M, class X>
 concept Transformer = requires(const M& model, const X& records) {
     { model.transform(records) };
+};
+
+/// Parameters `P` fit a model `M` one batch `D` at a time (linfa's `FitWith`): the first call
+/// takes `std::nullopt` and initialises a model from its batch, every later call takes the
+/// model so far and returns it updated. Streams data that never fits in memory.
+template <class P, class M, class D>
+concept FitWith = requires(const P& params, std::optional<M> model, const D& batch) {
+    { params.fit_with(std::move(model), batch) } -> std::same_as<M>;
+};
+
+/// Parameters `P` fitted on `D` also label every training sample in the same pass.
+template <class P, class D>
+concept FitPredict = requires(const P& params, const D& data) {
+    { params.fit_predict(data) };
+};
+
+/// Parameters `P` only label the data they are given and leave no model to predict new data
+/// with (DBSCAN's shape): `fit_predict` without `fit`.
+template <class P, class D>
+concept FitPredictOnly = FitPredict<P, D> && !Fit<P, D>;
+
+/// Model `M` gives class probabilities for `X` (one row per sample, one column per class).
+template <class M, class X>
+concept PredictProba = requires(const M& model, const X& records) {
+    { model.predict_proba(records) };
+};
+
+/// Transformer `M` can also map its output back to the input space.
+template <class M, class X>
+concept InverseTransformer = Transformer<M, X> && requires(const M& model, const X& transformed) {
+    { model.inverse_transform(transformed) };
 };
 
 }  // namespace linfa

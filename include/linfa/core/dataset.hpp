@@ -1,9 +1,11 @@
-// Datasets: records (one sample per row) with optional targets, sample weights and feature
-// names. `Dataset` owns its parts; `DatasetView` is what algorithms consume: a cheap,
-// non-owning view that a Dataset, a Matrix or a raw NumPy buffer all convert to, so wrapping
-// data never copies the records.
+// Datasets: records (one sample per row) with optional targets (class labels, or one or several
+// continuous values per row), sample weights and feature names. `Dataset` owns its parts;
+// `DatasetView` is what algorithms consume: a cheap, non-owning view that a Dataset, a Matrix
+// or raw NumPy buffers all convert to, so wrapping data never copies records or targets.
 #pragma once
 
+#include <concepts>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,20 +17,40 @@
 
 namespace linfa {
 
-/// Non-owning view of records and optional sample weights. Valid while the viewed data lives.
+/// Non-owning view of records with optional sample weights, continuous targets (one or several
+/// per row) and class labels (one per row). Valid while the viewed data lives. Unsupervised
+/// algorithms read the records and weights; a regressor reads `targets()`, a classifier
+/// `labels()`. Every part is checked against the number of rows when it is attached.
 template <Float F>
 class DatasetView {
 public:
     DatasetView(MatrixView<F> records, std::span<const F> weights = {})
         : records_(records), weights_(weights) {
-        if (!weights_.empty() && weights_.size() != static_cast<std::size_t>(records_.rows())) {
-            throw InvalidInput("sample weights: expected one weight per sample (" +
-                               std::to_string(records_.rows()) + "), found " +
-                               std::to_string(weights_.size()));
-        }
+        if (!weights_.empty()) require_rows("sample weights", "weight", weights_.size());
     }
     DatasetView(const Matrix<F>& records)  // NOLINT: implicit by design, a Matrix is a dataset
         : DatasetView(MatrixView<F>(records.data(), records.rows(), records.cols())) {}
+
+    /// This view with continuous targets: an n_samples x n_targets row-major matrix.
+    DatasetView with_targets(MatrixView<F> targets) const {
+        require_rows("targets", "row of targets", static_cast<std::size_t>(targets.rows()));
+        DatasetView view = *this;
+        view.targets_ = {targets.data(), static_cast<std::size_t>(targets.cols())};
+        view.has_targets_ = true;
+        return view;
+    }
+    /// This view with one continuous target per sample.
+    DatasetView with_targets(std::span<const F> target) const {
+        return with_targets(MatrixView<F>(target.data(), static_cast<Eigen::Index>(target.size()), 1));
+    }
+    /// This view with one class label per sample.
+    DatasetView with_labels(std::span<const std::int32_t> labels) const {
+        require_rows("labels", "label", labels.size());
+        DatasetView view = *this;
+        view.labels_ = labels;
+        view.has_labels_ = true;
+        return view;
+    }
 
     const MatrixView<F>& records() const { return records_; }
     /// Empty when the samples are unweighted (every weight is 1).
@@ -39,16 +61,53 @@ public:
     /// Weight of sample i (1 when unweighted).
     F weight(std::size_t i) const { return weights_.empty() ? F(1) : weights_[i]; }
 
+    bool has_targets() const { return has_targets_; }
+    /// Columns of continuous targets (0 when there are none).
+    std::size_t n_targets() const { return targets_.cols; }
+    /// The continuous targets (n_samples x n_targets); throws InvalidInput when there are none.
+    MatrixView<F> targets() const {
+        if (!has_targets()) throw InvalidInput("dataset has no continuous targets");
+        return MatrixView<F>(targets_.data, records_.rows(), static_cast<Eigen::Index>(targets_.cols));
+    }
+    bool has_labels() const { return has_labels_; }
+    /// The class labels (one per sample); throws InvalidInput when there are none.
+    std::span<const std::int32_t> labels() const {
+        if (!has_labels_) throw InvalidInput("dataset has no class labels");
+        return labels_;
+    }
+
 private:
+    struct TargetsPart {
+        const F* data = nullptr;
+        std::size_t cols = 0;
+    };
+
+    void require_rows(const char* part, const char* each, std::size_t found) const {
+        if (found != n_samples()) {
+            throw InvalidInput(std::string(part) + ": expected one " + each + " per sample (" +
+                               std::to_string(n_samples()) + "), found " + std::to_string(found));
+        }
+    }
+
     MatrixView<F> records_;
     std::span<const F> weights_;
+    TargetsPart targets_;
+    std::span<const std::int32_t> labels_;
+    bool has_targets_ = false;
+    bool has_labels_ = false;
 };
 
-/// Records with optional targets, sample weights and feature names.
-///
-/// `Targets` is any type with a `rows()` member giving one entry per sample (default:
-/// `Labels`); it is not interpreted by unsupervised algorithms.
+/// The targets a `Dataset<F, T>` can own, each carried through `view()`: class labels
+/// (`Labels`, one per row), one continuous target per row (`Vector<F>`) or several
+/// (`Matrix<F>`, one row per sample).
+template <class T, class F>
+concept DatasetTargets = Float<F> && (std::same_as<T, Labels> || std::same_as<T, Vector<F>> ||
+                                      std::same_as<T, Matrix<F>>);
+
+/// Records with optional targets, sample weights and feature names. Unsupervised algorithms
+/// ignore the targets; `view()` carries all of it to an algorithm without a copy.
 template <Float F, class Targets = Labels>
+    requires DatasetTargets<Targets, F>
 class Dataset {
 public:
     explicit Dataset(Matrix<F> records) : records_(std::move(records)) {}
@@ -100,9 +159,17 @@ public:
     std::size_t n_samples() const { return static_cast<std::size_t>(records_.rows()); }
     std::size_t n_features() const { return static_cast<std::size_t>(records_.cols()); }
 
+    /// Records, weights and targets (labels or continuous), none of them copied.
     DatasetView<F> view() const {
-        return DatasetView<F>(MatrixView<F>(records_.data(), records_.rows(), records_.cols()),
-                              std::span<const F>(weights_.data(), static_cast<std::size_t>(weights_.size())));
+        DatasetView<F> view(MatrixView<F>(records_.data(), records_.rows(), records_.cols()),
+                            std::span<const F>(weights_.data(), static_cast<std::size_t>(weights_.size())));
+        if (!targets_) return view;
+        const Targets& t = *targets_;
+        if constexpr (std::same_as<Targets, Labels>) {
+            return view.with_labels(std::span<const std::int32_t>(t.data(), static_cast<std::size_t>(t.size())));
+        } else {
+            return view.with_targets(MatrixView<F>(t.data(), t.rows(), t.cols()));
+        }
     }
     operator DatasetView<F>() const { return view(); }  // NOLINT: a Dataset is usable wherever a view is
 

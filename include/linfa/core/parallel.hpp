@@ -97,6 +97,25 @@ private:
     std::unique_ptr<T, Free> storage_;
 };
 
+/// The per-chunk partial results of a `for_each_chunk` pass, combined: `out[i] += partial[c][i]`
+/// for the first `count` values of every chunk, chunk by chunk in chunk order (never in the
+/// order threads finish), so the totals are the same bit for bit on any thread count.
+template <class T>
+void reduce_in_chunk_order(const PerChunk<T>& partial, std::size_t count, T* out) {
+    for (std::size_t c = 0; c < partial.n_chunks(); ++c) {
+        const T* part = partial[c];
+        for (std::size_t i = 0; i < count; ++i) out[i] += part[i];
+    }
+}
+
+/// The total of one value per chunk, added in chunk order (see the overload above).
+template <class T>
+T reduce_in_chunk_order(const PerChunk<T>& partial) {
+    T total{};
+    reduce_in_chunk_order(partial, 1, &total);
+    return total;
+}
+
 /// Number of threads parallel regions will use (1 without OpenMP).
 inline int max_threads() {
 #ifdef _OPENMP

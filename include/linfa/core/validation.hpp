@@ -23,22 +23,24 @@ inline std::string short_number(double value) {
     return text;
 }
 
-/// The largest magnitude of values whose squared distances to one another stay finite in a
-/// type whose largest value is `largest`: d terms of at most (2 |x|)^2 each.
-inline double distance_safe_magnitude(double largest, std::size_t d) {
-    return std::sqrt(largest / (4.0 * double(std::max<std::size_t>(d, 1))));
-}
+/// The largest input magnitude a model accepts, for models whose arithmetic breaks on finite
+/// values past some size (distance-based ones: nn/distance_bound.hpp). A model declares it as
+/// `input_bound()`; its predict and linfa-serve refuse larger values with `reason`. The
+/// default bound accepts every finite value.
+struct InputBound {
+    double magnitude = std::numeric_limits<double>::infinity();
+    std::string reason;  ///< what would go wrong past it, e.g. "squared distances would overflow"
+};
 
-/// Throws when any value is NaN or infinite, naming the first offending row and column; with
-/// `distance_safe`, also when a finite value is too large for squared distances between such
-/// values to be finite in F (distance_safe_magnitude).
+/// Throws when any value is NaN or infinite, naming the first offending row and column, or,
+/// when a `bound` is given, finite but larger in magnitude than it.
 template <Float F>
-void require_finite(const MatrixView<F>& values, const std::string& what, bool distance_safe = false) {
+void require_finite(const MatrixView<F>& values, const std::string& what, const InputBound& bound = {}) {
     const std::size_t cols = static_cast<std::size_t>(values.cols());
-    const double safe = distance_safe_magnitude(double(std::numeric_limits<F>::max()), cols);
-    const F limit = !distance_safe ? std::numeric_limits<F>::max()
-                    : double(F(safe)) > safe ? std::nextafter(F(safe), F(0))
-                                             : F(safe);
+    const double largest = double(std::numeric_limits<F>::max());
+    const F limit = bound.magnitude >= largest      ? std::numeric_limits<F>::max()
+                    : double(F(bound.magnitude)) > bound.magnitude ? std::nextafter(F(bound.magnitude), F(0))
+                                                                   : F(bound.magnitude);
     for_each_chunk(plan_chunks(static_cast<std::size_t>(values.rows())),
                    [&](std::size_t, std::size_t begin, std::size_t end) {
                        const F* row = values.data() + begin * cols;
@@ -51,7 +53,7 @@ void require_finite(const MatrixView<F>& values, const std::string& what, bool d
                                const std::string where = "row " + std::to_string(i) + ", column " + std::to_string(j);
                                if (!std::isfinite(row[j])) throw InvalidInput(what + " contain NaN or infinity (" + where + ")");
                                throw InvalidInput(what + " contain a value too large (" + where + ": " + short_number(double(row[j])) +
-                                                  "): squared distances would overflow " +
+                                                  "): " + bound.reason + " " +
                                                   (std::is_same_v<F, float> ? "float" : "double") +
                                                   "; the largest accepted magnitude is " + short_number(double(limit)));
                            }

@@ -49,12 +49,12 @@
 
 #include <Eigen/Core>
 
-#include "../../core/matrix.hpp"
-#include "../../core/simd.hpp"
-#include "lanes.hpp"
-#include "scanner.hpp"
+#include "../core/matrix.hpp"
+#include "../simd/reg.hpp"
+#include "../simd/lanes.hpp"
+#include "centroid_scanner.hpp"
 
-namespace linfa::clustering::kmeans_detail {
+namespace linfa::nn {
 
 /// Largest d handled by the exact, vectorised-over-points kernel; above it the GEMM path wins
 /// (bench/linfa_bench, 2-core EPYC: at d = 16, k = 100 direct is 1.5x (f64) / 2x (f32) faster
@@ -337,22 +337,22 @@ private:
     template <std::size_t D>
     double transpose_centred(const F* x, std::size_t count, Low* out) const {
         if constexpr (D > 0) {  // eight rows at a time, in vectors
-            lanes::Doubles max_sq{};
-            for (std::size_t p = 0; p < low_tile; p += lanes::count) {
-                lanes::Of<F> rows[D];
-                if (p < count) lanes::load_rows<D>(x + p * D, std::min(lanes::count, count - p), rows);
-                else lanes::load_rows<D>(x + (count - 1) * D, 1, rows);
-                lanes::Doubles sq{};
+            simd::lanes::Doubles max_sq{};
+            for (std::size_t p = 0; p < low_tile; p += simd::lanes::count) {
+                simd::lanes::Of<F> rows[D];
+                if (p < count) simd::lanes::load_rows<D>(x + p * D, std::min(simd::lanes::count, count - p), rows);
+                else simd::lanes::load_rows<D>(x + (count - 1) * D, 1, rows);
+                simd::lanes::Doubles sq{};
                 for (std::size_t f = 0; f < D; ++f) {
-                    const lanes::Doubles v = __builtin_convertvector(rows[f], lanes::Doubles) - centre_[f];
+                    const simd::lanes::Doubles v = __builtin_convertvector(rows[f], simd::lanes::Doubles) - centre_[f];
                     sq += v * v;
-                    const auto low = __builtin_convertvector(v, lanes::Of<Low>);
+                    const auto low = __builtin_convertvector(v, simd::lanes::Of<Low>);
                     std::memcpy(out + f * low_tile + p, &low, sizeof low);
                 }
                 max_sq = sq > max_sq ? sq : max_sq;
             }
             double largest = 0;
-            for (std::size_t l = 0; l < lanes::count; ++l) largest = std::max(largest, max_sq[l]);
+            for (std::size_t l = 0; l < simd::lanes::count; ++l) largest = std::max(largest, max_sq[l]);
             return std::sqrt(largest);
         }
         // Feature by feature, so the stores are contiguous (row by row they would each land
@@ -378,14 +378,14 @@ private:
     void exact_distances(const F* x, std::size_t count, const LowTile& found, std::int32_t* labels, F* sq_dist) const {
         for (std::size_t p = 0; p < count; ++p) labels[p] = std::int32_t(found.index[p]);
         if constexpr (D > 0) {  // eight rows at a time; padding lanes hold valid labels
-            for (std::size_t p = 0; p < count; p += lanes::count) {
-                const std::size_t valid = std::min(lanes::count, count - p);
-                lanes::Of<F> v[D], dist{};
-                lanes::load_rows<D>(x + p * D, valid, v);
+            for (std::size_t p = 0; p < count; p += simd::lanes::count) {
+                const std::size_t valid = std::min(simd::lanes::count, count - p);
+                simd::lanes::Of<F> v[D], dist{};
+                simd::lanes::load_rows<D>(x + p * D, valid, v);
                 for (std::size_t f = 0; f < D; ++f) {
-                    lanes::Of<F> c;
-                    for (std::size_t l = 0; l < lanes::count; ++l) c[l] = centroids_.data()[std::size_t(found.index[p + l]) * D + f];
-                    const lanes::Of<F> diff = v[f] - c;
+                    simd::lanes::Of<F> c;
+                    for (std::size_t l = 0; l < simd::lanes::count; ++l) c[l] = centroids_.data()[std::size_t(found.index[p + l]) * D + f];
+                    const simd::lanes::Of<F> diff = v[f] - c;
                     dist += diff * diff;
                 }
                 for (std::size_t l = 0; l < valid; ++l) sq_dist[p + l] = dist[l];
@@ -573,4 +573,4 @@ private:
     std::optional<CentroidScanner<F>> scanner_;  // and the exact scan for near ties
 };
 
-}  // namespace linfa::clustering::kmeans_detail
+}  // namespace linfa::nn

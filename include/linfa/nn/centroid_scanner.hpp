@@ -9,10 +9,10 @@
 #include <limits>
 #include <vector>
 
-#include "../../core/matrix.hpp"
-#include "../../core/simd.hpp"
+#include "../core/matrix.hpp"
+#include "../simd/reg.hpp"
 
-namespace linfa::clustering::kmeans_detail {
+namespace linfa::nn {
 
 /// Squared distance accumulated in F, as the assignment kernels compute it: candidates are
 /// compared exactly as Lloyd compares them, so both pick the same labels.
@@ -117,4 +117,4 @@ private:
     std::vector<F> transposed_;
 };
 
-}  // namespace linfa::clustering::kmeans_detail
+}  // namespace linfa::nn

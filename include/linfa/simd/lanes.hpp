@@ -10,9 +10,9 @@
 #include <cstring>
 #include <type_traits>
 
-#include "../../core/matrix.hpp"
+#include "../core/matrix.hpp"
 
-namespace linfa::clustering::kmeans_detail::lanes {
+namespace linfa::simd::lanes {
 
 inline constexpr std::size_t count = 8;
 
@@ -110,4 +110,4 @@ struct BlockSums {
     }
 };
 
-}  // namespace linfa::clustering::kmeans_detail::lanes
+}  // namespace linfa::simd::lanes

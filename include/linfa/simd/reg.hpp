@@ -8,7 +8,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "matrix.hpp"
+#include "../core/matrix.hpp"
 
 namespace linfa::simd {
 

@@ -14,6 +14,11 @@ static_assert(linfa::Predict<KMeans<double>, Matrix<double>>);
 static_assert(linfa::Predict<KMeans<double>, linfa::Dataset<double>>);
 static_assert(linfa::PredictInplace<KMeans<float>, Matrix<float>, linfa::Labels>);
 static_assert(linfa::Transformer<KMeans<double>, Matrix<double>>);
+static_assert(linfa::FitPredict<linfa::clustering::KMeansParams<double>, linfa::Dataset<double>>);
+static_assert(!linfa::FitPredictOnly<linfa::clustering::KMeansParams<double>, linfa::Dataset<double>>);
+static_assert(!linfa::FitWith<linfa::clustering::KMeansParams<double>, KMeans<double>, linfa::DatasetView<double>>);
+static_assert(!linfa::PredictProba<KMeans<double>, Matrix<double>>);
+static_assert(!linfa::InverseTransformer<KMeans<double>, Matrix<double>>);
 static_assert(!std::is_default_constructible_v<KMeans<double>>);  // only fit or load make a model
 
 TEST_CASE_TEMPLATE("the seed's snippet recovers the four blob centres", F, float, double) {
@@ -195,7 +200,7 @@ TEST_CASE("n_runs keeps the best of several initialisations") {
 }
 
 TEST_CASE("the assignment kernel matches brute force for every shape and tail") {
-    using linfa::clustering::kmeans_detail::Assigner;
+    using linfa::nn::Assigner;
     for (std::size_t d : {1u, 2u, 3u, 4u, 5u, 9u, 16u, 17u, 64u}) {
         for (std::size_t k : {1u, 2u, 7u, 33u}) {
             for (std::size_t rows : {1u, 5u, 63u, 64u, 65u, 256u}) {
@@ -229,7 +234,7 @@ TEST_CASE("fit_predict returns the model fit gives and the labels predict gives"
 }
 
 TEST_CASE("GEMM path: labels do not depend on how many rows a call holds, ties go to the lowest index") {
-    using linfa::clustering::kmeans_detail::Assigner;
+    using linfa::nn::Assigner;
     const std::size_t d = 40;
     // every point exactly between two centroids, and duplicated centroids: only exact
     // comparison settles these the same way in every block shape
@@ -262,7 +267,7 @@ TEST_CASE("GEMM path: labels do not depend on how many rows a call holds, ties g
 }
 
 TEST_CASE("Mixed-precision GEMM path (double data, float GEMM): labels of the exact nearest centroid at every scale") {
-    using linfa::clustering::kmeans_detail::Assigner;
+    using linfa::nn::Assigner;
     const std::size_t d = 40, k = 64;
     // Scales: ordinary, tiny (squares underflow float), large (products near float's limit
     // but below the switch), and past the switch (those blocks take the double GEMM).
@@ -306,8 +311,8 @@ TEST_CASE("Mixed-precision GEMM path (double data, float GEMM): labels of the ex
 }
 
 TEST_CASE_TEMPLATE("Float scores on the direct kernel: the exact kernel's labels, near ties settled", F, float, double) {
-    using linfa::clustering::kmeans_detail::Assigner;
-    using linfa::clustering::kmeans_detail::CentroidScanner;
+    using linfa::nn::Assigner;
+    using linfa::nn::CentroidScanner;
     const std::size_t k = 40;
     const bool is_float = std::is_same_v<F, float>;
     // Scales as for the GEMM path; an offset far larger than the spread (centring keeps the

@@ -18,6 +18,9 @@ static_assert(linfa::ParamGuard<MiniBatchKMeansParams<double>>);
 static_assert(linfa::Fit<MiniBatchKMeansParams<double>, linfa::Dataset<double>>);
 static_assert(linfa::Fit<linfa::clustering::MiniBatchKMeansValidParams<float>, Matrix<float>>);
 static_assert(std::same_as<linfa::fitted_t<MiniBatchKMeansParams<float>, linfa::Dataset<float>>, KMeans<float>>);
+static_assert(linfa::FitWith<MiniBatchKMeansParams<double>, KMeans<double>, linfa::DatasetView<double>>);
+static_assert(linfa::FitWith<linfa::clustering::MiniBatchKMeansValidParams<float>, KMeans<float>, linfa::DatasetView<float>>);
+static_assert(linfa::FitPredict<MiniBatchKMeansParams<double>, Matrix<double>>);
 
 namespace {
 

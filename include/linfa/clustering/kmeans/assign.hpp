@@ -6,7 +6,7 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
-#include "kernels.hpp"
+#include "../../nn/assigner.hpp"
 
 namespace linfa::clustering::kmeans_detail {
 
@@ -15,7 +15,7 @@ namespace linfa::clustering::kmeans_detail {
 /// distance to the chosen centroid is recomputed exactly in double.
 template <Float F, bool WithInertia>
 double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
-    const Assigner<F> assigner(centroids);
+    const nn::Assigner<F> assigner(centroids);
     const std::size_t d = data.n_features();
     const ChunkPlan plan = plan_chunks(data.n_samples());
     PerChunk<double> inertia(plan.n_chunks, 1);
@@ -28,16 +28,14 @@ double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::
             double block = 0;  // a block-local sum stays in a register
             for (std::size_t r = 0; r < rows; ++r) {
                 const double dist = assigner.uses_gemm()  // the expansion loses digits: recompute
-                                        ? squared_distance(x + r * d, centroids.data() + std::size_t(block_labels[r]) * d, d)
+                                        ? nn::squared_distance(x + r * d, centroids.data() + std::size_t(block_labels[r]) * d, d)
                                         : double(sq[r]);
                 block += double(data.weight(b + r)) * dist;
             }
             inertia[c][0] += block;
         });
     });
-    double total = 0;
-    for (std::size_t c = 0; c < plan.n_chunks; ++c) total += inertia[c][0];
-    return total;
+    return reduce_in_chunk_order(inertia);
 }
 
 /// The weighted inertia of given labels, from exact distances in double.
@@ -50,13 +48,11 @@ double weighted_inertia(const DatasetView<F>& data, const Matrix<F>& centroids, 
         double sum = 0;
         for (std::size_t i = begin; i < end; ++i) {
             const F* centre = centroids.data() + std::size_t(labels[i]) * d;
-            sum += double(data.weight(i)) * squared_distance(data.records().data() + i * d, centre, d);
+            sum += double(data.weight(i)) * nn::squared_distance(data.records().data() + i * d, centre, d);
         }
         inertia[c][0] = sum;
     });
-    double total = 0;
-    for (std::size_t c = 0; c < plan.n_chunks; ++c) total += inertia[c][0];
-    return total;
+    return reduce_in_chunk_order(inertia);
 }
 
 /// The nearest centroid of every row (the assignment step alone).

@@ -34,9 +34,9 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
-#include "../../core/simd.hpp"
-#include "kernels.hpp"
-#include "scanner.hpp"
+#include "../../simd/reg.hpp"
+#include "../../nn/assigner.hpp"
+#include "../../nn/centroid_scanner.hpp"
 #include "lloyd.hpp"
 #include "update.hpp"
 
@@ -62,7 +62,7 @@ public:
         max_drift_ = 0;
         if (built_.size() == centroids.size()) {
             for (std::size_t j = 0; j < k_; ++j) {
-                drift_[j] = std::sqrt(squared_distance(centroids.data() + j * d, built_.data() + j * d, d));
+                drift_[j] = std::sqrt(nn::squared_distance(centroids.data() + j * d, built_.data() + j * d, d));
                 max_drift_ = std::max(max_drift_, drift_[j]);
             }
             if (max_drift_ <= 0.1 * mean_nearest_) return;
@@ -85,7 +85,7 @@ public:
         double nearest = complete() ? std::numeric_limits<double>::infinity() : gap_[a * m_ + m_ - 1] - slack(a);
         for (std::size_t t = 0; t < m_; ++t) {
             const auto j = std::size_t(index_[a * m_ + t]);
-            if (j != a) nearest = std::min(nearest, std::sqrt(squared_distance(centroids.data() + a * d, centroids.data() + j * d, d)));
+            if (j != a) nearest = std::min(nearest, std::sqrt(nn::squared_distance(centroids.data() + a * d, centroids.data() + j * d, d)));
         }
         return std::max(nearest, 0.0);
     }
@@ -101,7 +101,7 @@ private:
             std::vector<std::pair<double, std::int32_t>> all(k_);
             for (std::size_t a = begin; a < end; ++a) {
                 const F* ca = centroids.data() + a * d;
-                for (std::size_t j = 0; j < k_; ++j) all[j] = {squared_distance(ca, centroids.data() + j * d, d), std::int32_t(j)};
+                for (std::size_t j = 0; j < k_; ++j) all[j] = {nn::squared_distance(ca, centroids.data() + j * d, d), std::int32_t(j)};
                 std::nth_element(all.begin(), all.begin() + std::ptrdiff_t(m_ - 1), all.end());
                 std::sort(all.begin(), all.begin() + std::ptrdiff_t(m_));
                 for (std::size_t t = 0; t < m_; ++t) gap_[a * m_ + t] = std::sqrt(all[t].first), index_[a * m_ + t] = all[t].second;
@@ -158,7 +158,7 @@ public:
         for (std::size_t j = 0; j < k_; ++j) {
             const F* a = previous.data() + j * d_;
             const F* b = next.data() + j * d_;
-            shift_[j] = std::sqrt(squared_distance(a, b, d_)) * widen_;
+            shift_[j] = std::sqrt(nn::squared_distance(a, b, d_)) * widen_;
         }
         // The largest and second-largest moves: every other centroid moves at most that.
         largest_ = 0, second_largest_ = 0, largest_at_ = 0;
@@ -183,12 +183,12 @@ private:
 
     template <bool Finish>
     Stats pass(const Matrix<F>& centroids, std::int32_t* labels) {
-        const CentroidScanner<F> scanner(centroids);
+        const nn::CentroidScanner<F> scanner(centroids);
         neighbours_.refresh(centroids);
         for (std::size_t j = 0; j < k_; ++j) half_gap_[j] = 0.5 * neighbours_.nearest_other(j, centroids) * shrink_;
         if constexpr (!Finish) sums_.clear();
-        const Assigner<F> assigner(centroids);
-        with_features(d_, [&](auto features) {
+        const nn::Assigner<F> assigner(centroids);
+        nn::with_features(d_, [&](auto features) {
             constexpr std::size_t D = decltype(features)::value;
             for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
                 if (!bounded_) stats_[c] = first_chunk<D>(assigner, centroids, c, begin, end, labels);
@@ -207,7 +207,7 @@ private:
     /// the exact distance and l(i) = 2 s(a) - u(i), since every other centroid is at least
     /// 2 s(a) from a.
     template <std::size_t D>
-    Stats first_chunk(const Assigner<F>& assigner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
+    Stats first_chunk(const nn::Assigner<F>& assigner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
                       std::size_t end, std::int32_t* labels) {
         Stats local;
         assigner.assign_range(data_.records().data(), begin, end,
@@ -216,7 +216,7 @@ private:
             for (std::size_t r = 0; r < rows; ++r, x += d_) {
                 const std::size_t i = b + r;
                 const auto a = std::size_t(block_labels[r]);
-                const double u = std::sqrt(squared_distance(x, centroids.data() + a * d_, d_));
+                const double u = std::sqrt(nn::squared_distance(x, centroids.data() + a * d_, d_));
                 local.n_changed += labels[i] != block_labels[r];
                 labels[i] = block_labels[r];
                 upper_[i] = u * widen_;
@@ -229,20 +229,20 @@ private:
     }
 
     template <std::size_t D, bool Finish>
-    Stats run_chunk(const CentroidScanner<F>& scanner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
+    Stats run_chunk(const nn::CentroidScanner<F>& scanner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
                     std::size_t end, std::int32_t* labels) {
         const std::size_t d = D ? D : d_;
         Stats local;
-        for (std::size_t b = begin; b < end; b += block_rows) {  // Lloyd's blocks, for add_rows
-            const std::size_t block_end = std::min(end, b + block_rows);
+        for (std::size_t b = begin; b < end; b += nn::block_rows) {  // Lloyd's blocks, for add_rows
+            const std::size_t block_end = std::min(end, b + nn::block_rows);
             const F* x = data_.records().data() + b * d;
-            std::array<std::uint8_t, block_rows> holds;
-            std::array<std::int32_t, block_rows> was;
+            std::array<std::uint8_t, nn::block_rows> holds;
+            std::array<std::int32_t, nn::block_rows> was;
             screen(b, block_end, labels, holds.data());
             for (std::size_t i = b; i < block_end; ++i, x += d) {
                 was[i - b] = labels[i];
                 if (!(holds[i - b] || tightened(i, labels[i], x, centroids) || search_near(i, labels[i], x, centroids, labels))) {
-                    const NearestTwo<F> near = scanner.template nearest_two<D>(x);
+                    const nn::NearestTwo<F> near = scanner.template nearest_two<D>(x);
                     labels[i] = near.label;
                     upper_[i] = std::sqrt(double(near.best)) * widen_;
                     lower_[i] = std::sqrt(double(near.second)) * shrink_;
@@ -258,18 +258,18 @@ private:
     /// block's rows are accumulated in order, as Lloyd does. When centroids overlap and
     /// bounds rarely hold, an iteration so costs about one of Lloyd's.
     template <bool Finish>
-    Stats run_chunk_gemm(const Assigner<F>& assigner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
+    Stats run_chunk_gemm(const nn::Assigner<F>& assigner, const Matrix<F>& centroids, std::size_t c, std::size_t begin,
                          std::size_t end, std::int32_t* labels) {
         Stats local;
         auto scratch = assigner.scratch();
-        std::vector<F> gathered(block_rows * d_);
-        std::array<std::size_t, block_rows> failed;
-        std::array<std::int32_t, block_rows> was, found;
-        std::array<double, block_rows> exact_sq, lower_sq;
-        for (std::size_t b = begin; b < end; b += block_rows) {
-            const std::size_t rows = std::min(block_rows, end - b);
+        std::vector<F> gathered(nn::block_rows * d_);
+        std::array<std::size_t, nn::block_rows> failed;
+        std::array<std::int32_t, nn::block_rows> was, found;
+        std::array<double, nn::block_rows> exact_sq, lower_sq;
+        for (std::size_t b = begin; b < end; b += nn::block_rows) {
+            const std::size_t rows = std::min(nn::block_rows, end - b);
             std::size_t n_failed = 0;
-            std::array<std::uint8_t, block_rows> holds;
+            std::array<std::uint8_t, nn::block_rows> holds;
             screen(b, b + rows, labels, holds.data());
             for (std::size_t i = b; i < b + rows; ++i) {
                 const F* x = data_.records().data() + i * d_;
@@ -301,7 +301,7 @@ private:
         for (std::size_t i = begin; i < end; ++i, x += d) {
             const double w = double(data_.weight(i));
             block.n_changed += labels[i] != was[i - begin];
-            if constexpr (Finish) block.inertia += w * squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
+            if constexpr (Finish) block.inertia += w * nn::squared_distance(x, centroids.data() + std::size_t(labels[i]) * d, d);
             else block.inertia += w * upper_[i] * upper_[i];
         }
         if constexpr (!Finish) sums_.template add_rows<D>(c, begin, end - begin, labels + begin, data_.records().data() + begin * d);
@@ -331,7 +331,7 @@ private:
     bool tightened(std::size_t i, std::int32_t a, const F* x, const Matrix<F>& centroids) {
         const auto j = std::size_t(a);
         const double bound = std::max(half_gap_[j], lower_[i]);
-        upper_[i] = std::sqrt(squared_distance(x, centroids.data() + j * d_, d_)) * widen_;
+        upper_[i] = std::sqrt(nn::squared_distance(x, centroids.data() + j * d_, d_)) * widen_;
         return upper_[i] <= bound;
     }
 
@@ -362,7 +362,7 @@ private:
                 j = indices[step - 1];
                 if (j == a) continue;
             }
-            const F dist = squared_distance_in(x, centroids.data() + std::size_t(j) * d_, d_);
+            const F dist = nn::squared_distance_in(x, centroids.data() + std::size_t(j) * d_, d_);
             if (dist < best || (dist == best && j < label)) {
                 second = best;
                 best = dist, label = j;

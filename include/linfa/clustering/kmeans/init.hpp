@@ -12,8 +12,8 @@
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "../../core/rng.hpp"
-#include "../../core/simd.hpp"
-#include "kernels.hpp"
+#include "../../simd/reg.hpp"
+#include "../../nn/assigner.hpp"
 #include "params.hpp"
 
 namespace linfa::clustering::kmeans_detail {
@@ -171,12 +171,12 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
 
     std::vector<double> closest(n);  // squared distance to the nearest centre, but `pending`
     auto chunk_pot = chunk_sums(plan, [&](std::size_t i) {
-        closest[i] = squared_distance(x + i * d, x + first * d, d);
+        closest[i] = nn::squared_distance(x + i * d, x + first * d, d);
         return weight(i) * closest[i];
     });
     std::size_t pending = SIZE_MAX;  // the last centre chosen, not yet folded into `closest`
     auto potential = [&](std::size_t i) {
-        const double nearest = pending == SIZE_MAX ? closest[i] : std::min(closest[i], squared_distance(x + i * d, x + pending * d, d));
+        const double nearest = pending == SIZE_MAX ? closest[i] : std::min(closest[i], nn::squared_distance(x + i * d, x + pending * d, d));
         return weight(i) * nearest;
     };
 
@@ -208,7 +208,7 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
                 for (std::size_t t = 0; t < n_trials; ++t) trial_pot[chunk * n_trials + t] = pot[(t + 1) / L][(t + 1) % L];
             });
         };
-        with_features(d, [&](auto features) {
+        nn::with_features(d, [&](auto features) {
             using G = std::integral_constant<std::size_t, 0>;
             switch (distances.groups()) {
                 case 1: return run(features, std::integral_constant<std::size_t, 1>{});
@@ -233,7 +233,7 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
 /// Lowers `closest[i]` to the squared distance from row i to its nearest row of `centres`.
 template <Float F>
 void lower_closest(const DatasetView<F>& data, const Matrix<F>& centres, std::vector<double>& closest) {
-    const Assigner<F> assigner(centres);
+    const nn::Assigner<F> assigner(centres);
     for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
         assigner.assign_range(data.records().data(), begin, end,
                               [&](std::size_t b, std::size_t rows, const std::int32_t*, const F* sq) {
@@ -281,7 +281,7 @@ Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) 
 
     if (kept.size() < k) return init_kmeans_plusplus(data, k, rng);  // too few distinct points
     const Matrix<F> candidates = rows_of(0);
-    const Assigner<F> assigner(candidates);
+    const nn::Assigner<F> assigner(candidates);
     const std::size_t m = kept.size();
     PerChunk<double> partial(plan.n_chunks, m);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
@@ -291,12 +291,9 @@ Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) 
             for (std::size_t r = 0; r < rows; ++r) mass[labels[r]] += weight(b + r);
         });
     });
-    Vector<F> candidate_weights = Vector<F>::Zero(static_cast<Eigen::Index>(m));
-    for (std::size_t j = 0; j < m; ++j) {
-        double w = 0;
-        for (std::size_t c = 0; c < plan.n_chunks; ++c) w += partial[c][j];
-        candidate_weights[static_cast<Eigen::Index>(j)] = F(w);
-    }
+    std::vector<double> masses(m, 0.0);
+    reduce_in_chunk_order(partial, m, masses.data());
+    const Vector<F> candidate_weights = Eigen::Map<const Vector<double>>(masses.data(), Eigen::Index(m)).template cast<F>();
     const DatasetView<F> weighted(MatrixView<F>(candidates.data(), candidates.rows(), candidates.cols()),
                                   std::span<const F>(candidate_weights.data(), m));
     return init_kmeans_plusplus(weighted, k, rng);

@@ -19,8 +19,8 @@
 #include "../../core/validation.hpp"
 #include "assign.hpp"
 #include "errors.hpp"
-#include "kernels.hpp"
-#include "lanes.hpp"
+#include "../../nn/assigner.hpp"
+#include "../../simd/lanes.hpp"
 #include "update.hpp"
 
 namespace linfa::clustering::kmeans_detail {
@@ -30,7 +30,7 @@ namespace linfa::clustering::kmeans_detail {
 template <std::size_t D, Float F>
 void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size_t end, double* out) {
     if constexpr (D > 0) {  // eight rows at a time, one lane each: no chain of additions
-        using namespace lanes;
+        using namespace simd::lanes;
         Doubles sum[D] = {}, sq[D] = {};
         std::size_t i = begin;
         for (; i + count <= end; i += count) {
@@ -78,17 +78,18 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
     const F* x = data.records().data();
     const ChunkPlan plan = plan_chunks(n);
     PerChunk<double> partial(plan.n_chunks, 2 * d);
-    with_features(d, [&](auto features) {
+    nn::with_features(d, [&](auto features) {
         constexpr std::size_t D = decltype(features)::value;
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
             column_sums<D>(x, d, begin, end, partial[c]);
         });
     });
+    std::vector<double> totals(2 * d, 0.0);  // the sums of each feature, then of its squares
+    reduce_in_chunk_order(partial, 2 * d, totals.data());
     double variance_sum = 0;
     bool finite = true;
     for (std::size_t f = 0; f < d; ++f) {
-        double sum = 0, sq = 0;
-        for (std::size_t c = 0; c < plan.n_chunks; ++c) sum += partial[c][f], sq += partial[c][d + f];
+        const double sum = totals[f], sq = totals[d + f];
         finite &= std::isfinite(sum) && std::isfinite(sq);
         variance_sum += std::max(0.0, (sq - sum * sum / double(n)) / double(n));
     }
@@ -107,7 +108,7 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
 /// additions do not wait on each other as they do in one running sum.
 template <Float F>
 double weighted_sum(const F* values, const F* weights, std::size_t rows) {
-    constexpr std::size_t lanes = lanes::count;
+    constexpr std::size_t lanes = simd::lanes::count;
     double part[lanes] = {};
     std::size_t r = 0;
     if (weights) {
@@ -149,8 +150,8 @@ public:
     Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
         sums_.clear();
         if (takes_fused_pass(centroids)) return fused_pass<true>(centroids, labels);
-        const Assigner<F> assigner(centroids);
-        with_features(d_, [&](auto features) {
+        const nn::Assigner<F> assigner(centroids);
+        nn::with_features(d_, [&](auto features) {
             for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
                 stats_[c] = run_chunk<decltype(features)::value>(assigner, c, begin, end, labels);
             });
@@ -162,10 +163,10 @@ public:
     /// this during the assignment; kept separate for benchmarks and callers with labels).
     void accumulate(const std::int32_t* labels) {
         sums_.clear();
-        with_features(d_, [&](auto features) {
+        nn::with_features(d_, [&](auto features) {
             for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
-                for (std::size_t b = begin; b < end; b += block_rows) {  // the blocks of `run`
-                    sums_.template add_rows<decltype(features)::value>(c, b, std::min(block_rows, end - b), labels + b,
+                for (std::size_t b = begin; b < end; b += nn::block_rows) {  // the blocks of `run`
+                    sums_.template add_rows<decltype(features)::value>(c, b, std::min(nn::block_rows, end - b), labels + b,
                                                                       data_.records().data() + b * d_);
                 }
             });
@@ -184,7 +185,7 @@ public:
     double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) {
         if (!settled && takes_fused_pass(centroids)) return fused_pass<false>(centroids, labels).inertia;
         if (!settled) return assign_with_inertia(data_, centroids, labels);
-        if (d_ > direct_max_features) return weighted_inertia(data_, centroids, labels);
+        if (d_ > nn::direct_max_features) return weighted_inertia(data_, centroids, labels);
         return settled->inertia;
     }
 
@@ -199,7 +200,7 @@ private:
     /// The fused pass over every chunk; without `Accumulate`, labels and inertia only (finish).
     template <bool Accumulate>
     Stats fused_pass(const Matrix<F>& centroids, std::int32_t* labels) {
-        with_features(d_, [&](auto features) {
+        nn::with_features(d_, [&](auto features) {
             constexpr std::size_t D = decltype(features)::value;
             if constexpr (D > 0) {  // always, given takes_fused_pass
                 for_each_chunk(sums_.plan(), [&](std::size_t c, std::size_t begin, std::size_t end) {
@@ -217,7 +218,7 @@ private:
     }
 
     template <std::size_t D>
-    Stats run_chunk(const Assigner<F>& assigner, std::size_t c, std::size_t begin, std::size_t end, std::int32_t* labels) {
+    Stats run_chunk(const nn::Assigner<F>& assigner, std::size_t c, std::size_t begin, std::size_t end, std::int32_t* labels) {
         Stats local;
         assigner.assign_range(data_.records().data(), begin, end,
                               [&](std::size_t b, std::size_t rows, const std::int32_t* block_labels, const F* sq) {
@@ -235,18 +236,18 @@ private:
 
     /// k <= 8 and d <= 4: assignment and accumulation fused, eight rows at a time, all in
     /// registers (no transposed tile, no label or distance buffer). Per lane it does what the
-    /// general path does (Assigner's distances and ties, then ClusterSums::add_rows and
+    /// general path does (nn::Assigner's distances and ties, then ClusterSums::add_rows and
     /// weighted_sum over the same blocks), so the result is the same bit for bit.
     template <std::size_t D, bool Accumulate = true>
     Stats run_chunk_small(const Matrix<F>& centroids, std::size_t c, std::size_t begin, std::size_t end,
                           std::int32_t* labels) {
-        using namespace lanes;
+        using namespace simd::lanes;
         using Mask = Of<simd::lane_int<F>>;
         const std::size_t k = std::size_t(centroids.rows());
         const F* all_weights = data_.has_weights() ? data_.weights().data() : nullptr;
         Stats local;
-        for (std::size_t b = begin; b < end; b += block_rows) {
-            const std::size_t rows = std::min(block_rows, end - b);
+        for (std::size_t b = begin; b < end; b += nn::block_rows) {
+            const std::size_t rows = std::min(nn::block_rows, end - b);
             BlockSums<D> block;
             Doubles inertia{};
             for (std::size_t r = 0; r < rows; r += count) {

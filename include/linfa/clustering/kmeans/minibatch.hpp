@@ -7,7 +7,7 @@
 //
 // One step on a batch B (sample weights w, 1 when unweighted), from centroids c_j with
 // cumulated weights W_j:
-//   1. assign each sample of B to its nearest centroid (the Assigner kernel, in the fixed
+//   1. assign each sample of B to its nearest centroid (the nn::Assigner kernel, in the fixed
 //      chunks of core/parallel.hpp, so the result is the same for any thread count);
 //   2. for each cluster j that received samples, of total weight b_j and weighted mean m_j:
 //        W_j += b_j;   c_j += (b_j / W_j) (m_j - c_j)
@@ -49,7 +49,7 @@
 #include "assign.hpp"
 #include "errors.hpp"
 #include "init.hpp"
-#include "kernels.hpp"
+#include "../../nn/assigner.hpp"
 #include "lloyd.hpp"
 #include "minibatch_params.hpp"
 #include "model.hpp"
@@ -111,7 +111,7 @@ public:
         } else {
             partial_->fill(0.0);
         }
-        const Assigner<F> assigner(centroids);
+        const nn::Assigner<F> assigner(centroids);
         const F* x = batch.records().data();
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
             double* acc = (*partial_)[c];
@@ -149,7 +149,7 @@ private:
     /// Chunks big enough (about 2^16 distance terms each) that a parallel region pays off:
     /// a default batch of 1024 rows with few clusters and features runs inline.
     std::size_t min_rows() const {
-        return std::clamp<std::size_t>((std::size_t(1) << 16) / std::max<std::size_t>(1, k_ * d_), block_rows, 4096);
+        return std::clamp<std::size_t>((std::size_t(1) << 16) / std::max<std::size_t>(1, k_ * d_), nn::block_rows, 4096);
     }
     /// Accumulators of all chunks within about 64 MiB, but at least 8 chunks.
     std::size_t max_chunks() const {

@@ -64,7 +64,7 @@ struct MiniBatchStepInfo {
 /// Same seed, same batches: the same model bit for bit, on any number of threads and across
 /// a save/load in the middle of a stream.
 template <Float F>
-class MiniBatchKMeansParams {
+class MiniBatchKMeansParams : public GuardedParams<MiniBatchKMeansParams<F>> {
 public:
     using Checked = MiniBatchKMeansValidParams<F>;
     using StepCallback = std::function<void(const MiniBatchStepInfo&)>;
@@ -118,12 +118,9 @@ public:
     const StepCallback& on_step() const { return on_step_; }
 
     /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
+    /// `fit`, `fit_predict` and `fit_with` (from GuardedParams) call it, then the
+    /// MiniBatchKMeansValidParams member of the same name.
     MiniBatchKMeansValidParams<F> check() const;
-
-    /// `check()`, then the corresponding MiniBatchKMeansValidParams call.
-    KMeans<F> fit(const DatasetView<F>& data) const;
-    KMeansWithLabels<F> fit_predict(const DatasetView<F>& data) const;
-    KMeans<F> fit_with(std::optional<KMeans<F>> model, const DatasetView<F>& batch) const;
 
 private:
     std::size_t n_clusters_;
@@ -193,21 +190,6 @@ MiniBatchKMeansValidParams<F> MiniBatchKMeansParams<F>::check() const {
         if (!init_centroids_.allFinite()) invalid("init_centroids contain NaN or infinity");
     }
     return MiniBatchKMeansValidParams<F>(*this);
-}
-
-template <Float F>
-KMeans<F> MiniBatchKMeansParams<F>::fit(const DatasetView<F>& data) const {
-    return check().fit(data);
-}
-
-template <Float F>
-KMeansWithLabels<F> MiniBatchKMeansParams<F>::fit_predict(const DatasetView<F>& data) const {
-    return check().fit_predict(data);
-}
-
-template <Float F>
-KMeans<F> MiniBatchKMeansParams<F>::fit_with(std::optional<KMeans<F>> model, const DatasetView<F>& batch) const {
-    return check().fit_with(std::move(model), batch);
 }
 
 }  // namespace linfa::clustering

@@ -8,6 +8,7 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/validation.hpp"
+#include "../../nn/distance_bound.hpp"
 #include "assign.hpp"
 #include "errors.hpp"
 #include "minibatch_params.hpp"
@@ -75,6 +76,8 @@ public:
     std::uint64_t n_iterations() const { return n_iterations_; }
     std::size_t n_clusters() const { return static_cast<std::size_t>(centroids_.rows()); }
     std::size_t n_features() const { return static_cast<std::size_t>(centroids_.cols()); }
+    /// The largest input magnitude predict accepts: past it, squared distances overflow F.
+    InputBound input_bound() const { return nn::distance_input_bound<F>(n_features()); }
     /// Cumulated sample weight of each cluster (n_clusters values), the denominators of the
     /// mini-batch learning rates; empty when unknown (see the class comment).
     std::span<const double> cluster_weights() const { return cluster_weights_; }
@@ -109,7 +112,7 @@ public:
                 const F* x = data.records().data() + i * d;
                 for (std::size_t j = 0; j < k; ++j) {
                     distances(Eigen::Index(i), Eigen::Index(j)) =
-                        F(std::sqrt(kmeans_detail::squared_distance(x, centroids_.data() + j * d, d)));
+                        F(std::sqrt(nn::squared_distance(x, centroids_.data() + j * d, d)));
                 }
             }
         });
@@ -174,7 +177,7 @@ private:
                                    " features per sample (as in training), found " +
                                    std::to_string(data.n_features()));
         }
-        require_finite<F>(data.records(), "records", /*distance_safe=*/true);
+        require_finite<F>(data.records(), "records", input_bound());
         require_valid_weights<F>(data.weights());
     }
 

@@ -1,6 +1,6 @@
 // K-Means hyper-parameters, after linfa's guard pattern: `KMeansParams` is a builder whose
 // setters chain; `check()` validates every value and returns `KMeansValidParams`; `fit` on
-// either returns a fitted `KMeans` model.
+// either returns a fitted `KMeans` model (the builder's through GuardedParams, core/params.hpp).
 #pragma once
 
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "../../core/dataset.hpp"
+#include "../../core/params.hpp"
 #include "../../core/rng.hpp"
 #include "errors.hpp"
 
@@ -39,7 +40,7 @@ class KMeansValidParams;
 
 /// Builder of K-Means hyper-parameters (see `KMeans<F>::params`).
 template <Float F>
-class KMeansParams {
+class KMeansParams : public GuardedParams<KMeansParams<F>> {
 public:
     using Checked = KMeansValidParams<F>;
     /// Progress hook: (run, iteration index from 0, inertia of that iteration's assignment).
@@ -78,12 +79,8 @@ public:
     const IterationCallback& on_iteration() const { return on_iteration_; }
 
     /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
+    /// `fit` and `fit_predict` (from GuardedParams) call it, then KMeansValidParams's.
     KMeansValidParams<F> check() const;
-
-    /// `check()`, then fit (see KMeansValidParams::fit).
-    KMeans<F> fit(const DatasetView<F>& data) const;
-    /// `check()`, then fit_predict (see KMeansValidParams::fit_predict).
-    KMeansWithLabels<F> fit_predict(const DatasetView<F>& data) const;
 
 private:
     std::size_t n_clusters_;
@@ -135,16 +132,6 @@ KMeansValidParams<F> KMeansParams<F>::check() const {
         if (!init_centroids_.allFinite()) invalid("init_centroids contain NaN or infinity");
     }
     return KMeansValidParams<F>(*this);
-}
-
-template <Float F>
-KMeans<F> KMeansParams<F>::fit(const DatasetView<F>& data) const {
-    return check().fit(data);
-}
-
-template <Float F>
-KMeansWithLabels<F> KMeansParams<F>::fit_predict(const DatasetView<F>& data) const {
-    return check().fit_predict(data);
 }
 
 }  // namespace linfa::clustering

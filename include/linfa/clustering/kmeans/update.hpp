@@ -13,8 +13,8 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
-#include "kernels.hpp"
-#include "lanes.hpp"
+#include "../../nn/assigner.hpp"
+#include "../../simd/lanes.hpp"
 
 namespace linfa::clustering::kmeans_detail {
 
@@ -64,12 +64,12 @@ public:
     }
 
     /// Most clusters for the masked accumulation of add_rows.
-    static constexpr std::size_t masked_max_clusters = lanes::BlockSums<1>::max_clusters;
+    static constexpr std::size_t masked_max_clusters = simd::lanes::BlockSums<1>::max_clusters;
 
     /// Adds one block's register sums (what add_rows does for k <= masked_max_clusters, and
     /// the fused small-k Lloyd pass directly) to chunk c's accumulator.
     template <std::size_t D>
-    void add_block(std::size_t c, const lanes::BlockSums<D>& block) {
+    void add_block(std::size_t c, const simd::lanes::BlockSums<D>& block) {
         block.add_to(k_, partial_[c]);
     }
 
@@ -97,7 +97,7 @@ public:
 private:
     template <std::size_t D>
     void add_rows_masked(std::size_t c, std::size_t first, std::size_t rows, const std::int32_t* labels, const F* x) {
-        using namespace lanes;
+        using namespace simd::lanes;
         BlockSums<D> block;
         const F* w = data_.has_weights() ? data_.weights().data() + first : nullptr;
         for (std::size_t r = 0; r < rows; r += count) {
@@ -157,7 +157,7 @@ private:
             for (std::size_t i = begin; i < end; ++i) {
                 if (!(data_.weight(i) > 0)) continue;
                 const F* centre = centroids.data() + std::size_t(labels[i]) * d_;
-                const Candidate candidate(squared_distance(data_.records().data() + i * d_, centre, d_), i);
+                const Candidate candidate(nn::squared_distance(data_.records().data() + i * d_, centre, d_), i);
                 if (best.size() == count && !farther(candidate, best.front())) continue;
                 best.push_back(candidate);
                 std::push_heap(best.begin(), best.end(), farther);
