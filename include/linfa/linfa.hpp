@@ -9,7 +9,7 @@
 #include "core/parallel.hpp"
 #include "core/params.hpp"
 #include "core/rng.hpp"
-#include "core/serialization.hpp"
 #include "core/validation.hpp"
 #include "datasets/blobs.hpp"
+#include "io/model_file.hpp"
 #include "models.hpp"  // every algorithm

@@ -34,7 +34,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <linfa/clustering/kmeans.hpp>
-#include <linfa/core/serialization.hpp>
+#include <linfa/io/model_file.hpp>
 #include <nlohmann/json.hpp>
 
 #include "centroids.pb.h"

@@ -1,5 +1,6 @@
-// What the server needs from a model, whatever the algorithm: its input schema and a way to
-// predict labels (and, where the model has them, distances) for packed rows. Models come
+// What the server needs from a model, whatever the algorithm: its input schema and what it
+// answers for packed rows, by capability: labels, values, probabilities, transformed rows,
+// distances. Models come
 // from files; the registry picks the loader by the kind and scalar type in the file header,
 // so serving a new algorithm is one `register_servable<Model>()` line (see registry.cpp).
 #pragma once
@@ -12,10 +13,32 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace linfa::serve {
+
+/// The answers a model can give; the adapter finds which through the core concepts.
+enum class Output { labels, values, probabilities, transformed, distances };
+
+/// The name of an output in messages ("labels", "values", ...).
+inline std::string_view output_name(Output output) {
+    switch (output) {
+        case Output::labels: return "labels";
+        case Output::values: return "values";
+        case Output::probabilities: return "probabilities";
+        case Output::transformed: return "transformed";
+        case Output::distances: return "distances";
+    }
+    return "unknown";
+}
+
+/// An output the model has, and how many values it gives per row.
+struct OutputSpec {
+    Output output;
+    std::size_t width;
+};
 
 /// What a loaded model says about itself.
 struct ModelInfo {
@@ -25,6 +48,16 @@ struct ModelInfo {
     std::size_t n_features = 0;
     std::size_t n_clusters = 0;        ///< 0 when the model is not a clustering
     bool has_distances = false;        ///< distances() is supported
+    std::string task;                  ///< "clustering", "classification", "regression" or "transformation"
+    std::vector<OutputSpec> outputs;   ///< what the model answers, its default output first
+    /// Whether the model has `output`, and its width (0 when it has not).
+    bool has(Output output) const { return width(output) != 0; }
+    std::size_t width(Output output) const {
+        for (const auto& spec : outputs) {
+            if (spec.output == output) return spec.width;
+        }
+        return 0;
+    }
     /// Inputs past this magnitude are refused with `magnitude_reason` (the model's
     /// `input_bound()`; infinite, any finite value, when the model declares none).
     double max_magnitude = std::numeric_limits<double>::infinity();
@@ -48,6 +81,11 @@ public:
                            std::span<double> out) const = 0;
     virtual void distances(std::span<const float> rows, std::span<const std::int32_t> labels,
                            std::span<double> out) const = 0;
+
+    /// Writes n_rows x info().width(what) values for the values, probabilities or transformed
+    /// rows of `rows` (requires info().has(what)).
+    virtual void compute(Output what, std::span<const double> rows, std::span<double> out) const = 0;
+    virtual void compute(Output what, std::span<const float> rows, std::span<double> out) const = 0;
 };
 
 /// Loaders keyed by (kind, scalar).

@@ -1,17 +1,18 @@
-// Turns any linfa model that can be loaded from a file and predicts labels into a
-// ServableModel. Written against the concepts (SerializableModel, PredictInplace,
-// Transformer) and optional members detected with requires-expressions, so it carries no
-// knowledge of a particular algorithm.
+// Turns any linfa model that can be loaded from a file and answers something (labels, values,
+// probabilities, transformed rows) into a ServableModel. Written against the concepts
+// (SerializableModel, PredictInplace, Predict, PredictProba, Transformer) and optional members
+// detected with requires-expressions, so it carries no knowledge of a particular algorithm.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <linfa/core/concepts.hpp>
 #include <linfa/core/dataset.hpp>
-#include <linfa/core/serialization.hpp>
+#include <linfa/io/model_file.hpp>
 #include <linfa/core/validation.hpp>
 
 #ifdef _OPENMP
@@ -41,15 +42,29 @@ inline void use_threads_for(std::size_t n_rows) {
 #endif
 }
 
-template <class M>
-concept ServableLabeller = SerializableModel<M> && requires(const M& m) {
-    { m.n_features() } -> std::convertible_to<std::size_t>;
-} && PredictInplace<M, DatasetView<typename model_io<M>::scalar_type>, Labels>;
+/// What the adapter asks of a model, by capability (never by algorithm).
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasLabels = PredictInplace<M, DatasetView<F>, Labels>;
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasValues = requires(const M& m, const DatasetView<F>& x) {
+    { m.predict(x) } -> std::same_as<Matrix<F>>;
+};
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasProbabilities = PredictProba<M, DatasetView<F>>;
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasTransform = Transformer<M, DatasetView<F>>;
 
-template <ServableLabeller M>
+/// A model linfa-serve can serve: loadable, with an input width, answering something.
+template <class M>
+concept Servable = SerializableModel<M> && requires(const M& m) {
+    { m.n_features() } -> std::convertible_to<std::size_t>;
+} && (HasLabels<M> || HasValues<M> || HasProbabilities<M> || HasTransform<M>);
+
+template <Servable M>
 class ModelAdapter final : public ServableModel {
     using F = typename model_io<M>::scalar_type;
-    static constexpr bool has_transform = Transformer<M, DatasetView<F>>;
+    static constexpr bool has_labels = HasLabels<M>;
+    static constexpr bool has_transform = HasTransform<M>;
 
 public:
     explicit ModelAdapter(M model) : model_(std::move(model)) {
@@ -58,12 +73,13 @@ public:
         info_.shape = model_io<M>::shape(model_);
         info_.n_features = model_.n_features();
         if constexpr (requires { model_.n_clusters(); }) info_.n_clusters = model_.n_clusters();
-        info_.has_distances = has_transform;
+        info_.has_distances = has_labels && has_transform;
         if constexpr (requires { { model_.input_bound() } -> std::same_as<InputBound>; }) {
             const InputBound bound = model_.input_bound();
             info_.max_magnitude = bound.magnitude;
             info_.magnitude_reason = bound.reason;
         }
+        describe_outputs();
     }
 
     const ModelInfo& info() const override { return info_; }
@@ -82,8 +98,33 @@ public:
                    std::span<double> out) const override {
         distances_any(rows, labels, out);
     }
+    void compute(Output what, std::span<const double> rows, std::span<double> out) const override {
+        compute_any(what, rows, out);
+    }
+    void compute(Output what, std::span<const float> rows, std::span<double> out) const override {
+        compute_any(what, rows, out);
+    }
 
 private:
+    /// The outputs and their widths, the default first (labels, else values, else transformed
+    /// rows, else probabilities); widths come from answering one row of zeros, so they need
+    /// no per-algorithm accessor.
+    void describe_outputs() {
+        const Matrix<F> zeros = Matrix<F>::Zero(1, static_cast<Eigen::Index>(info_.n_features));
+        const DatasetView<F> probe(zeros);
+        if constexpr (has_labels) info_.outputs.push_back({Output::labels, 1});
+        if constexpr (HasValues<M>) info_.outputs.push_back({Output::values, std::size_t(model_.predict(probe).cols())});
+        if constexpr (has_transform) info_.outputs.push_back({Output::transformed, std::size_t(model_.transform(probe).cols())});
+        if constexpr (HasProbabilities<M>) {
+            info_.outputs.push_back({Output::probabilities, std::size_t(model_.predict_proba(probe).cols())});
+        }
+        if (info_.has_distances) info_.outputs.push_back({Output::distances, 1});
+        info_.task = HasProbabilities<M> ? "classification"
+                     : has_labels        ? "clustering"
+                     : HasValues<M>      ? "regression"
+                                         : "transformation";
+    }
+
     /// A view of `rows` in the model's scalar type, converting into `buffer` if needed.
     template <class T>
     DatasetView<F> view_of(std::span<const T> rows, std::vector<F>& buffer) const {
@@ -99,19 +140,24 @@ private:
 
     template <class T>
     void predict_any(std::span<const T> rows, std::span<std::int32_t> labels) const {
-        thread_local std::vector<F> buffer;  // reused: no allocation per request once warm
-        use_threads_for(labels.size());
-        const DatasetView<F> data = view_of(rows, buffer);
-        thread_local Labels result;  // predict_inplace wants a Labels; keep one per thread
-        if (result.size() != static_cast<Eigen::Index>(labels.size())) result.resize(static_cast<Eigen::Index>(labels.size()));
-        model_.predict_inplace(data, result);
-        std::copy(result.data(), result.data() + result.size(), labels.begin());
+        if constexpr (has_labels) {
+            thread_local std::vector<F> buffer;  // reused: no allocation per request once warm
+            use_threads_for(labels.size());
+            const DatasetView<F> data = view_of(rows, buffer);
+            thread_local Labels result;  // predict_inplace wants a Labels; keep one per thread
+            if (result.size() != static_cast<Eigen::Index>(labels.size())) result.resize(static_cast<Eigen::Index>(labels.size()));
+            model_.predict_inplace(data, result);
+            std::copy(result.data(), result.data() + result.size(), labels.begin());
+        } else {
+            (void)rows, (void)labels;
+            throw std::logic_error("this model has no labels");
+        }
     }
 
     template <class T>
     void distances_any(std::span<const T> rows, std::span<const std::int32_t> labels,
                        std::span<double> out) const {
-        if constexpr (has_transform) {
+        if constexpr (has_labels && has_transform) {
             thread_local std::vector<F> buffer;
             use_threads_for(labels.size());
             const auto all = model_.transform(view_of(rows, buffer));  // n x n_outputs
@@ -124,12 +170,34 @@ private:
         }
     }
 
+    template <class T>
+    void compute_any(Output what, std::span<const T> rows, std::span<double> out) const {
+        thread_local std::vector<F> buffer;
+        const DatasetView<F> data = view_of(rows, buffer);
+        use_threads_for(data.n_samples());
+        auto copy = [&](const auto& result) {  // row-major, any scalar, into doubles
+            for (Eigen::Index i = 0; i < result.rows(); ++i) {
+                for (Eigen::Index j = 0; j < result.cols(); ++j) out[std::size_t(i * result.cols() + j)] = double(result(i, j));
+            }
+        };
+        if constexpr (HasValues<M>) {
+            if (what == Output::values) return copy(model_.predict(data));
+        }
+        if constexpr (has_transform) {
+            if (what == Output::transformed) return copy(model_.transform(data));
+        }
+        if constexpr (HasProbabilities<M>) {
+            if (what == Output::probabilities) return copy(model_.predict_proba(data));
+        }
+        throw std::logic_error("this model has no " + std::string(output_name(what)));
+    }
+
     M model_;
     ModelInfo info_;
 };
 
 /// Adds the loader of model type M (its kind and scalar come from model_io<M>).
-template <ServableLabeller M>
+template <Servable M>
 void register_servable(Registry& registry) {
     registry.add(std::string(model_io<M>::kind), std::string(scalar_name<typename model_io<M>::scalar_type>()),
                  [](const std::string& path) -> std::unique_ptr<ServableModel> {

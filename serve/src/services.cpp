@@ -56,10 +56,11 @@ Status run_method(const MethodDef& method, grpc::ServerContextBase& ctx, const B
     }
 }
 
-/// ml.ClusteringService (the seed's) and linfa.serving.v1.ModelService.
+/// ml.ClusteringService (the seed's; for models that answer labels only) and
+/// linfa.serving.v1.ModelService.
 std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const Handlers& h) {
     const Handlers* hp = &h;
-    return {
+    std::vector<std::pair<std::string, std::vector<MethodDef>>> table{
         {"ml.ClusteringService",
          {{"/ml.ClusteringService/Predict",
            raw<ml::PredictRequest, ml::PredictResponse>([hp](auto& ctx, auto& req, auto& resp) { return hp->seed_predict(ctx, req, resp); })},
@@ -73,6 +74,8 @@ std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const H
            raw<v1::GetModelMetadataRequest, v1::ModelMetadata>(
                [hp](auto&, auto& req, auto& resp) { return hp->metadata(req, resp); })}}},
     };
+    if (!h.serves_labels()) table.erase(table.begin());
+    return table;
 }
 
 // ---- callback API: finish the call inline on the thread that received it ----

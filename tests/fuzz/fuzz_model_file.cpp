@@ -37,7 +37,9 @@ void check_header(const std::string& bytes) {
     } catch (const linfa::Error&) {
         return;
     }
-    if (header.format_version != linfa::model_format_version) finding("read_header accepted another format version");
+    if (header.format_version < linfa::oldest_model_format_version || header.format_version > linfa::model_format_version) {
+        finding("read_header accepted an unknown format version");
+    }
     if (header.kind.size() > linfa::io::max_string_bytes || header.scalar.size() > linfa::io::max_string_bytes) {
         finding("read_header accepted an over-long string");
     }

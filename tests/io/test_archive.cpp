@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,7 +24,6 @@ struct FieldsModel {
     std::vector<double> covariances = std::vector<double>(2 * 3 * 3, 1.5);  // 2 x 3 x 3
     Shape shape = Shape::diagonal;
     std::optional<std::vector<float>> extra;
-    std::uint32_t written_body_version = 3;  // what save_body claims (tests of newer versions)
 
     bool operator==(const FieldsModel& o) const {
         return means == o.means && weights == o.weights && indices == o.indices && covariances == o.covariances &&

@@ -24,14 +24,18 @@ namespace linfa {
 template <Float F>
 class DatasetView {
 public:
+    /// Views `records` (one sample per row) with optional sample weights, one per row (empty:
+    /// unweighted). Throws InvalidInput when `weights` is neither empty nor one per row.
     DatasetView(MatrixView<F> records, std::span<const F> weights = {})
         : records_(records), weights_(weights) {
         if (!weights_.empty()) require_rows("sample weights", "weight", weights_.size());
     }
+    /// Views every row of `records`, unweighted (implicit: a Matrix is usable as a dataset).
     DatasetView(const Matrix<F>& records)  // NOLINT: implicit by design, a Matrix is a dataset
         : DatasetView(MatrixView<F>(records.data(), records.rows(), records.cols())) {}
 
-    /// This view with continuous targets: an n_samples x n_targets row-major matrix.
+    /// This view with continuous targets: an n_samples x n_targets row-major matrix. Throws
+    /// InvalidInput unless `targets` has one row per sample.
     DatasetView with_targets(MatrixView<F> targets) const {
         require_rows("targets", "row of targets", static_cast<std::size_t>(targets.rows()));
         DatasetView view = *this;
@@ -39,11 +43,13 @@ public:
         view.has_targets_ = true;
         return view;
     }
-    /// This view with one continuous target per sample.
+    /// This view with one continuous target per sample; throws InvalidInput unless `target`
+    /// holds one value per sample.
     DatasetView with_targets(std::span<const F> target) const {
         return with_targets(MatrixView<F>(target.data(), static_cast<Eigen::Index>(target.size()), 1));
     }
-    /// This view with one class label per sample.
+    /// This view with one class label per sample; throws InvalidInput unless there is one per
+    /// sample.
     DatasetView with_labels(std::span<const std::int32_t> labels) const {
         require_rows("labels", "label", labels.size());
         DatasetView view = *this;
@@ -52,15 +58,20 @@ public:
         return view;
     }
 
+    /// The records, n_samples x n_features, row-major.
     const MatrixView<F>& records() const { return records_; }
     /// Empty when the samples are unweighted (every weight is 1).
     std::span<const F> weights() const { return weights_; }
+    /// Whether sample weights are attached.
     bool has_weights() const { return !weights_.empty(); }
+    /// Number of samples (rows of the records).
     std::size_t n_samples() const { return static_cast<std::size_t>(records_.rows()); }
+    /// Number of features (columns of the records).
     std::size_t n_features() const { return static_cast<std::size_t>(records_.cols()); }
     /// Weight of sample i (1 when unweighted).
     F weight(std::size_t i) const { return weights_.empty() ? F(1) : weights_[i]; }
 
+    /// Whether continuous targets are attached (`with_targets`).
     bool has_targets() const { return has_targets_; }
     /// Columns of continuous targets (0 when there are none).
     std::size_t n_targets() const { return targets_.cols; }
@@ -69,6 +80,7 @@ public:
         if (!has_targets()) throw InvalidInput("dataset has no continuous targets");
         return MatrixView<F>(targets_.data, records_.rows(), static_cast<Eigen::Index>(targets_.cols));
     }
+    /// Whether class labels are attached (`with_labels`).
     bool has_labels() const { return has_labels_; }
     /// The class labels (one per sample); throws InvalidInput when there are none.
     std::span<const std::int32_t> labels() const {
@@ -100,17 +112,21 @@ private:
 /// The targets a `Dataset<F, T>` can own, each carried through `view()`: class labels
 /// (`Labels`, one per row), one continuous target per row (`Vector<F>`) or several
 /// (`Matrix<F>`, one row per sample).
+/// Requires: `Float<F>`, and `T` is exactly `Labels`, `Vector<F>` or `Matrix<F>`.
 template <class T, class F>
 concept DatasetTargets = Float<F> && (std::same_as<T, Labels> || std::same_as<T, Vector<F>> ||
                                       std::same_as<T, Matrix<F>>);
 
 /// Records with optional targets, sample weights and feature names. Unsupervised algorithms
 /// ignore the targets; `view()` carries all of it to an algorithm without a copy.
+/// `Targets` must satisfy DatasetTargets: `Labels` (the default), `Vector<F>` or `Matrix<F>`.
 template <Float F, class Targets = Labels>
     requires DatasetTargets<Targets, F>
 class Dataset {
 public:
+    /// Records only (one sample per row): no targets, unweighted, no feature names.
     explicit Dataset(Matrix<F> records) : records_(std::move(records)) {}
+    /// Records and their targets; throws InvalidInput unless `targets` has one row per sample.
     Dataset(Matrix<F> records, Targets targets)
         : records_(std::move(records)), targets_(std::move(targets)) {
         if (static_cast<std::size_t>(targets_->rows()) != n_samples()) {
@@ -120,19 +136,26 @@ public:
         }
     }
 
+    /// The records, n_samples x n_features.
     const Matrix<F>& records() const& { return records_; }
+    /// Moves the records out of a dataset about to expire.
     Matrix<F> records() && { return std::move(records_); }
+    /// Whether the dataset was built with targets.
     bool has_targets() const { return targets_.has_value(); }
     /// The targets; throws InvalidInput when the dataset has none.
     const Targets& targets() const {
         if (!targets_) throw InvalidInput("dataset has no targets");
         return *targets_;
     }
+    /// Whether sample weights were set (`with_weights`).
     bool has_weights() const { return weights_.size() != 0; }
+    /// The sample weights, one per sample; empty when unweighted.
     const Vector<F>& weights() const { return weights_; }
+    /// The feature names, one per feature; empty when none were set.
     const std::vector<std::string>& feature_names() const { return feature_names_; }
 
-    /// Sets one weight per sample (validated when an algorithm consumes them).
+    /// Sets one weight per sample (their values are validated when an algorithm consumes them);
+    /// throws InvalidInput unless there is one per sample.
     Dataset& with_weights(Vector<F> weights) & {
         if (static_cast<std::size_t>(weights.size()) != n_samples()) {
             throw InvalidInput("sample weights: expected one weight per sample (" +
@@ -142,8 +165,10 @@ public:
         weights_ = std::move(weights);
         return *this;
     }
+    /// `with_weights` on a temporary: returns the dataset by value.
     Dataset with_weights(Vector<F> weights) && { return std::move(with_weights(std::move(weights))); }
 
+    /// Sets one name per feature; throws InvalidInput unless there are n_features of them.
     Dataset& with_feature_names(std::vector<std::string> names) & {
         if (names.size() != n_features()) {
             throw InvalidInput("feature names: expected " + std::to_string(n_features()) +
@@ -152,11 +177,14 @@ public:
         feature_names_ = std::move(names);
         return *this;
     }
+    /// `with_feature_names` on a temporary: returns the dataset by value.
     Dataset with_feature_names(std::vector<std::string> names) && {
         return std::move(with_feature_names(std::move(names)));
     }
 
+    /// Number of samples (rows of the records).
     std::size_t n_samples() const { return static_cast<std::size_t>(records_.rows()); }
+    /// Number of features (columns of the records).
     std::size_t n_features() const { return static_cast<std::size_t>(records_.cols()); }
 
     /// Records, weights and targets (labels or continuous), none of them copied.
@@ -171,6 +199,7 @@ public:
             return view.with_targets(MatrixView<F>(t.data(), t.rows(), t.cols()));
         }
     }
+    /// Implicit conversion to `view()`: a Dataset is usable wherever a DatasetView is.
     operator DatasetView<F>() const { return view(); }  // NOLINT: a Dataset is usable wherever a view is
 
 private:

@@ -10,6 +10,7 @@
 namespace linfa {
 
 /// The scalar types linfa computes in. float is a first-class fast path, not a cast to double.
+/// Requires: `F` is exactly `float` or `double`.
 template <class F>
 concept Float = std::same_as<F, float> || std::same_as<F, double>;
 
@@ -25,6 +26,7 @@ using MatrixView = Eigen::Map<const Matrix<F>>;
 template <Float F>
 using MatrixMutView = Eigen::Map<Matrix<F>>;
 
+/// A column vector of F (one target per sample, sample weights, intercepts, variances).
 template <Float F>
 using Vector = Eigen::Matrix<F, Eigen::Dynamic, 1>;
 

@@ -16,10 +16,14 @@ namespace linfa {
 
 /// Specialise with `static auto params()`: seeded hyper-parameters whose `fit` on a
 /// `DatasetView<F>` of `example_dataset<F>` gives an `M`.
+/// Declared only: every model listed in `Models` specialises it next to its model (e.g.
+/// clustering/kmeans/model_example.hpp).
 template <class M>
 struct model_example;
 
 /// An `M` that generic code can fit: `model_example<M>::params()` fits it from a dataset view.
+/// Requires: `Float<F>`, and `model_example<M>::params().fit(view)` for a `const
+/// DatasetView<F>&` returns exactly `M`.
 template <class M, class F>
 concept ExampleFittable = Float<F> && requires {
     { model_example<M>::params().fit(std::declval<const DatasetView<F>&>()) } -> std::same_as<M>;
@@ -30,8 +34,11 @@ concept ExampleFittable = Float<F> && requires {
 /// features, plus noise). Deterministic in `seed`.
 template <Float F>
 struct ExampleData {
+    /// `n` x `d` records: row i lies around centre i mod 3.
     Matrix<F> records;
+    /// `n` x 2 continuous targets.
     Matrix<F> targets;
+    /// The class label (centre index 0, 1 or 2) of each row.
     Labels labels;
 
     /// A view with all three parts.
@@ -42,6 +49,8 @@ struct ExampleData {
     }
 };
 
+/// The data of ExampleData: `n` samples of `d` features, three classes, two continuous
+/// targets, drawn from `Rng(seed)`.
 template <Float F>
 ExampleData<F> example_dataset(std::size_t n = 300, std::size_t d = 4, std::uint64_t seed = 7) {
     Rng rng(seed);

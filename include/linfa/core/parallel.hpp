@@ -20,11 +20,16 @@ namespace linfa {
 
 /// A fixed partition of [0, n_rows) into contiguous chunks.
 struct ChunkPlan {
+    /// Rows partitioned.
     std::size_t n_rows = 0;
+    /// Rows per chunk (the last chunk may hold fewer).
     std::size_t chunk_rows = 1;
+    /// Number of chunks: ceil(n_rows / chunk_rows).
     std::size_t n_chunks = 0;
 
+    /// First row of `chunk`.
     std::size_t begin(std::size_t chunk) const { return chunk * chunk_rows; }
+    /// One past the last row of `chunk`.
     std::size_t end(std::size_t chunk) const { return std::min(n_rows, (chunk + 1) * chunk_rows); }
 };
 
@@ -70,12 +75,15 @@ void for_each_chunk(const ChunkPlan& plan, Fn&& fn) {
 
 /// Per-chunk partial results: `per_chunk` values of T for each chunk, each chunk's block on
 /// cache lines of its own, so threads updating neighbouring chunks never share a line.
+/// `T` must be trivially copyable (the storage is raw, cache-line-aligned memory).
 template <class T>
     requires std::is_trivially_copyable_v<T>
 class PerChunk {
 public:
+    /// Alignment and padding of each chunk's block, in bytes.
     static constexpr std::size_t cache_line = 64;
 
+    /// Room for `per_chunk` values of T in each of `n_chunks` chunks, every value set to `T{}`.
     PerChunk(std::size_t n_chunks, std::size_t per_chunk)
         : stride_((per_chunk * sizeof(T) + cache_line - 1) / cache_line * cache_line / sizeof(T)),
           n_chunks_(n_chunks),
@@ -84,9 +92,13 @@ public:
         fill(T{});
     }
 
+    /// The `per_chunk` values of `chunk`.
     T* operator[](std::size_t chunk) { return storage_.get() + chunk * stride_; }
+    /// The `per_chunk` values of `chunk`, read-only.
     const T* operator[](std::size_t chunk) const { return storage_.get() + chunk * stride_; }
+    /// Number of chunks.
     std::size_t n_chunks() const { return n_chunks_; }
+    /// Sets every value of every chunk (padding included) to `value`.
     void fill(const T& value) { std::fill(storage_.get(), storage_.get() + n_chunks_ * stride_, value); }
 
 private:

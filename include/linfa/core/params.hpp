@@ -41,6 +41,7 @@ public:
     }
 
 protected:
+    /// Only a builder deriving from it constructs one.
     GuardedParams() = default;
 
 private:

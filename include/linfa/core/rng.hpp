@@ -29,7 +29,9 @@ class Rng;
 /// A family of independent generators keyed by a task index (see Rng::substreams).
 class RngStreams {
 public:
+    /// The family keyed by `key` (usually made by Rng::substreams).
     explicit RngStreams(std::uint64_t key) : key_(key) {}
+    /// Generator `index` of the family, seeded from (key, index) alone: the same on any thread.
     Rng stream(std::uint64_t index) const;
 
 private:
@@ -40,13 +42,19 @@ private:
 /// A UniformRandomBitGenerator, so it also works with any Boost.Random distribution.
 class Rng {
 public:
+    /// Type of the raw 64-bit draws (UniformRandomBitGenerator).
     using result_type = std::uint64_t;
+    /// Seed of a default-constructed Rng.
     static constexpr std::uint64_t default_seed = 42;
 
+    /// An engine seeded with `seed`.
     explicit Rng(std::uint64_t seed = default_seed) : engine_(seed) {}
 
+    /// Smallest raw draw: 0.
     static constexpr result_type min() { return 0; }
+    /// Largest raw draw: 2^64 - 1.
     static constexpr result_type max() { return ~std::uint64_t(0); }  // full 64-bit output
+    /// Next raw 64-bit draw.
     result_type operator()() { return engine_(); }
 
     /// Uniform in [0, 1).

@@ -28,6 +28,7 @@ inline std::string short_number(double value) {
 /// `input_bound()`; its predict and linfa-serve refuse larger values with `reason`. The
 /// default bound accepts every finite value.
 struct InputBound {
+    /// Largest accepted absolute value (infinity: every finite value).
     double magnitude = std::numeric_limits<double>::infinity();
     std::string reason;  ///< what would go wrong past it, e.g. "squared distances would overflow"
 };

@@ -93,6 +93,9 @@ double squared_distance(const F* a, const F* b, std::size_t d) {
     return sum;
 }
 
+/// The assignment kernel (nn/assigner.hpp describes its paths): for rows of F, the index of
+/// the nearest of k centroids (ties to the lowest index) and the squared distance to it, with
+/// labels that do not depend on how the rows are split into calls or on the thread count.
 template <Float F>
 class Assigner {
     using R = simd::Reg<F>;
@@ -106,17 +109,27 @@ public:
     using Low = float;
     /// Points per tile of the mixed direct kernel.
     static constexpr std::size_t low_tile = unroll * simd::Reg<Low>::lanes;
+    /// Row-major rows of G, at most gemm_rows at compile time (Eigen never splits their products).
     template <class G>
     using Rows = Eigen::Matrix<G, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, gemm_rows, Eigen::Dynamic>;
 
     /// Per-thread scratch space; make one per chunk with `scratch()`.
     struct Scratch {
+        /// Direct kernel: a tile of rows, feature-major (d x tile).
         std::vector<F> transposed;  // d x tile, direct kernel
+        /// Float scores: a tile of centred rows in float, feature-major (d x low_tile).
         std::vector<Low> transposed_low;  // d x low_tile, float scores (centred)
+        /// GEMM path: a block's dot products with the centroids.
         Rows<F> dots;               // GEMM path
+        /// Mixed path: a block's rows in float.
         Rows<Low> block_low, dots_low;  // mixed path: the rows in float, their dot products
+        /** \var dots_low
+        Mixed path: the block's dot products with the centroids, in float. */
     };
 
+    /// The kernel for `centroids` (k x d), which is referenced, not copied, and must outlive it;
+    /// the path (direct, float scores, GEMM, float GEMM) is chosen here from k, d, F and the
+    /// centroids' norms.
     explicit Assigner(const Matrix<F>& centroids)
         : centroids_(centroids),
           k_(static_cast<std::size_t>(centroids.rows())),
@@ -139,14 +152,18 @@ public:
         }
     }
 
+    /// Number of centroids k.
     std::size_t n_clusters() const { return k_; }
+    /// Number of features d.
     std::size_t n_features() const { return d_; }
+    /// Whether rows take the GEMM path (d > direct_max_features).
     bool uses_gemm() const { return use_gemm_; }
     /// Double data whose distances or dot products are computed in float (see the file comment).
     bool uses_mixed_precision() const { return mixed_ || uses_scores(); }
     /// The direct kernel computes float scores and settles near ties exactly (file comment).
     bool uses_scores() const { return scanner_.has_value(); }
 
+    /// Scratch space sized for this kernel's path.
     Scratch scratch() const {
         Scratch s;
         if (use_gemm_) s.dots.resize(gemm_rows, static_cast<Eigen::Index>(k_));

@@ -29,7 +29,9 @@ F squared_distance_in(const F* a, const F* b, std::size_t d) {
 /// Nearest and second-nearest centroid of one row, by squared distance computed in F.
 template <Float F>
 struct NearestTwo {
+    /// Index of the nearest centroid (the lowest of tied ones).
     std::int32_t label;
+    /// Its squared distance, computed in F (`second`: the runner-up's).
     F best;
     F second;  ///< +inf when there is a single centroid
 };
@@ -42,8 +44,10 @@ class CentroidScanner {
     static constexpr std::size_t sets = 4;  // independent register sets: breaks the min chains
 
 public:
+    /// Centroids compared per pass (k is padded to a multiple of it).
     static constexpr std::size_t step = sets * R::lanes;
 
+    /// Copies `centroids` (k x d) feature-major, padded with centroids at +infinity.
     explicit CentroidScanner(const Matrix<F>& centroids)
         : k_(std::size_t(centroids.rows())),
           d_(std::size_t(centroids.cols())),

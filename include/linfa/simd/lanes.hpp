@@ -14,17 +14,22 @@
 
 namespace linfa::simd::lanes {
 
+/// Lanes per vector, whatever the vector unit.
 inline constexpr std::size_t count = 8;
 
+/// The GCC/Clang vector type of eight T.
 template <class T>
 struct vector_of {
+    /// Eight lanes of T.
     typedef T type __attribute__((vector_size(count * sizeof(T))));
 };
 /// Eight values of T.
 template <class T>
 using Of = typename vector_of<T>::type;
 
+/// Eight doubles: the lanes in which sums are taken.
 using Doubles = Of<double>;
+/// Eight 64-bit integers: what comparing Doubles yields, and labels widened to match.
 using Longs = Of<std::int64_t>;
 
 /// Eight labels, widened to the lanes of Doubles (what comparing Doubles yields); of a group
@@ -85,7 +90,9 @@ void load_rows(const F* x, std::size_t valid, Of<F>* features) {
 /// lane l of cluster j's sums holds the rows l, l + 8, ... of the block that belong to j.
 template <std::size_t D>
 struct BlockSums {
+    /// Most clusters whose sums fit (k <= 8).
     static constexpr std::size_t max_clusters = 8;
+    /// Per cluster: D feature sums, then the weight, one lane per row position.
     Doubles sums[max_clusters][D + 1] = {};  // per cluster: D feature sums, then the weight
 
     /// Adds eight rows (`values` already multiplied by `weights`); lanes whose label is -1

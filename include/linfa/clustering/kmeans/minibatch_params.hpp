@@ -66,9 +66,12 @@ struct MiniBatchStepInfo {
 template <Float F>
 class MiniBatchKMeansParams : public GuardedParams<MiniBatchKMeansParams<F>> {
 public:
+    /// What `check()` returns (ParamGuard).
     using Checked = MiniBatchKMeansValidParams<F>;
+    /// Progress hook of `fit`, given what each step did.
     using StepCallback = std::function<void(const MiniBatchStepInfo&)>;
 
+    /// Defaults for `n_clusters` clusters, drawing from a copy of `rng` (validated by `check()`).
     explicit MiniBatchKMeansParams(std::size_t n_clusters, Rng rng = Rng()) : n_clusters_(n_clusters), rng_(rng) {}
 
     /// Samples per mini-batch drawn by `fit` (capped at n_samples). Also sets the default
@@ -86,6 +89,7 @@ public:
     /// Clusters whose cumulated weight falls below this fraction of the largest one are moved
     /// onto random samples of the batch (scikit-learn's rule); 0 disables it. Default 0.01.
     MiniBatchKMeansParams& reassignment_ratio(double ratio) { reassignment_ratio_ = ratio; return *this; }
+    /// How the first centroids are chosen (default InitMethod::KMeansPlusPlus).
     MiniBatchKMeansParams& init_method(InitMethod method) { init_method_ = method; return *this; }
     /// Starts from these centroids (n_clusters x n_features); sets InitMethod::Precomputed.
     MiniBatchKMeansParams& init_centroids(Matrix<F> centroids) {
@@ -100,21 +104,34 @@ public:
     /// `fit` tries this many initialisations (each on its own random subset of init_size
     /// samples) and keeps the one of lowest inertia on a common validation subset.
     MiniBatchKMeansParams& n_runs(std::size_t runs) { n_runs_ = runs; return *this; }
+    /// The random engine of batches, initialisation and reassignments (default: Rng(), seed 42).
     MiniBatchKMeansParams& rng(Rng r) { rng_ = r; return *this; }
     /// Called by `fit` after every step, on the calling thread (e.g. for verbose progress).
     MiniBatchKMeansParams& on_step(StepCallback callback) { on_step_ = std::move(callback); return *this; }
 
+    /// Number of clusters k.
     std::size_t n_clusters() const { return n_clusters_; }
+    /// Samples per mini-batch (default 1024).
     std::size_t batch_size() const { return batch_size_; }
+    /// Most epochs of `fit` (default 100).
     std::uint64_t max_n_iterations() const { return max_n_iterations_; }
+    /// Early-stopping threshold on the centroids' movement (default 0: off).
     double tolerance() const { return tolerance_; }
+    /// Steps without improvement before `fit` stops (default 10; nullopt: off).
     std::optional<std::uint64_t> max_no_improvement() const { return max_no_improvement_; }
+    /// Fraction of the largest cluster weight below which clusters are reassigned (default 0.01).
     double reassignment_ratio() const { return reassignment_ratio_; }
+    /// How the first centroids are chosen.
     InitMethod init_method() const { return init_method_; }
+    /// The centroids given to `init_centroids` (empty when none).
     const Matrix<F>& init_centroids() const { return init_centroids_; }
+    /// Samples the initial centroids are computed on (nullopt: the default rule).
     std::optional<std::size_t> init_size() const { return init_size_; }
+    /// Initialisations tried by `fit` (default 1).
     std::size_t n_runs() const { return n_runs_; }
+    /// The random engine each call starts from a copy of.
     const Rng& rng() const { return rng_; }
+    /// The progress hook of `fit` (empty when unset).
     const StepCallback& on_step() const { return on_step_; }
 
     /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
@@ -141,6 +158,7 @@ private:
 template <Float F>
 class MiniBatchKMeansValidParams {
 public:
+    /// The parameters as checked.
     const MiniBatchKMeansParams<F>& params() const { return params_; }
 
     /// The mini-batch algorithm over in-memory data: random batches drawn from `data` until

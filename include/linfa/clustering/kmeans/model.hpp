@@ -55,6 +55,7 @@ struct MiniBatchKMeansFitter;
 template <Float F>
 class KMeans {
 public:
+    /// The scalar type of the centroids and of the data it accepts.
     using scalar_type = F;
 
     /// Hyper-parameters for `n_clusters` clusters, with the default RNG seed.
@@ -74,18 +75,23 @@ public:
     double inertia() const { return inertia_; }
     /// Lloyd iterations run by the fit that produced this model.
     std::uint64_t n_iterations() const { return n_iterations_; }
+    /// Number of clusters k.
     std::size_t n_clusters() const { return static_cast<std::size_t>(centroids_.rows()); }
+    /// Number of features the model was fitted on.
     std::size_t n_features() const { return static_cast<std::size_t>(centroids_.cols()); }
     /// The largest input magnitude predict accepts: past it, squared distances overflow F.
     InputBound input_bound() const { return nn::distance_input_bound<F>(n_features()); }
     /// Cumulated sample weight of each cluster (n_clusters values), the denominators of the
     /// mini-batch learning rates; empty when unknown (see the class comment).
     std::span<const double> cluster_weights() const { return cluster_weights_; }
+    /// Whether the cumulated cluster weights are known (see the class comment).
     bool has_cluster_weights() const { return !cluster_weights_.empty(); }
     /// Mini-batch steps taken to reach this model (0 for a full fit).
     std::uint64_t n_steps() const { return n_steps_; }
 
     /// Index of the nearest centroid of each sample.
+    /// Throws KMeansInputError for a wrong feature count, InvalidInput for NaN, infinity, values
+    /// past input_bound() or invalid sample weights.
     Labels predict(const DatasetView<F>& data) const {
         Labels labels(static_cast<Eigen::Index>(data.n_samples()));
         predict_inplace(data, labels);
@@ -93,6 +99,7 @@ public:
     }
 
     /// `predict` into caller-provided storage of n_samples labels.
+    /// Throws as `predict`, and KMeansInputError when `labels` does not hold n_samples entries.
     void predict_inplace(const DatasetView<F>& data, Labels& labels) const {
         require_predictable(data);
         if (static_cast<std::size_t>(labels.size()) != data.n_samples()) {
@@ -103,6 +110,7 @@ public:
     }
 
     /// Euclidean distance from every sample to every centroid (n x k).
+    /// Throws as `predict`.
     Matrix<F> transform(const DatasetView<F>& data) const {
         require_predictable(data);
         const std::size_t k = n_clusters(), d = n_features();
@@ -121,6 +129,7 @@ public:
 
     /// Opposite of the (weighted) inertia of `data` under this model, as scikit-learn's score:
     /// higher is better.
+    /// Throws as `predict`.
     double score(const DatasetView<F>& data) const {
         require_predictable(data);
         Labels labels(static_cast<Eigen::Index>(data.n_samples()));
@@ -192,7 +201,9 @@ private:
 /// A fitted model with the labels of the samples it was fitted on (`fit_predict`).
 template <Float F>
 struct KMeansWithLabels {
+    /// The fitted model.
     KMeans<F> model;
+    /// The label of each training sample, in the order of the data.
     Labels labels;
 };
 

@@ -7,8 +7,10 @@
 
 namespace linfa {
 
+/// K-Means in the generic tests: three clusters, seeded with Rng(11).
 template <Float F>
 struct model_example<clustering::KMeans<F>> {
+    /// Hyper-parameters for three clusters with Rng(11).
     static clustering::KMeansParams<F> params() { return clustering::KMeans<F>::params_with_rng(3, Rng(11)); }
 };
 

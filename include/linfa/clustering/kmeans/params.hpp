@@ -42,10 +42,12 @@ class KMeansValidParams;
 template <Float F>
 class KMeansParams : public GuardedParams<KMeansParams<F>> {
 public:
+    /// What `check()` returns (ParamGuard).
     using Checked = KMeansValidParams<F>;
     /// Progress hook: (run, iteration index from 0, inertia of that iteration's assignment).
     using IterationCallback = std::function<void(std::size_t run, std::uint64_t iteration, double inertia)>;
 
+    /// Defaults for `n_clusters` clusters, drawing from a copy of `rng` (validated by `check()`).
     explicit KMeansParams(std::size_t n_clusters, Rng rng = Rng()) : n_clusters_(n_clusters), rng_(rng) {}
 
     /// Independent initialisations + fits; the one with the lowest inertia is kept.
@@ -54,7 +56,9 @@ public:
     /// relative to the mean per-feature variance of the data (scikit-learn's `tol`).
     /// Iteration also stops as soon as no label changes.
     KMeansParams& tolerance(double tol) { tolerance_ = tol; return *this; }
+    /// Most iterations per run (default 300; at least 1).
     KMeansParams& max_n_iterations(std::uint64_t n) { max_n_iterations_ = n; return *this; }
+    /// How the first centroids are chosen (default InitMethod::KMeansPlusPlus).
     KMeansParams& init_method(InitMethod method) { init_method_ = method; return *this; }
     /// Starts from these centroids (n_clusters x n_features); sets InitMethod::Precomputed.
     KMeansParams& init_centroids(Matrix<F> centroids) {
@@ -62,20 +66,31 @@ public:
         init_method_ = InitMethod::Precomputed;
         return *this;
     }
+    /// The iteration (default KMeansAlgorithm::Auto); Lloyd and Hamerly give the same centroids.
     KMeansParams& algorithm(KMeansAlgorithm algo) { algorithm_ = algo; return *this; }
+    /// The random engine of the initialisation, copied by each fit (default: Rng(), seed 42).
     KMeansParams& rng(Rng r) { rng_ = r; return *this; }
-    /// Called after every Lloyd iteration (e.g. for verbose progress). Unset by default, and
+    /// Called after every Lloyd iteration (for verbose progress, say). Unset by default, and
     /// then the fit takes a path without it. It runs on the calling thread, between passes.
     KMeansParams& on_iteration(IterationCallback callback) { on_iteration_ = std::move(callback); return *this; }
 
+    /// Number of clusters k.
     std::size_t n_clusters() const { return n_clusters_; }
+    /// Number of initialisations + fits (default 1).
     std::size_t n_runs() const { return n_runs_; }
+    /// Convergence threshold, relative to the mean feature variance (default 1e-4).
     double tolerance() const { return tolerance_; }
+    /// Most iterations per run (default 300).
     std::uint64_t max_n_iterations() const { return max_n_iterations_; }
+    /// How the first centroids are chosen.
     InitMethod init_method() const { return init_method_; }
+    /// The centroids given to `init_centroids` (empty when none).
     const Matrix<F>& init_centroids() const { return init_centroids_; }
+    /// The iteration asked for (Auto is resolved at fit, see resolve_algorithm).
     KMeansAlgorithm algorithm() const { return algorithm_; }
+    /// The random engine each fit starts from a copy of.
     const Rng& rng() const { return rng_; }
+    /// The progress hook (empty when unset).
     const IterationCallback& on_iteration() const { return on_iteration_; }
 
     /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
@@ -98,6 +113,7 @@ private:
 template <Float F>
 class KMeansValidParams {
 public:
+    /// The parameters as checked.
     const KMeansParams<F>& params() const { return params_; }
 
     /// Clusters `data` (records, optional sample weights). Throws KMeansInputError for
