@@ -1,8 +1,9 @@
 """pip install --no-build-isolation ./python   (offline, with Debian's setuptools + pybind11)
 
-Builds linfa._linfa from src/_linfa.cpp against the headers in ../include. Flags: -O3,
+Builds linfa._linfa from src/*.cpp against the headers in ../include. Flags: -O3,
 -fopenmp, and -march=native unless LINFA_NO_NATIVE=1 (set it to build a portable wheel)."""
 
+import glob
 import os
 import sys
 
@@ -20,7 +21,7 @@ if os.environ.get("LINFA_NO_NATIVE", "0") in ("", "0"):
 
 extension = Pybind11Extension(
     "linfa._linfa",
-    [os.path.relpath(os.path.join(HERE, "src", "_linfa.cpp"), HERE)],
+    sorted(os.path.relpath(path, HERE) for path in glob.glob(os.path.join(HERE, "src", "*.cpp"))),
     include_dirs=[INCLUDE, "/usr/include/eigen3"],
     cxx_std=20,
     extra_compile_args=compile_args,

@@ -1,56 +1,194 @@
-"""A minimal estimator base: scikit-learn's parameter protocol without depending on it.
+"""What every linfa estimator shares, whatever its algorithm: ``LinfaEstimator``, the registry
+of estimators by model kind, and ``linfa.load``.
 
-Parameters are the keyword arguments of ``__init__``, stored under the same names;
-``get_params``/``set_params`` find them by introspecting that signature, as scikit-learn
-does, so ``clone``, grid search and pipelines treat these estimators like their own.
+An estimator holds a fitted C++ model (a class bound in python/src/, where
+``def_model_file_members`` gives it ``kind``, ``dtype``, ``to_bytes`` and ``save``, and the
+binding ``n_features``). Its module defines a subclass that states only:
+
+* its parameters (``__init__``) and how a model file sets them (``_params_from_model``);
+* its ``fit``, which converts X with ``_check_training_data``, calls the extension's
+  function for X's dtype (``native_function``) and hands the model to ``_set_fitted``;
+* the fitted attributes it exposes (``_fitted_attributes``);
+* its model kind (``_model_kind``), and with ``@register_estimator`` that ``linfa.load``
+  returns it for files of that kind (one estimator per kind).
 """
 
-import inspect
+import os
+
+import numpy as np
+
+from . import _linfa
+from ._errors import NotFittedError
+from ._params import ParamsMixin
+from ._validation import check_array, feature_names_of, is_int
+
+_SCALAR_NAMES = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}
+
+# C++ model kind ("clustering.kmeans") -> the estimator class linfa.load returns for it.
+_ESTIMATOR_FOR_KIND = {}
 
 
-class ParamsMixin:
+def register_estimator(cls):
+    """Class decorator: ``linfa.load`` returns a ``cls`` for model files of ``cls._model_kind``."""
+    registered = _ESTIMATOR_FOR_KIND.setdefault(cls._model_kind, cls)
+    if registered is not cls:
+        raise RuntimeError(
+            f"model kind {cls._model_kind!r} already has an estimator: {registered.__name__}"
+        )
+    return cls
+
+
+def load(path):
+    """The estimator of any model file written by an estimator's ``save`` or C++
+    ``linfa::save``, of the class registered for the file's model kind (KMeans for K-Means
+    files, also those MiniBatchKMeans wrote: the file does not say)."""
+    model = _linfa.load(os.fspath(path))
+    return _ESTIMATOR_FOR_KIND[model.kind]._from_model(model)
+
+
+def native_function(name, dtype):
+    """The extension's function `name` for arrays of `dtype` (float32 or float64): the
+    bindings define each once per scalar type, as ``fit_f32`` and ``fit_f64``."""
+    return getattr(_linfa, f"{name}_{_SCALAR_NAMES[np.dtype(dtype)]}")
+
+
+class LinfaEstimator(ParamsMixin):
+    """The plumbing of every linfa estimator around its C++ model: model files and pickling,
+    the fitted check, ``n_features_in_`` / ``feature_names_in_`` and the checks of the data a
+    fitted model is given, the conversion of X, and seeds from ``random_state``."""
+
+    # The kind of the estimator's model files ("clustering.kmeans"), as C++ model_io<M>::kind.
+    _model_kind = None
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, path, *, json=False):
+        """Writes the C++ model file (``linfa::save`` format; binary unless ``json``)."""
+        self._fitted_model().save(os.fspath(path), bool(json))
+
     @classmethod
-    def _param_names(cls):
-        signature = inspect.signature(cls.__init__)
-        return sorted(
-            name
-            for name, p in signature.parameters.items()
-            if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    def load(cls, path):
+        """An estimator of this class around a model file written by ``save`` or C++
+        ``linfa::save`` (``linfa.load`` reads a file of any kind).
+
+        Its fitted attributes are those the file holds (no training labels, for instance); its
+        parameters are the defaults except those the model determines, such as ``n_clusters``."""
+        model = _linfa.load(os.fspath(path))
+        if model.kind != cls._model_kind:  # an OSError, as C++ linfa::load<M> refuses such a file
+            raise OSError(
+                f"model file holds a '{model.kind}' model, not a '{cls._model_kind}' one for "
+                f"{cls.__name__} (linfa.load reads any model file) [{os.fspath(path)}]"
+            )
+        return cls._from_model(model)
+
+    @classmethod
+    def _from_model(cls, model):
+        estimator = cls(**cls._params_from_model(model))
+        estimator._set_fitted(model, None)
+        return estimator
+
+    @classmethod
+    def _params_from_model(cls, model):
+        """The constructor parameters a loaded model determines (by default none)."""
+        return {}
+
+    # The C++ model is pickled as its model file, the rest of the state as it is.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        model = state.pop("_model", None)
+        if model is not None:
+            state["_model_bytes"] = model.to_bytes()
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        data = state.pop("_model_bytes", None)
+        self.__dict__.update(state)
+        if data is not None:
+            self._model = _linfa.loads(data)
+
+    # ---------------------------------------------------------------- fitted state
+
+    def __sklearn_is_fitted__(self):
+        return "_model" in self.__dict__
+
+    def _fitted_model(self):
+        model = self.__dict__.get("_model")
+        if model is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        return model
+
+    def _set_fitted(self, model, feature_names):
+        """Holds `model` and sets the fitted attributes from it; `feature_names` are those of
+        the training data (None: it had none)."""
+        self._model = model
+        self.__dict__.update(self._fitted_attributes(model))
+        self.n_features_in_ = int(model.n_features)
+        self._set_feature_names(feature_names)
+
+    def _fitted_attributes(self, model):
+        """The public fitted attributes of `model`, by name (``{"cluster_centers_": ...}``)."""
+        raise NotImplementedError
+
+    def _set_feature_names(self, names):
+        if names is not None:
+            self.feature_names_in_ = names
+        elif "feature_names_in_" in self.__dict__:
+            del self.feature_names_in_
+
+    # ---------------------------------------------------------------- input
+
+    @staticmethod
+    def _check_training_data(X):
+        """(X as a C-contiguous float32 or float64 array, its feature names or None). float32
+        and float64 are kept, anything else becomes float64; such an array is not copied."""
+        names = feature_names_of(X)
+        return check_array(X), names
+
+    def _check_test_data(self, X):
+        """X for the fitted model: its feature names and count must be the training data's; it
+        is converted to the model's dtype."""
+        model = self._fitted_model()
+        self._check_feature_names(X)
+        X = check_array(X, dtype=model.dtype)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return X
+
+    def _check_feature_names(self, X):
+        fitted = self.__dict__.get("feature_names_in_")
+        names = feature_names_of(X)
+        if fitted is None or names is None:
+            return
+        if len(names) != len(fitted) or not np.all(names == fitted):
+            raise ValueError(
+                "The feature names should match those that were passed during fit: "
+                f"fitted with {list(fitted)}, found {list(names)}."
+            )
+
+    def _seed(self):
+        """A 64-bit seed for the C++ RNG from random_state (None: numpy's global RNG)."""
+        state = self.random_state
+        if state is None:
+            state = np.random.mtrand._rand
+        if is_int(state):
+            if not 0 <= state < 2**64:
+                raise ValueError(f"random_state must be in [0, 2**64), found {state!r}")
+            return int(state)
+        if isinstance(state, np.random.RandomState):
+            return int(state.randint(0, 2**63 - 1, dtype=np.int64))
+        if isinstance(state, np.random.Generator):
+            return int(state.integers(0, 2**63 - 1))
+        raise ValueError(
+            f"random_state must be None, an int or a numpy RandomState/Generator, found {state!r}"
         )
 
-    def get_params(self, deep=True):
-        """The constructor parameters as a dict (``deep`` is accepted for compatibility:
-        these estimators hold no nested estimators)."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params):
-        """Sets constructor parameters; values are validated by ``fit``, not here."""
-        valid = self._param_names()
-        for name, value in params.items():
-            if name not in valid:
-                raise ValueError(
-                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
-                    f"Valid parameters are: {valid!r}."
-                )
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self):
-        defaults = {
-            name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()
-        }
-        changed = []
-        for name, value in self.get_params().items():
-            default = defaults.get(name, inspect.Parameter.empty)
-            if _same(value, default):
-                continue
-            changed.append(f"{name}={value!r}")
-        return f"{type(self).__name__}({', '.join(changed)})"
-
-
-def _same(a, b):
-    """Whether a parameter value equals its default (arrays never do)."""
-    try:
-        return type(a) is type(b) and bool(a == b)
-    except Exception:  # e.g. comparing arrays
-        return False
+    def _more_tags(self):
+        # The C++ models compute in float32 or float64, whichever X has.
+        return {"preserves_dtype": [np.float64, np.float32]}

@@ -1,20 +1,18 @@
 """linfa.KMeans: scikit-learn's KMeans interface over the C++ linfa::clustering::KMeans.
 
 ``_BaseKMeans`` holds what KMeans and MiniBatchKMeans (``_minibatch.py``) share, as in
-scikit-learn: the fitted model and its attributes, prediction, persistence and the checks of
-the common parameters."""
+scikit-learn: the fitted attributes, prediction and the checks of the common parameters; the
+rest (persistence, input conversion, fitted checks) is every estimator's, in ``_base.py``."""
 
 import numbers
-import os
 import sys
 import warnings
 
 import numpy as np
 
 from . import _linfa
-from ._base import ParamsMixin
-from ._errors import NotFittedError
-from ._validation import check_array, check_sample_weight, feature_names_of
+from ._base import LinfaEstimator, native_function, register_estimator
+from ._validation import check_array, check_sample_weight, is_int
 
 _INIT_NAMES = ("k-means++", "random", "k-means||")
 # scikit-learn's names and linfa's: "elkan" (scikit-learn's bound-based exact method) maps to
@@ -28,12 +26,13 @@ _ALGORITHMS = {
 }
 
 
-class _BaseKMeans(ParamsMixin):
-    """What KMeans and MiniBatchKMeans share: the C++ model behind the fitted attributes,
-    predict / transform / score, pickling, model files, and the checks of the common
-    parameters (``n_clusters``, ``init``, ``n_init``, ``max_iter``, ``tol``, ``verbose``,
-    ``random_state``). Subclasses define ``__init__`` and ``fit``."""
+class _BaseKMeans(LinfaEstimator):
+    """What KMeans and MiniBatchKMeans share on top of ``LinfaEstimator``: the fitted
+    attributes of the K-Means model, predict / transform / score, and the checks of the common
+    parameters (``n_clusters``, ``init``, ``n_init``, ``max_iter``, ``tol``, ``verbose``).
+    Subclasses define ``__init__`` and ``fit``."""
 
+    _model_kind = "clustering.kmeans"
     # Runs of n_init="auto" for init="random" (scikit-learn: 10 for KMeans, 3 for MiniBatchKMeans).
     _random_init_runs = 10
 
@@ -43,8 +42,7 @@ class _BaseKMeans(ParamsMixin):
 
     def fit_transform(self, X, y=None, sample_weight=None):
         """Fits, then returns the distances of every sample of X to every centre."""
-        names = feature_names_of(X)
-        X = check_array(X)  # converted once, for both calls
+        X, names = self._check_training_data(X)  # converted once, for both calls
         self.fit(X, sample_weight=sample_weight)
         self._set_feature_names(names)
         return self._model.transform(X)
@@ -66,48 +64,22 @@ class _BaseKMeans(ParamsMixin):
         X = self._check_test_data(X)
         return model.score(X, check_sample_weight(sample_weight, X.shape[0], X.dtype))
 
-    # ---------------------------------------------------------------- persistence
-
-    def save(self, path, *, json=False):
-        """Writes the C++ model file (``linfa::save`` format; binary unless ``json``)."""
-        self._fitted_model().save(os.fspath(path), bool(json))
-
-    @classmethod
-    def load(cls, path):
-        """An estimator around a model file written by ``save`` or C++ ``linfa::save``.
-
-        Its parameters are the defaults except ``n_clusters``; ``labels_`` is absent (the file
-        holds no training labels)."""
-        return cls._from_model(_linfa.load(os.fspath(path)))
-
-    @classmethod
-    def _from_model(cls, model):
-        estimator = cls(n_clusters=model.n_clusters)
-        estimator._set_fitted(model, model.n_features, None)
-        return estimator
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        model = state.pop("_model", None)
-        if model is not None:
-            state["_model_bytes"] = model.to_bytes()
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        data = state.pop("_model_bytes", None)
-        self.__dict__.update(state)
-        if data is not None:
-            self._model = _linfa.loads(data)
-
     # ---------------------------------------------------------------- internals
 
-    def __sklearn_is_fitted__(self):
-        return "_model" in self.__dict__
+    @classmethod
+    def _params_from_model(cls, model):
+        return {"n_clusters": model.n_clusters}
+
+    def _fitted_attributes(self, model):
+        return {
+            "cluster_centers_": model.centroids,
+            "inertia_": float(model.inertia),
+            "n_iter_": int(model.n_iterations),
+        }
 
     def _more_tags(self):
         return {
-            "preserves_dtype": [np.float64, np.float32],
+            **super()._more_tags(),
             "_xfail_checks": {
                 "check_sample_weights_invariance": (
                     "zero sample_weight is not equivalent to removing samples: the random "
@@ -115,51 +87,6 @@ class _BaseKMeans(ParamsMixin):
                 ),
             },
         }
-
-    def _fitted_model(self):
-        model = self.__dict__.get("_model")
-        if model is None:
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
-                "appropriate arguments before using this estimator."
-            )
-        return model
-
-    def _set_fitted(self, model, n_features, names):
-        self._model = model
-        self.cluster_centers_ = model.centroids
-        self.inertia_ = float(model.inertia)
-        self.n_iter_ = int(model.n_iterations)
-        self.n_features_in_ = int(n_features)
-        self._set_feature_names(names)
-
-    def _set_feature_names(self, names):
-        if names is not None:
-            self.feature_names_in_ = names
-        elif "feature_names_in_" in self.__dict__:
-            del self.feature_names_in_
-
-    def _check_test_data(self, X):
-        model = self._fitted_model()
-        self._check_feature_names(X)
-        X = check_array(X, dtype=model.dtype)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input."
-            )
-        return X
-
-    def _check_feature_names(self, X):
-        fitted = self.__dict__.get("feature_names_in_")
-        names = feature_names_of(X)
-        if fitted is None or names is None:
-            return
-        if len(names) != len(fitted) or not np.all(names == fitted):
-            raise ValueError(
-                "The feature names should match those that were passed during fit: "
-                f"fitted with {list(fitted)}, found {list(names)}."
-            )
 
     def _check_init(self, X):
         """("name", None) for a named method, or ("precomputed", array in X's dtype)."""
@@ -186,7 +113,7 @@ class _BaseKMeans(ParamsMixin):
         if isinstance(n_init, str) and n_init == "auto":
             random = isinstance(self.init, str) and self.init == "random"
             return self._random_init_runs if random else 1
-        if not _is_int(n_init) or n_init < 1:
+        if not is_int(n_init) or n_init < 1:
             raise ValueError(f"n_init must be 'auto' or an int >= 1, found {n_init!r}")
         if precomputed and n_init != 1:
             warnings.warn(
@@ -200,9 +127,9 @@ class _BaseKMeans(ParamsMixin):
 
     def _check_common_params(self):
         """Checks the parameters both estimators have; returns verbose as a bool."""
-        if not _is_int(self.n_clusters) or self.n_clusters < 1:
+        if not is_int(self.n_clusters) or self.n_clusters < 1:
             raise ValueError(f"n_clusters must be an int >= 1, found {self.n_clusters!r}")
-        if not _is_int(self.max_iter) or self.max_iter < 1:
+        if not is_int(self.max_iter) or self.max_iter < 1:
             raise ValueError(f"max_iter must be an int >= 1, found {self.max_iter!r}")
         if (
             not isinstance(self.tol, numbers.Real)
@@ -215,24 +142,8 @@ class _BaseKMeans(ParamsMixin):
             raise ValueError(f"verbose must be an int >= 0, found {self.verbose!r}")
         return bool(self.verbose)
 
-    def _seed(self):
-        """A 64-bit seed for the C++ RNG from random_state (None: numpy's global RNG)."""
-        state = self.random_state
-        if state is None:
-            state = np.random.mtrand._rand
-        if _is_int(state):
-            if not 0 <= state < 2**64:
-                raise ValueError(f"random_state must be in [0, 2**64), found {state!r}")
-            return int(state)
-        if isinstance(state, np.random.RandomState):
-            return int(state.randint(0, 2**63 - 1, dtype=np.int64))
-        if isinstance(state, np.random.Generator):
-            return int(state.integers(0, 2**63 - 1))
-        raise ValueError(
-            f"random_state must be None, an int or a numpy RandomState/Generator, found {state!r}"
-        )
 
-
+@register_estimator
 class KMeans(_BaseKMeans):
     """K-Means clustering, fitted in C++ (linfa).
 
@@ -290,20 +201,18 @@ class KMeans(_BaseKMeans):
 
     def fit(self, X, y=None, sample_weight=None):
         """Clusters X (array-like of shape (n_samples, n_features)); returns self."""
-        names = feature_names_of(X)
-        X = check_array(X)
+        X, names = self._check_training_data(X)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         init_name, init_centroids = self._check_init(X)
         n_runs = self._check_n_init(init_centroids is not None)
         verbose = self._check_params()
         if verbose:
             sys.stdout.flush()  # keep Python's buffered output before the C++ lines
-        fit = _linfa.fit_f32 if X.dtype == np.float32 else _linfa.fit_f64
-        model, labels = fit(
+        model, labels = native_function("fit", X.dtype)(
             X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
             int(self.max_iter), float(self.tol), self._seed(), verbose, _ALGORITHMS[self.algorithm],
         )
-        self._set_fitted(model, X.shape[1], names)
+        self._set_fitted(model, names)
         self.labels_ = labels
         return self
 
@@ -315,7 +224,3 @@ class KMeans(_BaseKMeans):
                 f"algorithm must be one of {tuple(_ALGORITHMS)}, found {self.algorithm!r}"
             )
         return verbose
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

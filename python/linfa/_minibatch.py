@@ -7,9 +7,9 @@ import warnings
 
 import numpy as np
 
-from . import _linfa
-from ._kmeans import _BaseKMeans, _is_int
-from ._validation import check_array, check_sample_weight, feature_names_of
+from ._base import native_function
+from ._kmeans import _BaseKMeans
+from ._validation import check_sample_weight, is_int
 
 
 class MiniBatchKMeans(_BaseKMeans):
@@ -92,23 +92,21 @@ class MiniBatchKMeans(_BaseKMeans):
 
     def fit(self, X, y=None, sample_weight=None):
         """Clusters X by mini-batches drawn from it; returns self."""
-        names = feature_names_of(X)
-        X = check_array(X)
+        X, names = self._check_training_data(X)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         init_name, init_centroids = self._check_init(X)
         n_runs = self._check_n_init(init_centroids is not None)
         verbose = self._check_params()
         if verbose:
             sys.stdout.flush()  # keep Python's buffered output before the C++ lines
-        fit = _linfa.minibatch_fit_f32 if X.dtype == np.float32 else _linfa.minibatch_fit_f64
-        model, labels = fit(
+        model, labels = native_function("minibatch_fit", X.dtype)(
             X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
             int(self.max_iter), int(self.batch_size), float(self.tol),
             None if self.max_no_improvement is None else int(self.max_no_improvement),
             self._init_size(), float(self.reassignment_ratio), self._seed(), verbose,
         )
         self.__dict__.pop("_stream_seed", None)  # a later partial_fit draws its own
-        self._set_fitted(model, X.shape[1], names)
+        self._set_fitted(model, names)
         self._set_labels(labels)
         return self
 
@@ -117,8 +115,7 @@ class MiniBatchKMeans(_BaseKMeans):
         which then needs at least n_clusters samples); returns self."""
         model = self.__dict__.get("_model")
         if model is None:
-            names = feature_names_of(X)
-            X = check_array(X)
+            X, names = self._check_training_data(X)
             init_name, init_centroids = self._check_init(X)
             self._check_params()
             init_size = self._init_size()
@@ -129,14 +126,13 @@ class MiniBatchKMeans(_BaseKMeans):
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if "_stream_seed" not in self.__dict__:
             self._stream_seed = self._seed()
-        step = _linfa.minibatch_step_f32 if X.dtype == np.float32 else _linfa.minibatch_step_f64
         n_clusters = int(self.n_clusters) if model is None else model.n_clusters
-        model = step(
+        model = native_function("minibatch_step", X.dtype)(
             model, X, weights, n_clusters, init_name, init_centroids, int(self.batch_size),
             init_size, float(self.reassignment_ratio), self._stream_seed,
         )
         n_iter = self.__dict__.get("n_iter_")
-        self._set_fitted(model, X.shape[1], names)
+        self._set_fitted(model, names)
         if n_iter is None:  # scikit-learn: n_iter_ counts the epochs of fit only
             del self.n_iter_
         else:
@@ -149,9 +145,8 @@ class MiniBatchKMeans(_BaseKMeans):
 
     # ---------------------------------------------------------------- internals
 
-    def _set_fitted(self, model, n_features, names):
-        super()._set_fitted(model, n_features, names)
-        self.n_steps_ = int(model.n_steps)
+    def _fitted_attributes(self, model):
+        return {**super()._fitted_attributes(model), "n_steps_": int(model.n_steps)}
 
     def _set_labels(self, labels):
         if self.compute_labels:
@@ -162,15 +157,15 @@ class MiniBatchKMeans(_BaseKMeans):
     def _check_params(self):
         """Checks the scalar parameters; returns verbose as a bool."""
         verbose = self._check_common_params()
-        if not _is_int(self.batch_size) or self.batch_size < 1:
+        if not is_int(self.batch_size) or self.batch_size < 1:
             raise ValueError(f"batch_size must be an int >= 1, found {self.batch_size!r}")
         if self.max_no_improvement is not None and (
-            not _is_int(self.max_no_improvement) or self.max_no_improvement < 0
+            not is_int(self.max_no_improvement) or self.max_no_improvement < 0
         ):
             raise ValueError(
                 f"max_no_improvement must be None or an int >= 0, found {self.max_no_improvement!r}"
             )
-        if self.init_size is not None and (not _is_int(self.init_size) or self.init_size < 1):
+        if self.init_size is not None and (not is_int(self.init_size) or self.init_size < 1):
             raise ValueError(f"init_size must be None or an int >= 1, found {self.init_size!r}")
         ratio = self.reassignment_ratio
         if (

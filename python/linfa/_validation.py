@@ -3,10 +3,16 @@ float32 or float64 array, converted at most once. Arrays that already are one ar
 as they are (the extension then views their buffer without a copy)."""
 
 import numbers
+import warnings
 
 import numpy as np
 
 _FLOATS = (np.float32, np.float64)
+
+
+def is_int(value):
+    """Whether `value` is an integer (Python's or numpy's), bool excluded."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def feature_names_of(X):
@@ -26,6 +32,21 @@ def _reject_unsupported(X):
         raise TypeError(
             "A sparse matrix was passed, but dense data is required. "
             "Use X.toarray() to convert to a dense numpy array."
+        )
+    _warn_sparse_columns(X)
+
+
+def _warn_sparse_columns(X):
+    """scikit-learn's warning for a DataFrame with some sparse columns (made dense here)."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(X, "iloc") or hasattr(X, "sparse"):
+        return
+    if any(type(dtype).__name__ == "SparseDtype" for dtype in np.atleast_1d(dtypes)):
+        warnings.warn(
+            "pandas.DataFrame with sparse columns found. It will be converted to a dense "
+            "numpy array.",
+            UserWarning,
+            stacklevel=4,
         )
 
 
@@ -75,6 +96,11 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     if isinstance(sample_weight, numbers.Number):
         return np.full(n_samples, sample_weight, dtype=dtype)
     weights = np.ascontiguousarray(np.asarray(sample_weight), dtype=dtype)
+    if weights.ndim != 1:  # scikit-learn's message
+        raise ValueError(
+            f"Sample weights must be 1D array or scalar: sample_weight.shape == "
+            f"{weights.shape}, expected ({n_samples},)."
+        )
     if weights.shape != (n_samples,):
         raise ValueError(
             f"sample_weight.shape == {weights.shape}, expected ({n_samples},): "

@@ -14,3 +14,10 @@ def make_blobs(n_per_blob=200, centres=((0.0, 0.0), (10.0, 10.0), (-10.0, 10.0))
 @pytest.fixture
 def blobs():
     return make_blobs()
+
+
+def pytest_collection_modifyitems(config, items):
+    # the expected failures of scikit-learn's own test files (tests/sklearn_suite.py)
+    from sklearn_suite import select_and_mark
+
+    select_and_mark(config, items)
