@@ -10,6 +10,9 @@
 #include <type_traits>
 
 #include "clustering/kmeans.hpp"
+#include "decomposition/pca.hpp"
+#include "linear/linear_regression.hpp"
+#include "linear/ridge.hpp"
 
 namespace linfa {
 
@@ -17,6 +20,7 @@ namespace linfa {
 /// a `model_example` one (fittable by generic tests).
 template <class... Ms>
 struct ModelList {
+    /// Number of model types in the list.
     static constexpr std::size_t size = sizeof...(Ms);
     /// The same types as a std::tuple (doctest's TEST_CASE_TEMPLATE_APPLY takes one).
     using tuple = std::tuple<Ms...>;
@@ -29,6 +33,9 @@ struct ModelList {
 };
 
 /// Every loadable model x scalar type.
-using Models = ModelList<clustering::KMeans<float>, clustering::KMeans<double>>;
+using Models = ModelList<clustering::KMeans<float>, clustering::KMeans<double>,
+                         linear::LinearRegression<float>, linear::LinearRegression<double>,
+                         linear::Ridge<float>, linear::Ridge<double>,
+                         decomposition::Pca<float>, decomposition::Pca<double>>;
 
 }  // namespace linfa

@@ -4,7 +4,9 @@ scikit-learn compatible estimators whose work runs in C++ (OpenMP, the GIL relea
 model files are the C++ library's own, so a model fitted here can be served by ``linfa-serve``
 or loaded with ``linfa::load``:
 
-* ``KMeans``, ``MiniBatchKMeans`` (with ``partial_fit`` for streams): clustering.
+* ``KMeans``, ``MiniBatchKMeans`` (with ``partial_fit`` for streams): clustering;
+* ``LinearRegression``, ``Ridge``: linear regression, one or several targets;
+* ``PCA``: principal component analysis (full or randomized).
 
 ``linfa.load(path)`` returns the estimator of any model file, written in C++ or Python.
 scikit-learn is optional: it is only used, when installed, for its ``NotFittedError`` class
@@ -14,12 +16,17 @@ and estimator tags.
 from ._base import load
 from ._errors import NotFittedError
 from ._kmeans import KMeans
+from ._linear import LinearRegression, Ridge
 from ._minibatch import MiniBatchKMeans
+from ._pca import PCA
 
 __all__ = [
     "KMeans",
+    "LinearRegression",
     "MiniBatchKMeans",
     "NotFittedError",
+    "PCA",
+    "Ridge",
     "load",
     "__version__",
 ]

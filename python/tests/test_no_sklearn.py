@@ -1,4 +1,4 @@
-"""linfa must import and work where scikit-learn is not installed."""
+"""linfa must import and work where scikit-learn is not installed (every estimator)."""
 
 import os
 import subprocess
@@ -31,6 +31,19 @@ SCRIPT = textwrap.dedent(
     assert sorted(np.bincount(mb.labels_)) == [2, 2]
     mb.partial_fit(X)
     assert mb.n_steps_ > 1
+    from linfa import LinearRegression, PCA, Ridge
+    Xr = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 3.0]])
+    yr = Xr @ np.array([2.0, -1.0]) + 0.5
+    for model in (LinearRegression().fit(Xr, yr), Ridge(1e-12).fit(Xr, yr)):
+        assert np.allclose(model.coef_, [2.0, -1.0]) and np.isclose(model.intercept_, 0.5)
+        assert np.isclose(model.score(Xr, yr), 1.0)
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert np.isnan(LinearRegression().fit(Xr, yr).score(Xr[:1], yr[:1]))
+    assert caught and issubclass(caught[0].category, UserWarning)
+    pca = PCA(1).fit(Xr)
+    assert pca.transform(Xr).shape == (4, 1) and pca.get_precision().shape == (2, 2)
     assert "sklearn" not in [m.split(".")[0] for m, v in sys.modules.items() if v is not None]
     print("ok")
     """

@@ -1,0 +1,15 @@
+// Ordinary least squares: the public face. See LinearRegression (linear_regression/model.hpp)
+// for what it computes, and the parts:
+//   linear_regression/params.hpp     builder + validation
+//   linear_regression/algorithm.hpp  fit (../linalg/centred.hpp, solvers.hpp: shared with Ridge)
+//   linear_regression/model.hpp      the fitted model (predict, score through linear_model.hpp)
+//   linear_regression/serialization.hpp   model files
+//   linear_regression/model_example.hpp   for the generic tests
+#pragma once
+
+#include "errors.hpp"
+#include "linear_regression/algorithm.hpp"
+#include "linear_regression/model.hpp"
+#include "linear_regression/model_example.hpp"
+#include "linear_regression/params.hpp"
+#include "linear_regression/serialization.hpp"

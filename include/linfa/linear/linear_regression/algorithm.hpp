@@ -1,0 +1,22 @@
+// Fitting LinearRegression: validate, centre, form the Gram matrix, solve (solvers.hpp).
+#pragma once
+
+#include "../errors.hpp"
+#include "../../linalg/centred.hpp"
+#include "../solvers.hpp"
+#include "model.hpp"
+
+namespace linfa::linear {
+
+template <Float F>
+LinearRegression<F> LinearRegressionValidParams<F>::fit(const DatasetView<F>& data) const {
+    require_regression_data(data, "LinearRegression");
+    const auto centring = linalg::weighted_means(data, true, params_.fit_intercept());
+    const auto gram = linalg::centred_gram(data, true, centring);
+    const auto solution = linear_detail::solve_least_squares(data, centring, gram);
+    const auto intercept = linear_detail::intercepts(solution.coef, centring);
+    return LinearRegression<F>(LinearPredictor<F>(linear_detail::in_scalar<F>(solution.coef), linear_detail::in_scalar<F>(intercept)),
+                               std::uint64_t(solution.rank), solution.singular.template cast<F>());
+}
+
+}  // namespace linfa::linear

@@ -1,0 +1,35 @@
+// Fitting Ridge: validate, centre, form the Gram matrix, then Cholesky or the SVD (solvers.hpp).
+#pragma once
+
+#include <string>
+
+#include "../errors.hpp"
+#include "../../linalg/centred.hpp"
+#include "../solvers.hpp"
+#include "model.hpp"
+
+namespace linfa::linear {
+
+template <Float F>
+Ridge<F> RidgeValidParams<F>::fit(const DatasetView<F>& data) const {
+    require_regression_data(data, "Ridge");
+    const auto& given = params_.alphas();
+    const auto t = Eigen::Index(data.n_targets()), d = Eigen::Index(data.n_features());
+    if (given.size() != 1 && Eigen::Index(given.size()) != t) {
+        throw LinearInputError("Ridge: " + std::to_string(given.size()) + " alphas for " + std::to_string(t) +
+                               " targets; give one alpha, or one per target");
+    }
+    const linear_detail::VectorD alpha = given.size() == 1
+        ? linear_detail::VectorD::Constant(t, given[0])
+        : linear_detail::VectorD(Eigen::Map<const linear_detail::VectorD>(given.data(), t));
+    const auto centring = linalg::weighted_means(data, true, params_.fit_intercept());
+    std::optional<linear_detail::MatrixD> coef;
+    if (params_.solver() != RidgeSolver::Svd) {
+        coef = linear_detail::ridge_cholesky(linalg::centred_gram(data, true, centring), d, alpha);
+    }
+    if (!coef) coef = linear_detail::ridge_svd(data, centring, alpha);
+    const auto intercept = linear_detail::intercepts(*coef, centring);
+    return Ridge<F>(LinearPredictor<F>(linear_detail::in_scalar<F>(*coef), linear_detail::in_scalar<F>(intercept)));
+}
+
+}  // namespace linfa::linear
