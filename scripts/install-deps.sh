@@ -16,6 +16,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler python3-grpcio
   libssl-dev openssl python3-h2  # linfa-serve TLS (file checks; the tests make certificates); raw HTTP/2 test client
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev
+  doxygen  # the API reference (cmake --build build --target docs), checked by the test command
 )
 if [ "${1:-}" = "clang" ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14 libomp-14-dev)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command, in two tiers:
-#   bash scripts/test.sh          everyday: install the Debian packages, build everything, run
-#                                 every ctest (unit, conformance, examples, consumer projects,
-#                                 Python, server) but the soak
+#   bash scripts/test.sh          everyday: install the Debian packages, build everything and
+#                                 the API reference (no Doxygen warning), run every ctest (unit,
+#                                 conformance, examples, consumer projects, Python, server) but
+#                                 the soak
 #   bash scripts/test.sh --full   CI's tier (.ci/run): the same, then the 60 s soak, the C++ suite
 #                                 under ASan+UBSan and TSan, and every fuzz target for
 #                                 FUZZ_SECONDS (default 60)
@@ -26,6 +27,7 @@ ccache --zero-stats >/dev/null 2>&1 || true
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3
 cmake --build build -j"$jobs"
+cmake --build build --target docs  # the API reference: any Doxygen warning fails it
 stamp "built"
 ctest --test-dir build --output-on-failure -j"$jobs" --label-exclude soak
 stamp "everyday tier passed"
