@@ -242,7 +242,7 @@ TEST_CASE_TEMPLATE("K-Means files written by earlier commits still load, as the 
     const std::string s(linfa::scalar_name<F>());
     for (const std::string stem : {"kmeans_e7f0316_", "kmeans_0e015dd_", "kmeans_0e015dd_minibatch_"}) {
         CAPTURE(stem);
-        const std::string binary = fixture(stem + s + ".linfa");
+        const std::string binary = fixture(stem + s + ".bin");
         std::istringstream header_in(binary);
         CHECK(linfa::read_header(header_in).format_version == 1);  // written before the body version
         const auto model = from_bytes<KMeans<F>>(binary);

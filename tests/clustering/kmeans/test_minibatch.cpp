@@ -316,7 +316,7 @@ TEST_CASE("a full fit records the weight of each cluster") {
 
 TEST_CASE("model files without cluster weights (written before they existed) still load and continue") {
     // A file of commit e7f0316, before mini-batch (tests/io/fixtures): no stream state.
-    std::ifstream file(std::string(LINFA_TEST_FIXTURES) + "/kmeans_e7f0316_f64.linfa", std::ios::binary);
+    std::ifstream file(std::string(LINFA_TEST_FIXTURES) + "/kmeans_e7f0316_f64.bin", std::ios::binary);
     REQUIRE(file.good());
     const auto old = linfa::load<KMeans<double>>(file);
     CHECK_FALSE(old.has_cluster_weights());
