@@ -7,8 +7,8 @@
 #         in a separate project without the sanitizers.
 #   tsan  clang 14 + LLVM's libomp, -fsanitize=thread, build-tsan/: the same tests with 4
 #         OpenMP threads (some K-Means cases also switch between 1-4 themselves, the
-#         determinism test runs 1, 2 and 4), without the examples and the fuzz replays (one
-#         thread). libomp is not built with TSan; its Archer tool (OMP_TOOL_LIBRARIES, set by
+#         determinism cases of the suite run 1-4), without the examples, the fuzz replays (one
+#         thread) and the fingerprint programs (the normal build runs them); at -O1 -g1. libomp is not built with TSan; its Archer tool (OMP_TOOL_LIBRARIES, set by
 #         the test preset) tells TSan about OpenMP's synchronisation, so nothing about OpenMP
 #         is suppressed. gcc's libgomp has no such tool, hence clang for this build. The other
 #         uninstrumented libraries (grpc, protobuf, abseil) are handled by TSan's
