@@ -62,7 +62,9 @@ void check_served(const std::string& stem) {
     const auto queries = linfa::example_dataset<F>(300, 4, 23);
     const auto expected = reference_outputs(model, queries.records);
     REQUIRE(meta.outputs_size() >= int(expected.size()));
-    for (const auto& [output, values] : expected) {
+    for (const auto& entry : expected) {  // no structured binding: clang 14 cannot CAPTURE one
+        const int output = entry.first;
+        const std::vector<double>& values = entry.second;
         CAPTURE(output);
         bool listed = false;
         for (const auto& spec : meta.outputs()) listed |= spec.output() == output;

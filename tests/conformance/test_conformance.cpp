@@ -97,10 +97,10 @@ TEST_CASE_TEMPLATE_DEFINE("a listed model answers and round-trips bit for bit in
     const auto queries = linfa::example_dataset<scalar_of<M>>(50, 4, 99);
     const auto expected = outputs(model, queries.view());
     REQUIRE(!expected.empty());  // a listed model answers something
-    for (const auto& [name, values] : expected) {
-        CAPTURE(name);
-        CHECK(values.rows() == 50);
-        CHECK(values.allFinite());
+    for (const auto& output : expected) {  // no structured binding: clang 14 cannot CAPTURE one
+        CAPTURE(output.first);
+        CHECK(output.second.rows() == 50);
+        CHECK(output.second.allFinite());
     }
     const std::string reference = file_bytes(model);
     for (const auto format : {linfa::FileFormat::binary, linfa::FileFormat::json}) {

@@ -16,24 +16,25 @@ namespace linfa {
 template <class Builder>
 class GuardedParams {
 public:
-    /// `check()`, then `fit` on the checked parameters.
-    template <class D>
-        requires Fit<typename Builder::Checked, D>
+    /// `check()`, then `fit` on the checked parameters. (`B` defers naming `Builder::Checked`
+    /// to the call: clang instantiates these declarations while `Builder` is incomplete.)
+    template <class D, class B = Builder>
+        requires Fit<typename B::Checked, D>
     auto fit(const D& data) const {
         return self().check().fit(data);
     }
 
     /// `check()`, then `fit_predict` on the checked parameters.
-    template <class D>
-        requires FitPredict<typename Builder::Checked, D>
+    template <class D, class B = Builder>
+        requires FitPredict<typename B::Checked, D>
     auto fit_predict(const D& data) const {
         return self().check().fit_predict(data);
     }
 
     /// `check()`, then `fit_with` on the checked parameters; `model` is forwarded as given
     /// (`std::nullopt`, a model or an optional one), so the checked signature decides.
-    template <class Model, class D>
-        requires requires(const typename Builder::Checked& checked, Model&& model, const D& batch) {
+    template <class Model, class D, class B = Builder>
+        requires requires(const typename B::Checked& checked, Model&& model, const D& batch) {
             checked.fit_with(std::forward<Model>(model), batch);
         }
     auto fit_with(Model&& model, const D& batch) const {
