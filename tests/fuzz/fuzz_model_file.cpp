@@ -65,7 +65,9 @@ void check_load(const std::string& bytes) {
         return;
     }
     // What loaded is a model: a non-empty shape, and it answers every prediction it offers
-    // for a row of zeros, with finite values (labels in range, for a model with clusters).
+    // for a row of zeros, with one row (labels in range, for a model with clusters). Values
+    // may be infinite: a loaded model's finite parameters can be too large for finite answers
+    // (K-Means centroids past the distance bound, a PCA mean near the largest double).
     const auto shape = linfa::model_io<M>::shape(*model);
     if (shape.empty()) finding("loaded a model with an empty shape");
     for (const auto extent : shape) {
@@ -80,12 +82,10 @@ void check_load(const std::string& bytes) {
             if (predicted(0) < 0 || static_cast<std::size_t>(predicted(0)) >= model->n_clusters()) {
                 finding("a loaded model predicts a label out of range");
             }
-        } else if (!predicted.allFinite()) {
-            finding("a loaded model predicts a non-finite value");
         }
     }
     if constexpr (linfa::Transformer<M, linfa::DatasetView<F>>) {
-        if (!model->transform(view).allFinite()) finding("a loaded model transforms to a non-finite value");
+        if (model->transform(view).rows() != 1) finding("a loaded model transforms to the wrong number of rows");
     }
     // ...and it round-trips through both encodings unchanged.
     const std::string reference = binary_file(*model);

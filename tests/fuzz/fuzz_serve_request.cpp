@@ -12,6 +12,7 @@
 // predict gives for the same rows, or whose distances are NaN or negative. (+inf is accepted:
 // rows far from every centroid, |x| above about 1e19 for the f32 model and 1e154 for the f64
 // one, have squared distances that overflow; the server does not refuse such rows.)
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -91,18 +92,37 @@ void v1_predict(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t 
     const grpc::Status status = s.handlers.predict(ctx, req, resp);
     check_status(status);
     if (!status.ok()) return;
-    if (resp.labels_size() != static_cast<int>(req.n_rows())) finding("one label per row expected");
-    const std::span<const std::int32_t> labels(resp.labels().data(), resp.labels_size());
-    if (req.f32_size() > 0) {
-        check_labels(s.model, std::span<const float>(req.f32().data(), req.f32_size()), labels);
+    // What was asked (linfa.serving.v1 outputs): labels by default, distances with
+    // return_distances or DISTANCES, the centroid distances of every row with TRANSFORMED.
+    auto asked = [&](int output) { return std::find(req.outputs().begin(), req.outputs().end(), output) != req.outputs().end(); };
+    namespace v1 = linfa::serving::v1;
+    const bool wants_labels = req.outputs_size() == 0 || asked(v1::LABELS) || asked(v1::OUTPUT_DEFAULT);
+    const bool wants_distances = req.return_distances() || asked(v1::DISTANCES);
+    const auto n_rows = static_cast<int>(req.n_rows());
+    if (!wants_labels) {
+        if (resp.labels_size() != 0) finding("labels nobody asked for");
     } else {
-        check_labels(s.model, std::span<const double>(req.f64().data(), req.f64_size()), labels);
+        if (resp.labels_size() != n_rows) finding("one label per row expected");
+        const std::span<const std::int32_t> labels(resp.labels().data(), resp.labels_size());
+        if (req.f32_size() > 0) {
+            check_labels(s.model, std::span<const float>(req.f32().data(), req.f32_size()), labels);
+        } else {
+            check_labels(s.model, std::span<const double>(req.f64().data(), req.f64_size()), labels);
+        }
     }
-    if (!req.return_distances()) {
+    if (asked(v1::TRANSFORMED)) {
+        if (resp.n_transformed() != s.model.n_clusters() || resp.transformed_size() != n_rows * resp.n_transformed()) {
+            finding("one distance per centroid and row expected");
+        }
+    } else if (resp.transformed_size() != 0) {
+        finding("transformed rows nobody asked for");
+    }
+    if (resp.values_size() != 0 || resp.probabilities_size() != 0) finding("a K-Means model answered values or probabilities");
+    if (!wants_distances) {
         if (resp.distances_size() != 0) finding("distances nobody asked for");
         return;
     }
-    if (resp.distances_size() != resp.labels_size()) finding("one distance per row expected");
+    if (resp.distances_size() != n_rows) finding("one distance per row expected");
     for (double distance : resp.distances()) {
         if (!(distance >= 0)) finding("a distance is negative or NaN");
     }
