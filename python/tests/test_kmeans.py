@@ -1,7 +1,5 @@
 """The estimator's behaviour: results, dtypes, zero copy, GIL release, errors, parameters."""
 
-import threading
-import time
 import tracemalloc
 import warnings
 
@@ -123,27 +121,6 @@ def test_other_layouts_are_converted(blobs):
     ref = KMeans(3, random_state=0).fit(X).cluster_centers_
     for variant in [np.asfortranarray(X), X.tolist(), X[::1, :], np.repeat(X, 2, axis=0)[::2]]:
         np.testing.assert_array_equal(KMeans(3, random_state=0).fit(variant).cluster_centers_, ref)
-
-
-def test_gil_is_released_during_fit():
-    # Two threads fit at once while the main thread keeps running Python: were the GIL held
-    # during the C++ fits, the main loop could only tick before and after them.
-    X = np.random.RandomState(0).rand(200_000, 8)
-    results = []
-
-    def work(seed):
-        km = KMeans(16, init="random", n_init=1, max_iter=30, tol=0, random_state=seed).fit(X)
-        results.append(km.inertia_)
-
-    threads = [threading.Thread(target=work, args=(s,)) for s in (1, 2)]
-    for t in threads:
-        t.start()
-    ticks = 0
-    while any(t.is_alive() for t in threads):
-        ticks += 1
-        time.sleep(0.001)
-    assert len(results) == 2 and all(r > 0 for r in results)
-    assert ticks >= 20, ticks
 
 
 BAD_X = [

@@ -6,8 +6,6 @@ accuracy the C++ solvers reach, not loosened to hide a difference: known differe
 scikit-learn are written down as strict expected failures."""
 
 import pickle
-import threading
-import time
 import tracemalloc
 import warnings
 
@@ -504,24 +502,3 @@ def test_works_with_sklearn_tools(cls):
     X, Y, _ = regression_data()
     scores = cross_val_score(make_pipeline(StandardScaler(), cls()), X, Y[:, 0], cv=3)
     assert np.all(scores > 0.9)
-
-
-@pytest.mark.parametrize("cls", REGRESSORS)
-def test_gil_is_released_during_fit(cls):
-    # Two threads fit at once while the main thread keeps running Python.
-    X = np.random.RandomState(0).rand(400_000, 48)
-    y = X.sum(axis=1)
-    results = []
-
-    def work():
-        results.append(cls().fit(X, y).coef_)
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    ticks = 0
-    while any(t.is_alive() for t in threads):
-        ticks += 1
-        time.sleep(0.001)
-    assert len(results) == 2
-    assert ticks >= 10, ticks

@@ -2,8 +2,6 @@
 agreement with scikit-learn's MiniBatchKMeans; also KMeans(algorithm=...)."""
 
 import pickle
-import threading
-import time
 import tracemalloc
 import warnings
 
@@ -123,25 +121,6 @@ def test_contiguous_float_arrays_are_not_copied(dtype):
     finally:
         tracemalloc.stop()
     assert peak < X.nbytes / 2, (peak, X.nbytes)
-
-
-def test_gil_is_released_during_fit():
-    X = np.random.RandomState(0).rand(200_000, 8)
-    results = []
-
-    def work(seed):
-        km = MiniBatchKMeans(16, random_state=seed, max_iter=3, max_no_improvement=None, batch_size=4096).fit(X)
-        results.append(km.inertia_)
-
-    threads = [threading.Thread(target=work, args=(s,)) for s in (1, 2)]
-    for t in threads:
-        t.start()
-    ticks = 0
-    while any(t.is_alive() for t in threads):
-        ticks += 1
-        time.sleep(0.001)
-    assert len(results) == 2 and all(r > 0 for r in results)
-    assert ticks >= 20, ticks
 
 
 def test_verbose_prints_steps(capfd):

@@ -6,8 +6,6 @@ accuracy the C++ solvers reach, not loosened to hide a difference: known differe
 scikit-learn are written down as strict expected failures."""
 
 import pickle
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -406,22 +404,3 @@ def test_works_with_sklearn_tools():
     assert search.best_score_ > 0.8
     # PCA's own score (the log-likelihood) drives a search without a scorer
     GridSearchCV(PCA(), {"n_components": [1, 3, 5]}, cv=3).fit(X)
-
-
-def test_gil_is_released_during_fit():
-    # Two threads fit at once while the main thread keeps running Python.
-    X = np.random.RandomState(0).rand(400_000, 48)
-    results = []
-
-    def work():
-        results.append(PCA(5, svd_solver="full").fit(X).components_)
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    ticks = 0
-    while any(t.is_alive() for t in threads):
-        ticks += 1
-        time.sleep(0.001)
-    assert len(results) == 2
-    assert ticks >= 10, ticks
