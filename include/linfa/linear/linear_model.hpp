@@ -33,7 +33,7 @@ public:
     /// The predicted targets, n_samples x n_targets. Throws InvalidInput for a wrong feature
     /// count or non-finite records.
     Matrix<F> predict(const DatasetView<F>& data) const {
-        Matrix<F> out(static_cast<Eigen::Index>(data.n_samples()), coef_.rows());
+        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(data.n_samples()), coef_.rows());
         predict_inplace(data, out);
         return out;
     }

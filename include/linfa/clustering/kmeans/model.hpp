@@ -114,7 +114,7 @@ public:
     Matrix<F> transform(const DatasetView<F>& data) const {
         require_predictable(data);
         const std::size_t k = n_clusters(), d = n_features();
-        Matrix<F> distances(static_cast<Eigen::Index>(data.n_samples()), static_cast<Eigen::Index>(k));
+        Matrix<F> distances = output_matrix<F>(static_cast<Eigen::Index>(data.n_samples()), static_cast<Eigen::Index>(k));
         for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
             for (std::size_t i = begin; i < end; ++i) {
                 const F* x = data.records().data() + i * d;

@@ -73,7 +73,7 @@ public:
     /// Throws PcaInputError for a wrong feature count, InvalidInput for NaN or infinity.
     Matrix<F> transform(const DatasetView<F>& data) const {
         require_records(data, n_features(), "features");
-        Matrix<F> out(static_cast<Eigen::Index>(data.n_samples()), components_.rows());
+        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(data.n_samples()), components_.rows());
         const Matrix<double> axes = scaled_axes(/*forward=*/true).transpose();  // d x k
         const Eigen::RowVectorXd offset = mean_.template cast<double>().transpose() * axes;
         by_chunks(data, out, [&](const auto& x, auto& y) {
@@ -89,7 +89,7 @@ public:
     /// infinity.
     Matrix<F> inverse_transform(const DatasetView<F>& scores) const {
         require_records(scores, n_components(), "components");
-        Matrix<F> out(static_cast<Eigen::Index>(scores.n_samples()), components_.cols());
+        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(scores.n_samples()), components_.cols());
         const Matrix<double> axes = scaled_axes(/*forward=*/false);  // k x d
         const Eigen::RowVectorXd mean = mean_.template cast<double>().transpose();
         by_chunks(scores, out, [&](const auto& y, auto& x) {
