@@ -13,6 +13,7 @@
 #include "decomposition/pca.hpp"
 #include "linear/linear_regression.hpp"
 #include "linear/ridge.hpp"
+#include "preprocessing.hpp"
 
 namespace linfa {
 
@@ -36,6 +37,9 @@ struct ModelList {
 using Models = ModelList<clustering::KMeans<float>, clustering::KMeans<double>,
                          linear::LinearRegression<float>, linear::LinearRegression<double>,
                          linear::Ridge<float>, linear::Ridge<double>,
-                         decomposition::Pca<float>, decomposition::Pca<double>>;
+                         decomposition::Pca<float>, decomposition::Pca<double>,
+                         preprocessing::StandardScaler<float>, preprocessing::StandardScaler<double>,
+                         preprocessing::MinMaxScaler<float>, preprocessing::MinMaxScaler<double>,
+                         preprocessing::MaxAbsScaler<float>, preprocessing::MaxAbsScaler<double>>;
 
 }  // namespace linfa

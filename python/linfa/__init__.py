@@ -6,7 +6,9 @@ or loaded with ``linfa::load``:
 
 * ``KMeans``, ``MiniBatchKMeans`` (with ``partial_fit`` for streams): clustering;
 * ``LinearRegression``, ``Ridge``: linear regression, one or several targets;
-* ``PCA``: principal component analysis (full or randomized).
+* ``PCA``: principal component analysis (full or randomized);
+* ``StandardScaler``, ``MinMaxScaler``, ``MaxAbsScaler`` (with ``partial_fit`` for streams):
+  feature scaling.
 
 ``linfa.load(path)`` returns the estimator of any model file, written in C++ or Python.
 scikit-learn is optional: it is only used, when installed, for its ``NotFittedError`` class
@@ -19,14 +21,18 @@ from ._kmeans import KMeans
 from ._linear import LinearRegression, Ridge
 from ._minibatch import MiniBatchKMeans
 from ._pca import PCA
+from ._preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 
 __all__ = [
     "KMeans",
     "LinearRegression",
+    "MaxAbsScaler",
     "MiniBatchKMeans",
+    "MinMaxScaler",
     "NotFittedError",
     "PCA",
     "Ridge",
+    "StandardScaler",
     "load",
     "__version__",
 ]

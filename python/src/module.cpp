@@ -91,7 +91,8 @@ void register_exceptions() {
 
 PYBIND11_MODULE(_linfa, m) {
     using namespace linfa_python;
-    m.doc() = "Native core of the linfa Python package (see linfa.KMeans, linfa.LinearRegression, linfa.Ridge, linfa.PCA).";
+    m.doc() = "Native core of the linfa Python package (see linfa.KMeans, linfa.LinearRegression, linfa.Ridge, linfa.PCA, "
+              "linfa.StandardScaler, linfa.MinMaxScaler, linfa.MaxAbsScaler).";
     register_exceptions();
     for (const BindFunction bind : registered_bindings()) bind(m);
 

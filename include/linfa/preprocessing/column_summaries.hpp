@@ -1,0 +1,212 @@
+// What the scalers learn from data, per column, in one pass over the records: weighted moments
+// (StandardScaler) and extremes (MinMaxScaler, MaxAbsScaler). Each summary merges with another
+// one, which gives both the parallel reduction (chunk summaries merged in chunk order, so the
+// same result bit for bit on any thread count) and `fit_with` (a batch merged into the model).
+// Sums are in double for either scalar type.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "../core/dataset.hpp"
+#include "../core/parallel.hpp"
+#include "../core/validation.hpp"
+#include "errors.hpp"
+
+namespace linfa::preprocessing {
+
+/// Weighted moments of each column: the rows seen, their total weight, the weighted mean and
+/// the weighted sum of squared deviations from it (`m2`; the variance is m2 / weight).
+struct ColumnMoments {
+    std::uint64_t rows = 0;  ///< rows seen (weighted or not)
+    double weight = 0;       ///< total weight (`rows` when unweighted)
+    Eigen::VectorXd mean;    ///< weighted mean of each column
+    Eigen::VectorXd m2;      ///< weighted sum of squared deviations from the mean
+
+    /// No rows yet, `d` columns.
+    static ColumnMoments empty(std::size_t d) {
+        return {0, 0.0, Eigen::VectorXd::Zero(Eigen::Index(d)), Eigen::VectorXd::Zero(Eigen::Index(d))};
+    }
+
+    /// The weighted variance of each column (divided by the total weight, as numpy's var).
+    Eigen::VectorXd variance() const {
+        return weight > 0 ? Eigen::VectorXd(m2 / weight) : Eigen::VectorXd::Zero(m2.size());
+    }
+
+    /// The moments of these rows and `other`'s together (Chan, Golub and LeVeque's update:
+    /// no sums of squares of raw values, so no cancellation when the mean is large).
+    ColumnMoments merged(const ColumnMoments& other) const {
+        ColumnMoments out = weight > 0 ? *this : other;  // either side may have no weight yet
+        if (weight > 0 && other.weight > 0) {
+            const double total = weight + other.weight;
+            const Eigen::VectorXd delta = other.mean - mean;
+            out.weight = total;
+            out.mean = mean + delta * (other.weight / total);
+            out.m2 = m2 + other.m2 + delta.cwiseAbs2() * (weight * other.weight / total);
+        }
+        out.rows = rows + other.rows;
+        return out;
+    }
+};
+
+/// The smallest and largest value of each column.
+struct ColumnExtremes {
+    std::uint64_t rows = 0;  ///< rows seen
+    Eigen::VectorXd min;     ///< smallest value of each column (+inf before any row)
+    Eigen::VectorXd max;     ///< largest value of each column (-inf before any row)
+
+    /// No rows yet, `d` columns.
+    static ColumnExtremes empty(std::size_t d) {
+        const double inf = std::numeric_limits<double>::infinity();
+        return {0, Eigen::VectorXd::Constant(Eigen::Index(d), inf), Eigen::VectorXd::Constant(Eigen::Index(d), -inf)};
+    }
+
+    /// The extremes of these rows and `other`'s together.
+    ColumnExtremes merged(const ColumnExtremes& other) const {
+        return {rows + other.rows, min.cwiseMin(other.min), max.cwiseMax(other.max)};
+    }
+
+    /// The largest magnitude of each column.
+    Eigen::VectorXd max_abs() const { return min.cwiseAbs().cwiseMax(max.cwiseAbs()); }
+};
+
+namespace summary_detail {
+
+/// Rows summed at a time inside a chunk: small enough to stay in cache for the second look
+/// at them (the deviations from the block's mean), so the data are read from memory once.
+inline constexpr std::size_t block_rows = 256;
+
+/// Throws for non-finite records (naming the first) when a pass saw one, else, when the
+/// summary itself overflowed, for values too large to summarise in double.
+template <Float F>
+void require_summarised(const DatasetView<F>& data, bool saw_non_finite, bool overflowed) {
+    if (saw_non_finite) require_finite<F>(data.records(), "records");
+    if (saw_non_finite || overflowed) {
+        throw InvalidInput("records span too wide a range: their squared deviations overflow double "
+                           "(magnitudes up to about 1e150 are supported)");
+    }
+}
+
+}  // namespace summary_detail
+
+/// The checks every scaler's `fit_with` makes before summarising `batch`: at least one sample
+/// and one feature, valid weights (or none, unless `weighted`), and the feature count of the
+/// model being updated (`model_features`, if any). `who` names the scaler in the message.
+/// Finiteness is left to the summary's pass.
+template <Float F>
+void require_batch(const DatasetView<F>& batch, const char* who, bool weighted, std::optional<std::size_t> model_features) {
+    const std::string name(who);
+    if (batch.n_samples() == 0) throw ScalerInputError(name + ": need at least 1 sample, found 0");
+    if (!weighted && batch.has_weights()) throw ScalerInputError(name + ": sample weights are not supported");
+    require_trainable(batch, /*finite_checked=*/true);
+    if (model_features && *model_features != batch.n_features()) {
+        throw ScalerInputError(name + ": the batch has " + std::to_string(batch.n_features()) + " features, the model " +
+                               std::to_string(*model_features));
+    }
+}
+
+/// The weighted moments of `data`'s columns, in one pass; throws InvalidInput for NaN or
+/// infinite records (the finiteness check rides on the same pass) and for records whose
+/// squared deviations overflow double.
+template <Float F>
+ColumnMoments column_moments(const DatasetView<F>& data) {
+    using summary_detail::block_rows;
+    const std::size_t d = data.n_features();
+    const ChunkPlan plan = plan_chunks(data.n_samples());
+    std::vector<ColumnMoments> per_chunk(plan.n_chunks, ColumnMoments::empty(d));
+    std::vector<char> non_finite(plan.n_chunks, 0);
+    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        std::vector<double> sum(d), squares(d);
+        for (std::size_t first = begin; first < end; first += block_rows) {
+            const std::size_t last = std::min(end, first + block_rows);
+            // Sums of deviations from the block's first row: small sums, exact for constant
+            // features (whose mean is then their value, not a rounded sum divided).
+            const F* shift = data.records().data() + first * d;
+            std::fill(sum.begin(), sum.end(), 0.0);
+            double weight = 0;
+            for (std::size_t i = first; i < last; ++i) {
+                const double w = double(data.weight(i));
+                const F* x = data.records().data() + i * d;
+                for (std::size_t j = 0; j < d; ++j) sum[j] += w * (double(x[j]) - double(shift[j]));
+                weight += w;
+            }
+            // NaN or infinity anywhere in the block makes a sum NaN or infinite (0 * inf is
+            // NaN, so rows of weight 0 are checked too).
+            bool finite = true;
+            for (std::size_t j = 0; j < d; ++j) finite &= std::isfinite(sum[j]);
+            if (!finite) {
+                non_finite[chunk] = 1;
+                return;
+            }
+            ColumnMoments block = ColumnMoments::empty(d);
+            block.rows = last - first;
+            if (weight > 0) {
+                for (std::size_t j = 0; j < d; ++j) block.mean[Eigen::Index(j)] = double(shift[j]) + sum[j] / weight;
+                std::fill(squares.begin(), squares.end(), 0.0);
+                const double* mean = block.mean.data();
+                for (std::size_t i = first; i < last; ++i) {
+                    const double w = double(data.weight(i));
+                    const F* x = data.records().data() + i * d;
+                    for (std::size_t j = 0; j < d; ++j) {
+                        const double deviation = double(x[j]) - mean[j];
+                        squares[j] += w * deviation * deviation;
+                    }
+                }
+                block.weight = weight;
+                block.m2 = Eigen::Map<const Eigen::VectorXd>(squares.data(), Eigen::Index(d));
+            }
+            per_chunk[chunk] = per_chunk[chunk].merged(block);
+        }
+    });
+    ColumnMoments total = ColumnMoments::empty(d);
+    bool saw_non_finite = false;
+    for (std::size_t c = 0; c < plan.n_chunks; ++c) {
+        saw_non_finite |= non_finite[c] != 0;
+        total = total.merged(per_chunk[c]);
+    }
+    summary_detail::require_summarised(data, saw_non_finite, !total.mean.allFinite() || !total.m2.allFinite());
+    return total;
+}
+
+/// The extremes of `data`'s columns, in one pass; throws InvalidInput for NaN or infinite
+/// records (the finiteness check rides on the same pass).
+template <Float F>
+ColumnExtremes column_extremes(const DatasetView<F>& data) {
+    const std::size_t d = data.n_features();
+    const ChunkPlan plan = plan_chunks(data.n_samples());
+    std::vector<ColumnExtremes> per_chunk(plan.n_chunks, ColumnExtremes::empty(d));
+    std::vector<char> non_finite(plan.n_chunks, 0);
+    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        std::vector<F> low(d, std::numeric_limits<F>::infinity()), high(d, -std::numeric_limits<F>::infinity());
+        std::vector<F> poison(d, F(0));  // x * 0 is NaN exactly for NaN and infinite x
+        for (std::size_t i = begin; i < end; ++i) {
+            const F* x = data.records().data() + i * d;
+            for (std::size_t j = 0; j < d; ++j) {
+                low[j] = x[j] < low[j] ? x[j] : low[j];
+                high[j] = x[j] > high[j] ? x[j] : high[j];
+                poison[j] += x[j] * F(0);
+            }
+        }
+        for (std::size_t j = 0; j < d; ++j) non_finite[chunk] |= poison[j] != F(0);
+        auto& out = per_chunk[chunk];
+        out.rows = end - begin;
+        for (std::size_t j = 0; j < d; ++j) out.min[Eigen::Index(j)] = double(low[j]), out.max[Eigen::Index(j)] = double(high[j]);
+    });
+    ColumnExtremes total = ColumnExtremes::empty(d);
+    bool saw_non_finite = false;
+    for (std::size_t c = 0; c < plan.n_chunks; ++c) {
+        saw_non_finite |= non_finite[c] != 0;
+        total = total.merged(per_chunk[c]);
+    }
+    summary_detail::require_summarised(data, saw_non_finite, false);
+    return total;
+}
+
+}  // namespace linfa::preprocessing

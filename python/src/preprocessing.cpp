@@ -1,0 +1,165 @@
+// Feature scalers in linfa._linfa: the C++ linfa::preprocessing models StandardScaler,
+// MinMaxScaler and MaxAbsScaler for float32 and float64 (StandardScalerF32/F64, ...), their fit
+// functions (standard_scaler_fit_f32 / _f64, ...) and partial-fit functions, which merge a batch
+// into an existing model (C++ fit_with: scikit-learn's partial_fit). As little policy as
+// possible; the scikit-learn estimator contract lives in linfa/_preprocessing.py.
+//
+// The statistics are double for either scalar type and come back as float64 arrays; the Python
+// layer casts those that scikit-learn keeps in X's dtype.
+#include "common.hpp"
+
+#include <optional>
+#include <utility>
+
+#include <linfa/preprocessing.hpp>
+
+namespace linfa_python {
+namespace {
+
+using linfa::preprocessing::MaxAbsScaler;
+using linfa::preprocessing::MinMaxScaler;
+using linfa::preprocessing::StandardScaler;
+
+// ------------------------------------------------------------------ fitting
+
+/// `model` (None: a new one) updated with X and its optional sample weights.
+template <linfa::Float F>
+StandardScaler<F> fit_standard(std::optional<StandardScaler<F>> model, const CArray<F>& x,
+                               const std::optional<CArray<F>>& weights, bool with_mean, bool with_std) {
+    const auto params = StandardScaler<F>::params().with_mean(with_mean).with_std(with_std);
+    const linfa::DatasetView<F> data = dataset_of(x, weights);
+    return without_gil([&] { return params.fit_with(std::move(model), data); });
+}
+
+/// `model` (None: a new one) updated with X.
+template <linfa::Float F>
+MinMaxScaler<F> fit_min_max(std::optional<MinMaxScaler<F>> model, const CArray<F>& x, double low, double high,
+                            bool clip) {
+    const auto params = MinMaxScaler<F>::params().feature_range(low, high).clip(clip);
+    const linfa::DatasetView<F> data(view_of(x));
+    return without_gil([&] { return params.fit_with(std::move(model), data); });
+}
+
+/// `model` (None: a new one) updated with X.
+template <linfa::Float F>
+MaxAbsScaler<F> fit_max_abs(std::optional<MaxAbsScaler<F>> model, const CArray<F>& x) {
+    const auto params = MaxAbsScaler<F>::params();
+    const linfa::DatasetView<F> data(view_of(x));
+    return without_gil([&] { return params.fit_with(std::move(model), data); });
+}
+
+// ------------------------------------------------------------------ models
+
+/// A double vector as a new float64 array (a copy: the model may be replaced by the next
+/// partial fit while Python still holds the array).
+py::array_t<double> copied(const Eigen::VectorXd& v) {
+    return py::array_t<double>(py::ssize_t(v.size()), v.data());
+}
+
+/// What every scaler binding shares: its file members, `n_features`, `transform` and
+/// `inverse_transform`.
+template <class M>
+void def_scaler_members(py::class_<M>& model_class) {
+    using F = typename linfa::model_io<M>::scalar_type;
+    def_model_file_members(model_class);
+    model_class.def_property_readonly("n_features", &M::n_features)
+        .def(
+            "transform",
+            [](const M& s, const CArray<F>& x) {
+                const linfa::DatasetView<F> data(view_of(x));
+                return without_gil([&] { return s.transform(data); });
+            },
+            py::arg("X").noconvert(), "X scaled (a new array; X is not modified).")
+        .def(
+            "inverse_transform",
+            [](const M& s, const CArray<F>& x) {
+                const linfa::DatasetView<F> data(view_of(x));
+                return without_gil([&] { return s.inverse_transform(data); });
+            },
+            py::arg("X").noconvert(), "Scaled X back to the original scale (a new array).");
+}
+
+template <linfa::Float F>
+void bind_standard(py::module_& m, const char* name) {
+    using M = StandardScaler<F>;
+    py::class_<M> model_class(m, name, "A fitted StandardScaler (C++ linfa::preprocessing::StandardScaler).");
+    def_scaler_members(model_class);
+    model_class
+        .def_property_readonly("mean", [](const M& s) { return copied(s.mean()); },
+                               "Weighted mean of each feature (float64; computed even without centring).")
+        .def_property_readonly("variance", [](const M& s) { return copied(s.variance()); },
+                               "Weighted variance of each feature (float64; computed even without scaling).")
+        .def_property_readonly("scale", [](const M& s) { return copied(s.scale()); },
+                               "What each centred feature is divided by (float64).")
+        .def_property_readonly("rows", [](const M& s) { return s.moments().rows; }, "Rows seen.")
+        .def_property_readonly("weight", [](const M& s) { return s.moments().weight; },
+                               "Total sample weight seen (the rows, when unweighted).")
+        .def_property_readonly("with_mean", &M::with_mean)
+        .def_property_readonly("with_std", &M::with_std);
+
+    m.def(per_scalar_name<F>("standard_scaler_fit").c_str(),
+          [](const CArray<F>& x, const std::optional<CArray<F>>& w, bool with_mean, bool with_std) {
+              return fit_standard<F>(std::nullopt, x, w, with_mean, with_std);
+          },
+          py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"),
+          "Fits a StandardScaler on X with optional sample weights; arrays are not copied.");
+    m.def(per_scalar_name<F>("standard_scaler_partial_fit").c_str(), &fit_standard<F>, py::arg("model"),
+          py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"),
+          "`model` (None: a new one) updated with one more batch; arrays are not copied.");
+}
+
+template <linfa::Float F>
+void bind_min_max(py::module_& m, const char* name) {
+    using M = MinMaxScaler<F>;
+    py::class_<M> model_class(m, name, "A fitted MinMaxScaler (C++ linfa::preprocessing::MinMaxScaler).");
+    def_scaler_members(model_class);
+    model_class
+        .def_property_readonly("data_min", [](const M& s) { return copied(s.data_min()); })
+        .def_property_readonly("data_max", [](const M& s) { return copied(s.data_max()); })
+        .def_property_readonly("scale", [](const M& s) { return copied(s.scale()); }, "What each feature is multiplied by.")
+        .def_property_readonly("min", [](const M& s) { return copied(s.min()); }, "What is then added to each feature.")
+        .def_property_readonly("feature_range", &M::feature_range, "(low, high).")
+        .def_property_readonly("clip", &M::clip)
+        .def_property_readonly("rows", [](const M& s) { return s.extremes().rows; }, "Rows seen.");
+
+    m.def(per_scalar_name<F>("min_max_scaler_fit").c_str(),
+          [](const CArray<F>& x, double low, double high, bool clip) {
+              return fit_min_max<F>(std::nullopt, x, low, high, clip);
+          },
+          py::arg("X").noconvert(), py::arg("low"), py::arg("high"), py::arg("clip"),
+          "Fits a MinMaxScaler on X; X is not copied.");
+    m.def(per_scalar_name<F>("min_max_scaler_partial_fit").c_str(), &fit_min_max<F>, py::arg("model"),
+          py::arg("X").noconvert(), py::arg("low"), py::arg("high"), py::arg("clip"),
+          "`model` (None: a new one) updated with one more batch; X is not copied.");
+}
+
+template <linfa::Float F>
+void bind_max_abs(py::module_& m, const char* name) {
+    using M = MaxAbsScaler<F>;
+    py::class_<M> model_class(m, name, "A fitted MaxAbsScaler (C++ linfa::preprocessing::MaxAbsScaler).");
+    def_scaler_members(model_class);
+    model_class.def_property_readonly("max_abs", [](const M& s) { return copied(s.max_abs()); })
+        .def_property_readonly("scale", [](const M& s) { return copied(s.scale()); }, "What each feature is divided by.")
+        .def_property_readonly("rows", [](const M& s) { return s.extremes().rows; }, "Rows seen.");
+
+    m.def(per_scalar_name<F>("max_abs_scaler_fit").c_str(),
+          [](const CArray<F>& x) { return fit_max_abs<F>(std::nullopt, x); }, py::arg("X").noconvert(),
+          "Fits a MaxAbsScaler on X; X is not copied.");
+    m.def(per_scalar_name<F>("max_abs_scaler_partial_fit").c_str(), &fit_max_abs<F>, py::arg("model"),
+          py::arg("X").noconvert(), "`model` (None: a new one) updated with one more batch; X is not copied.");
+}
+
+}  // namespace
+
+void bind_preprocessing(py::module_& m) {
+    bind_standard<float>(m, "StandardScalerF32");
+    bind_standard<double>(m, "StandardScalerF64");
+    bind_min_max<float>(m, "MinMaxScalerF32");
+    bind_min_max<double>(m, "MinMaxScalerF64");
+    bind_max_abs<float>(m, "MaxAbsScalerF32");
+    bind_max_abs<double>(m, "MaxAbsScalerF64");
+}
+
+const RegisterBindings registered(bind_preprocessing);
+
+}  // namespace linfa_python
