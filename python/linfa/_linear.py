@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _linfa
 from ._base import LinfaEstimator, native_function, register_estimator
-from ._validation import check_sample_weight, is_int
+from ._validation import check_bool, check_sample_weight, is_bool, is_int
 
 try:  # scikit-learn is optional
     from sklearn.exceptions import UndefinedMetricWarning
@@ -31,18 +31,8 @@ _RIDGE_SOLVERS = {
 _OTHER_RIDGE_SOLVERS = ("lsqr", "sparse_cg", "sag", "saga", "lbfgs")
 
 
-def _is_bool(value):
-    return isinstance(value, (bool, np.bool_))
-
-
-def _check_bool(value, name):
-    if not _is_bool(value):
-        raise ValueError(f"{name} must be a bool, found {value!r}")
-    return bool(value)
-
-
 def _check_positive_flag(estimator):
-    if _check_bool(estimator.positive, "positive"):
+    if check_bool(estimator.positive, "positive"):
         solver = getattr(estimator, "solver", None)
         which = f" with solver={solver!r}" if solver is not None else ""
         raise ValueError(
@@ -203,8 +193,8 @@ class LinearRegression(_LinearRegressor):
         return self
 
     def _check_params(self):
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.copy_X, "copy_X")
         if self.n_jobs is not None and not is_int(self.n_jobs):
             raise ValueError(f"n_jobs must be None or an int, found {self.n_jobs!r}")
         _check_positive_flag(self)
@@ -286,7 +276,7 @@ class Ridge(_LinearRegressor):
 
     def _check_alpha(self, n_targets):
         alpha = self.alpha
-        if isinstance(alpha, (str, bytes)) or _is_bool(alpha):
+        if isinstance(alpha, (str, bytes)) or is_bool(alpha):
             raise ValueError(f"alpha must be a float >= 0 or an array of them, found {alpha!r}")
         try:
             alphas = np.asarray(alpha, dtype=np.float64).ravel()
@@ -302,13 +292,13 @@ class Ridge(_LinearRegressor):
         return [float(a) for a in alphas]
 
     def _check_params(self):
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.copy_X, "copy_X")
         if self.max_iter is not None and (not is_int(self.max_iter) or self.max_iter < 1):
             raise ValueError(f"max_iter must be None or an int >= 1, found {self.max_iter!r}")
         if (
             not isinstance(self.tol, numbers.Real)
-            or _is_bool(self.tol)
+            or is_bool(self.tol)
             or not np.isfinite(self.tol)
             or self.tol < 0
         ):

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _linfa
 from ._base import LinfaEstimator, native_function, register_estimator
-from ._validation import check_array, is_int
+from ._validation import check_array, is_bool, is_int
 
 _SOLVERS = {
     "auto": _linfa.PcaSolver.Auto,
@@ -17,10 +17,6 @@ _SOLVERS = {
     "randomized": _linfa.PcaSolver.Randomized,
 }
 _NORMALIZERS = ("auto", "QR", "LU", "none")
-
-
-def _is_bool(value):
-    return isinstance(value, (bool, np.bool_))
 
 
 @register_estimator
@@ -122,9 +118,9 @@ class PCA(LinfaEstimator):
         return X
 
     def _check_params(self):
-        if not _is_bool(self.whiten):
+        if not is_bool(self.whiten):
             raise ValueError(f"whiten must be a bool, found {self.whiten!r}")
-        if not _is_bool(self.copy):
+        if not is_bool(self.copy):
             raise ValueError(f"copy must be a bool, found {self.copy!r}")
         solver = self.svd_solver
         if not isinstance(solver, str) or solver not in _SOLVERS:
@@ -135,7 +131,7 @@ class PCA(LinfaEstimator):
             )
         if (
             not isinstance(self.tol, numbers.Real)
-            or _is_bool(self.tol)
+            or is_bool(self.tol)
             or not np.isfinite(self.tol)
             or self.tol < 0
         ):
@@ -190,7 +186,7 @@ class PCA(LinfaEstimator):
                     f"{most!r} with svd_solver='full'"
                 )
             return int(k), None
-        if isinstance(k, numbers.Real) and not _is_bool(k) and 0 < k < 1:
+        if isinstance(k, numbers.Real) and not is_bool(k) and 0 < k < 1:
             if solver == "randomized":
                 raise ValueError(
                     f"n_components={k!r} must be between 1 and min(n_samples, n_features)="

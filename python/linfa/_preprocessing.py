@@ -18,17 +18,7 @@ import numbers
 import numpy as np
 
 from ._base import LinfaEstimator, native_function, register_estimator
-from ._validation import check_array, check_sample_weight
-
-
-def _is_bool(value):
-    return isinstance(value, (bool, np.bool_))
-
-
-def _check_bool(value, name):
-    if not _is_bool(value):
-        raise ValueError(f"{name} must be a bool, found {value!r}")
-    return bool(value)
+from ._validation import check_array, check_bool, check_sample_weight, is_bool
 
 
 class _Scaler(LinfaEstimator):
@@ -190,13 +180,13 @@ class StandardScaler(_Scaler):
         return super().inverse_transform(X)
 
     def _native_params(self):
-        _check_bool(self.copy, "copy")
-        return _check_bool(self.with_mean, "with_mean"), _check_bool(self.with_std, "with_std")
+        check_bool(self.copy, "copy")
+        return check_bool(self.with_mean, "with_mean"), check_bool(self.with_std, "with_std")
 
     @staticmethod
     def _check_copy(copy):
         if copy is not None:
-            _check_bool(copy, "copy")
+            check_bool(copy, "copy")
 
     def _before_set_fitted(self, reset, weighted):
         # n_samples_seen_ becomes a float once weights are given, as scikit-learn's (the flag
@@ -258,8 +248,8 @@ class MinMaxScaler(_Scaler):
         self.clip = clip
 
     def _native_params(self):
-        _check_bool(self.copy, "copy")
-        clip = _check_bool(self.clip, "clip")
+        check_bool(self.copy, "copy")
+        clip = check_bool(self.clip, "clip")
         low, high = self._check_feature_range()
         return low, high, clip
 
@@ -267,7 +257,7 @@ class MinMaxScaler(_Scaler):
         value = self.feature_range
         try:
             low, high = value
-            ok = all(isinstance(v, numbers.Real) and not _is_bool(v) for v in (low, high))
+            ok = all(isinstance(v, numbers.Real) and not is_bool(v) for v in (low, high))
         except (TypeError, ValueError):
             ok = False
         if not ok:
@@ -324,7 +314,7 @@ class MaxAbsScaler(_Scaler):
         self.copy = copy
 
     def _native_params(self):
-        _check_bool(self.copy, "copy")
+        check_bool(self.copy, "copy")
         return ()
 
     def _fitted_attributes(self, model):

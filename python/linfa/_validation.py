@@ -15,6 +15,18 @@ def is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def is_bool(value):
+    """Whether `value` is a bool (Python's or numpy's)."""
+    return isinstance(value, (bool, np.bool_))
+
+
+def check_bool(value, name):
+    """`value` as a bool; ValueError naming the parameter unless it is one."""
+    if not is_bool(value):
+        raise ValueError(f"{name} must be a bool, found {value!r}")
+    return bool(value)
+
+
 def feature_names_of(X):
     """Column names of a DataFrame when they are all strings (scikit-learn's rule), else None."""
     columns = getattr(X, "columns", None)

@@ -1,3 +1,6 @@
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -14,6 +17,37 @@ def make_blobs(n_per_blob=200, centres=((0.0, 0.0), (10.0, 10.0), (-10.0, 10.0))
 @pytest.fixture
 def blobs():
     return make_blobs()
+
+
+def assert_releases_gil(call, min_seconds=0.3):
+    """Asserts that `call()` runs without holding the GIL. A worker thread repeats the call
+    (at least 3 times and `min_seconds` in all) while this thread ticks every millisecond.
+    Were the GIL held in C++, no tick could happen inside a call, so the longest pause between
+    ticks inside each call would cover most of it; summed over the calls and measured against
+    their summed durations, the check holds for short calls and on a slow or busy machine."""
+    spans = []
+
+    def work():
+        began = time.perf_counter()
+        while len(spans) < 3 or time.perf_counter() - began < min_seconds:
+            start = time.perf_counter()
+            call()
+            spans.append((start, time.perf_counter()))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    ticks = []
+    while worker.is_alive():
+        ticks.append(time.perf_counter())
+        time.sleep(0.001)
+    worker.join()
+    assert len(spans) >= 3, "the call raised"
+    paused = busy = 0.0
+    for start, end in spans:
+        inside = [start] + [t for t in ticks if start < t < end] + [end]
+        paused += max(b - a for a, b in zip(inside, inside[1:]))
+        busy += end - start
+    assert paused < 0.5 * busy, (paused, busy, len(spans))
 
 
 def pytest_collection_modifyitems(config, items):
