@@ -65,9 +65,12 @@ void check_load(const std::string& bytes) {
         return;
     }
     // What loaded is a model: a non-empty shape, and it answers every prediction it offers
-    // for a row of zeros, with one row (labels in range, for a model with clusters). Values
-    // may be infinite: a loaded model's finite parameters can be too large for finite answers
-    // (K-Means centroids past the distance bound, a PCA mean near the largest double).
+    // for a row of zeros with one row (labels in range, for a model with clusters), or refuses
+    // the row with InvalidInput. A loaded model's finite parameters can be too large for
+    // finite answers: K-Means centroids past the distance bound give infinite values, a PCA
+    // mean near the largest double too, and a scaler refuses a row whose image overflows its
+    // scalar type (as a fitted one refuses such a row: a mean past float's range in an f32
+    // file, found by this fuzzer).
     const auto shape = linfa::model_io<M>::shape(*model);
     if (shape.empty()) finding("loaded a model with an empty shape");
     for (const auto extent : shape) {
@@ -75,17 +78,21 @@ void check_load(const std::string& bytes) {
     }
     const linfa::Matrix<F> row = linfa::Matrix<F>::Zero(1, static_cast<Eigen::Index>(model->n_features()));
     const linfa::DatasetView<F> view(row);
-    if constexpr (linfa::Predict<M, linfa::DatasetView<F>>) {
-        const auto predicted = model->predict(view);
-        if (predicted.rows() != 1) finding("a loaded model predicts the wrong number of rows");
-        if constexpr (requires { model->n_clusters(); }) {
-            if (predicted(0) < 0 || static_cast<std::size_t>(predicted(0)) >= model->n_clusters()) {
-                finding("a loaded model predicts a label out of range");
+    try {
+        if constexpr (linfa::Predict<M, linfa::DatasetView<F>>) {
+            const auto predicted = model->predict(view);
+            if (predicted.rows() != 1) finding("a loaded model predicts the wrong number of rows");
+            if constexpr (requires { model->n_clusters(); }) {
+                if (predicted(0) < 0 || static_cast<std::size_t>(predicted(0)) >= model->n_clusters()) {
+                    finding("a loaded model predicts a label out of range");
+                }
             }
         }
-    }
-    if constexpr (linfa::Transformer<M, linfa::DatasetView<F>>) {
-        if (model->transform(view).rows() != 1) finding("a loaded model transforms to the wrong number of rows");
+        if constexpr (linfa::Transformer<M, linfa::DatasetView<F>>) {
+            if (model->transform(view).rows() != 1) finding("a loaded model transforms to the wrong number of rows");
+        }
+    } catch (const linfa::InvalidInput&) {
+        // a clear refusal of this row, not a crash
     }
     // ...and it round-trips through both encodings unchanged.
     const std::string reference = binary_file(*model);
