@@ -6,8 +6,17 @@
 #include <iterator>
 #include <set>
 #include <sstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "helpers.hpp"
+
+/// A path in the temporary directory that no other test process uses: ctest runs the float
+/// and double cases of a template test (and other builds' tests) at the same time.
+static std::filesystem::path private_temp_path(const std::string& stem) {
+    return std::filesystem::temp_directory_path() / (stem + "_" + std::to_string(::getpid()));
+}
 
 using linfa::Matrix;
 using linfa::clustering::KMeans;
@@ -81,7 +90,7 @@ TEST_CASE_TEMPLATE("binary and JSON round trips keep the model exactly", F, floa
         CHECK(restored.inertia() == model.inertia());
         CHECK(restored.n_iterations() == model.n_iterations());
     }
-    const std::string path = (std::filesystem::temp_directory_path() / "linfa_roundtrip.linfa").string();
+    const std::string path = private_temp_path("linfa_roundtrip.linfa").string();
     linfa::save(model, path);
     CHECK(linfa::load<KMeans<F>>(path).centroids() == model.centroids());
     const auto header = linfa::read_header(path);
@@ -194,7 +203,7 @@ TEST_CASE("hostile JSON: deep nesting and a huge declared row length are refused
 }
 
 TEST_CASE("save replaces a file atomically and leaves no temporary behind") {
-    const auto dir = std::filesystem::temp_directory_path() / "linfa_atomic_save";
+    const auto dir = private_temp_path("linfa_atomic_save");
     std::filesystem::create_directories(dir);
     const std::string path = (dir / "m.linfa").string();
     linfa::save(small_model<double>(3), path);
