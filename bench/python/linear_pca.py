@@ -16,6 +16,7 @@ and 20k x 1000 to 10 components (full); predict / transform throughput on 1M row
 """
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -32,11 +33,14 @@ def fair_blas_env():
 
 
 def median_seconds(fn, repeats):
+    """The median of `repeats` timings of fn(), each result dropped before the next call (so
+    the output of one call is not alive while the next one allocates its own)."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
+        gc.collect()
     return statistics.median(times)
 
 

@@ -17,24 +17,10 @@ default parameters.
 
 import argparse
 import gc
-import statistics
-import time
 
 import numpy as np
 
-from linear_pca import fair_blas_env, relative
-
-
-def median_seconds(fn, repeats):
-    """The median of `repeats` timings of fn(), each result dropped before the next call (so
-    the output of one call is not alive while the next one allocates its own)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        gc.collect()
-    return statistics.median(times)
+from linear_pca import fair_blas_env, median_seconds, relative
 
 
 def scaler_data(n, d, dtype, seed=0):

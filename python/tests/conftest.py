@@ -14,6 +14,17 @@ def make_blobs(n_per_blob=200, centres=((0.0, 0.0), (10.0, 10.0), (-10.0, 10.0))
     return X, y
 
 
+def close(actual, expected, rel):
+    """Asserts max |actual - expected| <= rel * max |expected| (elementwise over arrays; two
+    empty arrays of the same shape are close)."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    scale = max(float(np.max(np.abs(expected))), np.finfo(float).tiny) if expected.size else 1.0
+    error = float(np.max(np.abs(actual - expected))) if expected.size else 0.0
+    assert error <= rel * scale, f"max error {error:.3g} > {rel:g} x {scale:.3g}"
+
+
 @pytest.fixture
 def blobs():
     return make_blobs()

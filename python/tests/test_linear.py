@@ -13,19 +13,10 @@ import numpy as np
 import pytest
 
 import linfa
+from conftest import close
 from linfa import LinearRegression, NotFittedError, Ridge, _linfa
 
 REGRESSORS = [LinearRegression, Ridge]
-
-
-def close(actual, expected, rel):
-    """max |actual - expected| <= rel * max |expected| (elementwise over arrays)."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, (actual.shape, expected.shape)
-    scale = max(float(np.max(np.abs(expected))), np.finfo(float).tiny) if expected.size else 1.0
-    error = float(np.max(np.abs(actual - expected))) if expected.size else 0.0
-    assert error <= rel * scale, f"max error {error:.3g} > {rel:g} x {scale:.3g}"
 
 
 def regression_data(n=200, d=6, targets=3, seed=0):

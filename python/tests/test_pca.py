@@ -11,17 +11,8 @@ import numpy as np
 import pytest
 
 import linfa
+from conftest import close
 from linfa import PCA, NotFittedError
-
-
-def close(actual, expected, rel):
-    """max |actual - expected| <= rel * max |expected| (elementwise over arrays)."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, (actual.shape, expected.shape)
-    scale = max(float(np.max(np.abs(expected))), np.finfo(float).tiny)
-    error = float(np.max(np.abs(actual - expected)))
-    assert error <= rel * scale, f"max error {error:.3g} > {rel:g} x {scale:.3g}"
 
 
 def principal_angle(a, b):

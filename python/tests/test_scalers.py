@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import linfa
-from conftest import assert_releases_gil
+from conftest import assert_releases_gil, close
 from linfa import MaxAbsScaler, MinMaxScaler, NotFittedError, StandardScaler, _linfa
 
 SCALERS = [StandardScaler, MinMaxScaler, MaxAbsScaler]
@@ -44,16 +44,6 @@ ATTRIBUTES = {
 # The float32 output of a map computed in double and rounded once, against scikit-learn's
 # float32 operations each rounded: some float32 epsilons of the output's magnitude.
 F32_REL = 1e-6
-
-
-def close(actual, expected, rel):
-    """max |actual - expected| <= rel * max |expected| (elementwise over arrays)."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, (actual.shape, expected.shape)
-    scale = max(float(np.max(np.abs(expected))), np.finfo(float).tiny)
-    error = float(np.max(np.abs(actual - expected)))
-    assert error <= rel * scale, f"max error {error:.3g} > {rel:g} x {scale:.3g}"
 
 
 def features(n, d, seed=0):
