@@ -11,6 +11,7 @@
 #include "../core/error.hpp"
 #include "../core/parallel.hpp"
 #include "../core/validation.hpp"
+#include "../metrics/regression.hpp"
 
 namespace linfa::linear {
 
@@ -60,7 +61,7 @@ public:
     /// weighted by its sample weights, averaged over targets (scikit-learn's `score`); NaN for
     /// fewer than two samples, where R^2 is undefined (as scikit-learn). Throws as `predict`,
     /// and InvalidInput when `data` has no continuous targets, not n_targets of them, or
-    /// non-finite ones.
+    /// non-finite ones, or (two samples or more) invalid sample weights (metrics::r2_score).
     double score(const DatasetView<F>& data) const {
         const Matrix<F> predicted = predict(data);
         const auto y = data.targets();
@@ -70,7 +71,8 @@ public:
         }
         require_finite<F>(y, "targets");
         if (data.n_samples() < 2) return std::numeric_limits<double>::quiet_NaN();
-        return r2_score(y, predicted, data);
+        const MatrixView<F> predicted_view(predicted.data(), predicted.rows(), predicted.cols());
+        return metrics::r2_score<F>(y, predicted_view, data.weights());
     }
 
 private:
@@ -80,28 +82,6 @@ private:
                                " features per sample (as in training), found " + std::to_string(data.n_features()));
         }
         require_finite<F>(data.records(), "records");
-    }
-
-    /// R^2 per target, 1 - SS_res / SS_tot (weighted), averaged; a constant target scores 1
-    /// when predicted exactly and 0 otherwise, as scikit-learn's r2_score.
-    static double r2_score(const MatrixView<F>& y, const Matrix<F>& predicted, const DatasetView<F>& data) {
-        double total = 0;
-        for (Eigen::Index j = 0; j < y.cols(); ++j) {
-            double weight = 0, mean = 0;
-            for (Eigen::Index i = 0; i < y.rows(); ++i) {
-                const double w = double(data.weight(std::size_t(i)));
-                weight += w, mean += w * double(y(i, j));
-            }
-            mean /= weight;
-            double residual = 0, spread = 0;
-            for (Eigen::Index i = 0; i < y.rows(); ++i) {
-                const double w = double(data.weight(std::size_t(i)));
-                const double e = double(y(i, j)) - double(predicted(i, j)), s = double(y(i, j)) - mean;
-                residual += w * e * e, spread += w * s * s;
-            }
-            total += spread != 0 ? 1.0 - residual / spread : (residual == 0 ? 1.0 : 0.0);
-        }
-        return total / double(y.cols());
     }
 
     Matrix<F> coef_;
