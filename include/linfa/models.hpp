@@ -12,7 +12,9 @@
 #include "clustering/kmeans.hpp"
 #include "decomposition/pca.hpp"
 #include "linear/linear_regression.hpp"
+#include "linear/logistic_regression.hpp"
 #include "linear/ridge.hpp"
+#include "naive_bayes.hpp"
 #include "preprocessing.hpp"
 
 namespace linfa {
@@ -37,9 +39,11 @@ struct ModelList {
 using Models = ModelList<clustering::KMeans<float>, clustering::KMeans<double>,
                          linear::LinearRegression<float>, linear::LinearRegression<double>,
                          linear::Ridge<float>, linear::Ridge<double>,
+                         linear::LogisticRegression<float>, linear::LogisticRegression<double>,
                          decomposition::Pca<float>, decomposition::Pca<double>,
                          preprocessing::StandardScaler<float>, preprocessing::StandardScaler<double>,
                          preprocessing::MinMaxScaler<float>, preprocessing::MinMaxScaler<double>,
-                         preprocessing::MaxAbsScaler<float>, preprocessing::MaxAbsScaler<double>>;
+                         preprocessing::MaxAbsScaler<float>, preprocessing::MaxAbsScaler<double>,
+                         naive_bayes::GaussianNb<float>, naive_bayes::GaussianNb<double>>;
 
 }  // namespace linfa

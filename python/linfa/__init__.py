@@ -6,7 +6,9 @@ or loaded with ``linfa::load``:
 
 * ``KMeans``, ``MiniBatchKMeans`` (with ``partial_fit`` for streams): clustering;
 * ``LinearRegression``, ``Ridge``: linear regression, one or several targets;
+* ``LogisticRegression``: binary, multinomial or one-vs-rest classification (L-BFGS);
 * ``PCA``: principal component analysis (full or randomized);
+* ``GaussianNB`` (with ``partial_fit`` for streams): Gaussian naive Bayes classification;
 * ``StandardScaler``, ``MinMaxScaler``, ``MaxAbsScaler`` (with ``partial_fit`` for streams):
   feature scaling.
 
@@ -19,13 +21,18 @@ from ._base import load
 from ._errors import NotFittedError
 from ._kmeans import KMeans
 from ._linear import LinearRegression, Ridge
+from ._logistic import LogisticRegression
 from ._minibatch import MiniBatchKMeans
+from ._naive_bayes import GaussianNB
 from ._pca import PCA
 from ._preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
+from . import metrics
 
 __all__ = [
+    "GaussianNB",
     "KMeans",
     "LinearRegression",
+    "LogisticRegression",
     "MaxAbsScaler",
     "MiniBatchKMeans",
     "MinMaxScaler",

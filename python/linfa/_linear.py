@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _linfa
 from ._base import LinfaEstimator, native_function, register_estimator
-from ._validation import check_bool, check_sample_weight, is_bool, is_int
+from ._validation import check_bool, check_sample_weight, dense_targets, is_bool, is_int
 
 try:  # scikit-learn is optional
     from sklearn.exceptions import UndefinedMetricWarning
@@ -102,12 +102,7 @@ class _LinearRegressor(LinfaEstimator):
     def _check_targets(y, n_samples, dtype, with_ndim=False):
         """y as a C-contiguous (n_samples, n_targets) array of `dtype` (a 1-D y: one target),
         and with `with_ndim` the number of dimensions y had."""
-        if y is None:
-            raise ValueError("requires y to be passed, but the target y is None")
-        module = type(y).__module__ or ""
-        if module.startswith("scipy.sparse") or (hasattr(y, "tocsr") and hasattr(y, "nnz")):
-            raise TypeError("A sparse matrix was passed for y, but dense data is required.")
-        array = y if isinstance(y, np.ndarray) else np.asarray(y)
+        array = dense_targets(y)
         if array.dtype.kind == "c":
             raise ValueError(f"Complex data not supported\ny has dtype {array.dtype}")
         if array.ndim not in (1, 2):

@@ -101,6 +101,16 @@ def _shape_message(array, name):
     )
 
 
+def dense_targets(y):
+    """y as a numpy array: ValueError when it is None, TypeError when it is sparse."""
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None")
+    module = type(y).__module__ or ""
+    if module.startswith("scipy.sparse") or (hasattr(y, "tocsr") and hasattr(y, "nnz")):
+        raise TypeError("A sparse matrix was passed for y, but dense data is required.")
+    return y if isinstance(y, np.ndarray) else np.asarray(y)
+
+
 def check_sample_weight(sample_weight, n_samples, dtype):
     """None, or one weight per sample as a 1-D C-contiguous array of `dtype`."""
     if sample_weight is None:

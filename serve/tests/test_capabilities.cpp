@@ -1,8 +1,8 @@
 // Serving by capability, for every model of the model list (linfa::Models): the metadata
 // states the task and the outputs; Predict answers each output the model has exactly as the
-// model itself answers (labels, values, transformed rows), for f64 and f32 rows; asking for an
-// output the model lacks is INVALID_ARGUMENT naming those it has; the seed's
-// ml.ClusteringService is offered for models that answer labels only.
+// model itself answers (labels, values, transformed rows, probabilities), for f64 and f32 rows;
+// asking for an output the model lacks is INVALID_ARGUMENT naming those it has; the seed's
+// ml.ClusteringService is offered for models that answer labels (clusters or classes) only.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -34,6 +34,7 @@ std::map<int, std::vector<double>> reference_outputs(const M& model, const linfa
     if constexpr (linfa::PredictInplace<M, linfa::DatasetView<F>, linfa::Labels>) out[v1::LABELS] = flat(model.predict(view));
     else if constexpr (linfa::Predict<M, linfa::DatasetView<F>>) out[v1::VALUES] = flat(model.predict(view));
     if constexpr (linfa::Transformer<M, linfa::DatasetView<F>>) out[v1::TRANSFORMED] = flat(model.transform(view));
+    if constexpr (linfa::PredictProba<M, linfa::DatasetView<F>>) out[v1::PROBABILITIES] = flat(model.predict_proba(view));
     return out;
 }
 
@@ -42,6 +43,7 @@ std::vector<double> answered(const v1::PredictResponse& resp, int output) {
         case v1::LABELS: return {resp.labels().begin(), resp.labels().end()};
         case v1::VALUES: return {resp.values().begin(), resp.values().end()};
         case v1::TRANSFORMED: return {resp.transformed().begin(), resp.transformed().end()};
+        case v1::PROBABILITIES: return {resp.probabilities().begin(), resp.probabilities().end()};
         default: return {};
     }
 }
@@ -88,17 +90,21 @@ void check_served(const std::string& stem) {
     REQUIRE(linfa_predict(server, packed_f64(std::vector<double>(4, 0.5), 1), plain).ok());
     CHECK(!answered(plain, meta.outputs(0).output()).empty());
 
-    const bool clustering = expected.count(v1::LABELS) != 0;
-    CHECK(meta.task() == (clustering ? "clustering" : expected.count(v1::VALUES) ? "regression" : "transformation"));
+    const bool labels = expected.count(v1::LABELS) != 0;
+    const char* task = expected.count(v1::PROBABILITIES) ? "classification"
+                       : labels                           ? "clustering"
+                       : expected.count(v1::VALUES)       ? "regression"
+                                                          : "transformation";
+    CHECK(meta.task() == task);
     ml::PredictRequest seed;
     for (int f = 0; f < 4; ++f) seed.add_features(0.5);
     ml::PredictResponse seed_resp;
     const auto seed_status = ml::ClusteringService::NewStub(channel_to(server))->Predict(context().get(), seed, &seed_resp);
-    CHECK(seed_status.ok() == clustering);
-    if (!clustering) CHECK(seed_status.error_code() == grpc::StatusCode::UNIMPLEMENTED);
+    CHECK(seed_status.ok() == labels);  // the seed's service answers labels, of clusters or classes
+    if (!labels) CHECK(seed_status.error_code() == grpc::StatusCode::UNIMPLEMENTED);
     // An output the model lacks.
     auto lacking = packed_f64(std::vector<double>(4, 0.5), 1);
-    lacking.add_outputs(clustering ? v1::VALUES : v1::LABELS);
+    lacking.add_outputs(labels ? v1::VALUES : v1::LABELS);
     v1::PredictResponse refused;
     const auto status = linfa_predict(server, lacking, refused);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);

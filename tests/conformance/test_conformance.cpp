@@ -17,6 +17,8 @@
 
 #include <linfa/models.hpp>
 
+#include "support.hpp"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -25,19 +27,6 @@ namespace {
 
 template <class M>
 using scalar_of = typename linfa::model_io<M>::scalar_type;
-
-template <class M>
-std::string file_bytes(const M& model, linfa::FileFormat format = linfa::FileFormat::binary) {
-    std::ostringstream out;
-    linfa::save(model, out, format);
-    return out.str();
-}
-
-template <class M>
-M from_bytes(const std::string& bytes) {
-    std::istringstream in(bytes);
-    return linfa::load<M>(in);
-}
 
 template <class M>
 M fit_example(const linfa::DatasetView<scalar_of<M>>& data) {
@@ -80,12 +69,12 @@ std::string fitted_with_threads(int threads, const linfa::DatasetView<scalar_of<
 #ifdef _OPENMP
     const int saved = omp_get_max_threads();
     omp_set_num_threads(threads);
-    const std::string bytes = file_bytes(fit_example<M>(data));
+    const std::string bytes = test::to_bytes(fit_example<M>(data));
     omp_set_num_threads(saved);
     return bytes;
 #else
     (void)threads;
-    return file_bytes(fit_example<M>(data));
+    return test::to_bytes(fit_example<M>(data));
 #endif
 }
 
@@ -102,11 +91,11 @@ TEST_CASE_TEMPLATE_DEFINE("a listed model answers and round-trips bit for bit in
         CHECK(output.second.rows() == 50);
         CHECK(output.second.allFinite());
     }
-    const std::string reference = file_bytes(model);
+    const std::string reference = test::to_bytes(model);
     for (const auto format : {linfa::FileFormat::binary, linfa::FileFormat::json}) {
         CAPTURE(int(format));
-        const M again = from_bytes<M>(file_bytes(model, format));
-        CHECK(file_bytes(again) == reference);
+        const M again = test::from_bytes<M>(test::to_bytes(model, format));
+        CHECK(test::to_bytes(again) == reference);
         CHECK(outputs(again, queries.view()) == expected);
     }
     std::istringstream in(reference);
@@ -118,24 +107,24 @@ TEST_CASE_TEMPLATE_APPLY(round_trip, linfa::Models::tuple);
 
 TEST_CASE_TEMPLATE_DEFINE("truncated files and flipped bits are refused", M, damaged_files) {
     const M model = fit_example<M>(linfa::example_dataset<scalar_of<M>>().view());
-    const std::string bytes = file_bytes(model);
+    const std::string bytes = test::to_bytes(model);
     for (std::size_t length = 0; length < bytes.size(); ++length) {
         CAPTURE(length);
-        CHECK_THROWS_AS(from_bytes<M>(bytes.substr(0, length)), linfa::ModelFileError);
+        CHECK_THROWS_AS(test::from_bytes<M>(bytes.substr(0, length)), linfa::ModelFileError);
     }
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         for (const int bit : {0, 3, 7}) {
             std::string damaged = bytes;
             damaged[i] = static_cast<char>(damaged[i] ^ (1 << bit));
             CAPTURE(i);
-            CHECK_THROWS_AS(from_bytes<M>(damaged), linfa::ModelFileError);
+            CHECK_THROWS_AS(test::from_bytes<M>(damaged), linfa::ModelFileError);
         }
     }
-    const std::string json = file_bytes(model, linfa::FileFormat::json);
+    const std::string json = test::to_bytes(model, linfa::FileFormat::json);
     const std::size_t closing = json.rfind('}');
     for (std::size_t length = 0; length < closing; length += 1 + length / 64) {
         CAPTURE(length);
-        CHECK_THROWS_AS(from_bytes<M>(json.substr(0, length)), linfa::ModelFileError);
+        CHECK_THROWS_AS(test::from_bytes<M>(json.substr(0, length)), linfa::ModelFileError);
     }
 }
 TEST_CASE_TEMPLATE_APPLY(damaged_files, linfa::Models::tuple);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "helpers.hpp"
+#include "support.hpp"
 
 /// A path in the temporary directory that no other test process uses: ctest runs the float
 /// and double cases of a template test (and other builds' tests) at the same time.
@@ -26,19 +27,6 @@ namespace {
 template <linfa::Float F>
 KMeans<F> small_model(std::size_t k = 3, std::size_t d = 2) {
     return KMeans<F>::params(k).fit(test::blobs<F>(k, d, 30, 1, 10.0));
-}
-
-template <class M>
-std::string to_bytes(const M& model, linfa::FileFormat format = linfa::FileFormat::binary) {
-    std::ostringstream out;
-    linfa::save(model, out, format);
-    return out.str();
-}
-
-template <class M>
-M from_bytes(const std::string& bytes) {
-    std::istringstream in(bytes);
-    return linfa::load<M>(in);
 }
 
 /// Recomputes the checksum trailer, as a forger (or a fuzzer) would.
@@ -85,7 +73,7 @@ struct linfa::model_io<OtherModel> {
 TEST_CASE_TEMPLATE("binary and JSON round trips keep the model exactly", F, float, double) {
     const auto model = small_model<F>(4, 3);
     for (auto format : {linfa::FileFormat::binary, linfa::FileFormat::json}) {
-        const auto restored = from_bytes<KMeans<F>>(to_bytes(model, format));
+        const auto restored = test::from_bytes<KMeans<F>>(test::to_bytes(model, format));
         CHECK(restored.centroids() == model.centroids());
         CHECK(restored.inertia() == model.inertia());
         CHECK(restored.n_iterations() == model.n_iterations());
@@ -102,7 +90,7 @@ TEST_CASE_TEMPLATE("binary and JSON round trips keep the model exactly", F, floa
 }
 
 TEST_CASE("the JSON form is readable and carries the header") {
-    const std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    const std::string json = test::to_bytes(small_model<double>(), linfa::FileFormat::json);
     CHECK(json.find("\"kind\": \"clustering.kmeans\"") != std::string::npos);
     CHECK(json.find("\"scalar\": \"f64\"") != std::string::npos);
     CHECK(json.find("\"centroids\"") != std::string::npos);
@@ -111,15 +99,15 @@ TEST_CASE("the JSON form is readable and carries the header") {
 }
 
 TEST_CASE("wrong kind, wrong scalar, wrong version are refused by name") {
-    const std::string f32 = to_bytes(small_model<float>());
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(f32), "model file: holds f32 values, expected f64", linfa::ModelFileError);
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(to_bytes(OtherModel{})),
+    const std::string f32 = test::to_bytes(small_model<float>());
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(f32), "model file: holds f32 values, expected f64", linfa::ModelFileError);
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(test::to_bytes(OtherModel{})),
                          "model file: holds a 'test.other' model, expected 'clustering.kmeans'", linfa::ModelFileError);
-    CHECK_THROWS_AS(from_bytes<KMeans<double>>(to_bytes(OtherModel{}, linfa::FileFormat::json)), linfa::ModelFileError);
+    CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(test::to_bytes(OtherModel{}, linfa::FileFormat::json)), linfa::ModelFileError);
 
-    std::string v3 = to_bytes(small_model<double>());
+    std::string v3 = test::to_bytes(small_model<double>());
     v3[linfa::model_magic.size() + 1] = 3;  // after the magic and cereal's endianness byte
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(reseal(v3)),
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(reseal(v3)),
                          "model file: unsupported format version 3 (this build reads versions 1 to 2)", linfa::ModelFileError);
 }
 
@@ -127,8 +115,8 @@ TEST_CASE("a declared shape larger than the file is refused before allocating") 
     for (auto shape : std::vector<std::vector<std::uint64_t>>{
              {1ull << 30, 1ull << 30}, {2, 1ull << 62}, {0, 2}, {2}, {2, 2, 2}, {3, 2}}) {
         CAPTURE(shape.size());
-        CHECK_THROWS_AS(from_bytes<KMeans<double>>(to_bytes(LyingModel{shape})), linfa::ModelFileError);
-        CHECK_THROWS_AS(from_bytes<KMeans<double>>(to_bytes(LyingModel{shape}, linfa::FileFormat::json)), linfa::ModelFileError);
+        CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(test::to_bytes(LyingModel{shape})), linfa::ModelFileError);
+        CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(test::to_bytes(LyingModel{shape}, linfa::FileFormat::json)), linfa::ModelFileError);
     }
 }
 
@@ -136,8 +124,8 @@ TEST_CASE("a declared shape larger than the file is refused before allocating") 
 // listed model (tests/conformance/test_conformance.cpp).
 
 TEST_CASE("forged files with a valid checksum still never crash or over-allocate") {
-    const std::string bytes = to_bytes(small_model<double>());
-    REQUIRE_NOTHROW(from_bytes<KMeans<double>>(reseal(bytes)));
+    const std::string bytes = test::to_bytes(small_model<double>());
+    REQUIRE_NOTHROW(test::from_bytes<KMeans<double>>(reseal(bytes)));
     linfa::Rng rng(99);
     int refused = 0;
     for (int trial = 0; trial < 3000; ++trial) {
@@ -148,7 +136,7 @@ TEST_CASE("forged files with a valid checksum still never crash or over-allocate
             forged[at] = static_cast<char>(rng.below(256));
         }
         try {
-            const auto m = from_bytes<KMeans<double>>(reseal(forged));
+            const auto m = test::from_bytes<KMeans<double>>(reseal(forged));
             CHECK(m.centroids().allFinite());  // a forged value that still makes a valid model
         } catch (const linfa::ModelFileError&) {
             ++refused;
@@ -158,8 +146,8 @@ TEST_CASE("forged files with a valid checksum still never crash or over-allocate
 }
 
 TEST_CASE("damaged JSON bodies are refused") {
-    std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
-    REQUIRE_NOTHROW(from_bytes<KMeans<double>>(json));
+    std::string json = test::to_bytes(small_model<double>(), linfa::FileFormat::json);
+    REQUIRE_NOTHROW(test::from_bytes<KMeans<double>>(json));
     auto replace_first_number_in_centroids = [&](const std::string& by) {
         std::string j = json;
         const auto at = j.find('[', j.find("\"centroids\"")) + 1;
@@ -167,38 +155,38 @@ TEST_CASE("damaged JSON bodies are refused") {
         const auto end = j.find_first_of(",]", start);
         return j.replace(start, end - start, by);
     };
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(replace_first_number_in_centroids("NaN")),
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(replace_first_number_in_centroids("NaN")),
                          "model file: centroids contain NaN or infinity", linfa::ModelFileError);
-    CHECK_THROWS_AS(from_bytes<KMeans<double>>(replace_first_number_in_centroids("\"x\"")), linfa::ModelFileError);
-    CHECK_THROWS_AS(from_bytes<KMeans<double>>(replace_first_number_in_centroids("[1]")), linfa::ModelFileError);
+    CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(replace_first_number_in_centroids("\"x\"")), linfa::ModelFileError);
+    CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(replace_first_number_in_centroids("[1]")), linfa::ModelFileError);
     std::string no_kind = json;
     no_kind.replace(no_kind.find("\"kind\""), 6, "\"kin_\"");
-    CHECK_THROWS_AS(from_bytes<KMeans<double>>(no_kind), linfa::ModelFileError);
+    CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(no_kind), linfa::ModelFileError);
 }
 
 TEST_CASE("unreadable inputs") {
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(""), "not a linfa model file (no magic number and not JSON)",
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(""), "not a linfa model file (no magic number and not JSON)",
                          linfa::ModelFileError);
-    CHECK_THROWS_AS(from_bytes<KMeans<double>>("hello world"), linfa::ModelFileError);
-    CHECK_THROWS_AS(from_bytes<KMeans<double>>(std::string(linfa::model_magic)), linfa::ModelFileError);
+    CHECK_THROWS_AS(test::from_bytes<KMeans<double>>("hello world"), linfa::ModelFileError);
+    CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(std::string(linfa::model_magic)), linfa::ModelFileError);
     CHECK_THROWS_AS(linfa::load<KMeans<double>>("/nonexistent/dir/model.linfa"), linfa::ModelFileError);
     CHECK_THROWS_AS(linfa::save(small_model<double>(), "/nonexistent/dir/model.linfa"), linfa::ModelFileError);
-    std::string trailing = to_bytes(small_model<double>());
+    std::string trailing = test::to_bytes(small_model<double>());
     trailing.insert(trailing.size() - 8, "x");
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(reseal(trailing)), "model file: has unexpected bytes after the model",
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(reseal(trailing)), "model file: has unexpected bytes after the model",
                          linfa::ModelFileError);
 }
 
 TEST_CASE("hostile JSON: deep nesting and a huge declared row length are refused, not crashed on") {
     const std::string deep = "{\"a\":" + std::string(1000000, '[') + std::string(1000000, ']') + "}";
-    CHECK_THROWS_WITH_AS(from_bytes<KMeans<double>>(deep), "model file: JSON nested deeper than 8 levels", linfa::ModelFileError);
-    std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    CHECK_THROWS_WITH_AS(test::from_bytes<KMeans<double>>(deep), "model file: JSON nested deeper than 8 levels", linfa::ModelFileError);
+    std::string json = test::to_bytes(small_model<double>(), linfa::FileFormat::json);
     const auto at = json.find("\"shape\"");
     const auto open = json.find('[', at), close = json.find(']', at);
     for (const char* shape : {"[3, 4611686018427387904]", "[3, 9223372036854775809]", "[3, 2000000000]"}) {
         std::string lying = json;
         lying.replace(open, close - open + 1, shape);
-        CHECK_THROWS_AS(from_bytes<KMeans<double>>(lying), linfa::ModelFileError);
+        CHECK_THROWS_AS(test::from_bytes<KMeans<double>>(lying), linfa::ModelFileError);
     }
 }
 
@@ -214,13 +202,13 @@ TEST_CASE("save replaces a file atomically and leaves no temporary behind") {
 }
 
 TEST_CASE("JSON numbers are read exactly, including forms rapidjson 1.1 misreads") {
-    const std::string json = to_bytes(small_model<double>(), linfa::FileFormat::json);
+    const std::string json = test::to_bytes(small_model<double>(), linfa::FileFormat::json);
     auto with_first_centroid_value = [&](const std::string& text) {
         std::string j = json;
         const auto at = j.find('[', j.find("\"centroids\"")) + 1;
         const auto start = j.find_first_of("-0123456789", at);
         const auto end = j.find_first_of(",]", start);
-        return from_bytes<KMeans<double>>(j.replace(start, end - start, text)).centroids()(0, 0);
+        return test::from_bytes<KMeans<double>>(j.replace(start, end - start, text)).centroids()(0, 0);
     };
     CHECK(with_first_centroid_value("0e308") == 0.0);  // rapidjson alone: 4.9e288
     CHECK(with_first_centroid_value("-0.0") == 0.0);
@@ -254,13 +242,13 @@ TEST_CASE_TEMPLATE("K-Means files written by earlier commits still load, as the 
         const std::string binary = fixture(stem + s + ".bin");
         std::istringstream header_in(binary);
         CHECK(linfa::read_header(header_in).format_version == 1);  // written before the body version
-        const auto model = from_bytes<KMeans<F>>(binary);
-        const auto from_json = from_bytes<KMeans<F>>(fixture(stem + s + ".json"));
-        CHECK(to_bytes(from_json) == to_bytes(model));  // both encodings hold the same model
+        const auto model = test::from_bytes<KMeans<F>>(binary);
+        const auto from_json = test::from_bytes<KMeans<F>>(fixture(stem + s + ".json"));
+        CHECK(test::to_bytes(from_json) == test::to_bytes(model));  // both encodings hold the same model
         // Saved again, in today's format, it is the same model.
-        const std::string today = to_bytes(model);
-        CHECK(to_bytes(from_bytes<KMeans<F>>(today)) == today);
-        CHECK(from_bytes<KMeans<F>>(today).centroids() == model.centroids());
+        const std::string today = test::to_bytes(model);
+        CHECK(test::to_bytes(test::from_bytes<KMeans<F>>(today)) == today);
+        CHECK(test::from_bytes<KMeans<F>>(today).centroids() == model.centroids());
         REQUIRE(model.n_clusters() == 3);
         REQUIRE(model.n_features() == 2);
         // The three blobs (around (0,0), (10,10), (-10,10)) are told apart.

@@ -1,0 +1,14 @@
+// Logistic regression: the public face. See LogisticRegression (logistic_regression/model.hpp)
+// for what it computes, and the parts: logistic_regression/params.hpp (builder),
+// logistic_regression/algorithm.hpp (fit), logistic_regression/loss.hpp (the fused loss and
+// gradient pass), logistic_regression/link.hpp (scores and link functions),
+// logistic_regression/serialization.hpp, logistic_regression/model_example.hpp; the solver is
+// optim/lbfgs.hpp.
+#pragma once
+
+#include "errors.hpp"
+#include "logistic_regression/algorithm.hpp"
+#include "logistic_regression/model.hpp"
+#include "logistic_regression/model_example.hpp"
+#include "logistic_regression/params.hpp"
+#include "logistic_regression/serialization.hpp"

@@ -1,0 +1,140 @@
+// The penalised logistic loss and its gradient in one pass over the records: each block of
+// records is scored by small products, its losses and residuals computed in double (exp and log
+// vectorised along the block), and the residuals multiplied back into the gradient before the
+// next block is read, so the records
+// are read once per evaluation and nothing of size n x classes is ever held. Chunks of rows
+// run in parallel and their sums are added in chunk order: the same value and gradient, bit
+// for bit, on any thread count.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "../../core/dataset.hpp"
+#include "../../core/parallel.hpp"
+#include "link.hpp"
+
+namespace linfa::linear::logistic_detail {
+
+/// One logistic problem: records, a target per row and a weight per row. `Binary` problems
+/// have targets 0 or 1 and one coefficient row; `Multinomial` ones a class index per row and a
+/// coefficient row per class. The parameter vector holds the coefficient rows one after the
+/// other (rows x features), then, with an intercept, one per row.
+template <Float F>
+class LogisticLoss {
+    using RowMajorD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+public:
+    /// `targets`: one per row. A row's weight is its sample weight in `data` times
+    /// `group_weights[groups[i]]` (class weights: the groups are the rows' classes, or for
+    /// balanced binary problems their targets); `penalty` = 1 / C.
+    LogisticLoss(const DatasetView<F>& data, std::span<const std::int32_t> targets, std::span<const std::int32_t> groups,
+                 std::vector<double> group_weights, Layout layout, Eigen::Index rows, bool fit_intercept, double penalty)
+        : data_(data), targets_(targets), groups_(groups), group_weights_(std::move(group_weights)), layout_(layout),
+          rows_(rows), d_(Eigen::Index(data.n_features())), fit_intercept_(fit_intercept), penalty_(penalty) {}
+
+    /// Length of the parameter vector.
+    Eigen::Index n_parameters() const { return rows_ * d_ + (fit_intercept_ ? rows_ : 0); }
+
+    /// The objective at `w`; writes its gradient into `gradient`.
+    double operator()(const Eigen::VectorXd& w, Eigen::VectorXd& gradient) const {
+        const Scorer<F> scorer = scorer_of(w);
+        const ChunkPlan plan = plan_chunks(data_.n_samples());
+        // per chunk: the loss, the coefficient gradient (rows x features), the intercepts'
+        const std::size_t width = 1 + std::size_t(rows_ * d_ + rows_);
+        PerChunk<double> partial(plan.n_chunks, width);
+        for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+            add_chunk(scorer, Eigen::Index(begin), Eigen::Index(end), partial[chunk]);
+        });
+        Eigen::VectorXd total = Eigen::VectorXd::Zero(Eigen::Index(width));
+        reduce_in_chunk_order(partial, width, total.data());
+        const auto coef = w.head(rows_ * d_);
+        gradient.resize(n_parameters());
+        gradient.head(rows_ * d_) = total.segment(1, rows_ * d_) + penalty_ * coef;
+        if (fit_intercept_) gradient.tail(rows_) = total.tail(rows_);
+        return total[0] + 0.5 * penalty_ * coef.squaredNorm();
+    }
+
+    /// The parameter vector as a Scorer (coefficient rows in F).
+    Scorer<F> scorer_of(const Eigen::VectorXd& w) const {
+        Scorer<F> s;
+        s.coef = Eigen::Map<const RowMajorD>(w.data(), rows_, d_)
+                     .template cast<F>();
+        s.intercept = fit_intercept_ ? Eigen::ArrayXd(w.tail(rows_)) : Eigen::ArrayXd::Zero(rows_);
+        return s;
+    }
+
+private:
+
+    /// Adds the loss and gradient of rows [begin, end) to `sums` (loss, coefficients, intercepts).
+    void add_chunk(const Scorer<F>& scorer, Eigen::Index begin, Eigen::Index end, double* sums) const {
+        Eigen::Map<RowMajorD> coef(sums + 1, rows_, d_);
+        Eigen::Map<Eigen::VectorXd> intercept(sums + 1 + rows_ * d_, rows_);
+        Block z, residual;
+        BlockRow weight;
+        Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> residual_f;
+        Slab<F> slab;
+        const MatrixView<F>& x = data_.records();
+        for (Eigen::Index start = begin; start < end; start += block_rows) {
+            const Eigen::Index rows = std::min(block_rows, end - start);
+            scorer.score(x, start, rows, z);
+            weights_of(start, rows, weight);
+            sums[0] += layout_ == Layout::Binary ? binary_residuals(start, z, weight, residual)
+                                                 : multinomial_residuals(start, z, weight, residual);
+            intercept += residual.rowwise().sum().matrix();
+            residual_f = residual.matrix().template cast<F>();
+            for (Eigen::Index c = 0; c < rows_; c += slab_rows) {
+                const Eigen::Index count = std::min(slab_rows, rows_ - c);
+                slab.noalias() = residual_f.middleRows(c, count) * x.middleRows(start, rows);
+                coef.middleRows(c, count) += slab.template cast<double>();
+            }
+        }
+    }
+
+    /// The weight of each record of a block: sample weight times its group's weight.
+    void weights_of(Eigen::Index start, Eigen::Index rows, BlockRow& weight) const {
+        weight.resize(rows);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const auto i = std::size_t(start + r);
+            weight[r] = double(data_.weight(i)) * group_weights_[std::size_t(groups_[i])];
+        }
+    }
+
+    /// Binary targets: the weighted loss log(1 + e^s) - y s of the block; `residual` =
+    /// weight x (sigmoid(s) - y), its derivative in s.
+    double binary_residuals(Eigen::Index start, const Block& z, const BlockRow& weight, Block& residual) const {
+        BlockRow y(z.cols());
+        for (Eigen::Index r = 0; r < z.cols(); ++r) y[r] = targets_[std::size_t(start + r)];
+        const BlockRow s = z.row(0);
+        residual = weight * (sigmoid(s) - y);
+        return (weight * (log1p_exp(s) - y * s)).sum();
+    }
+
+    /// Class targets: the weighted loss log(sum_j e^{z_j}) - z_y of the block; `residual` =
+    /// weight x (softmax(z) - one-hot(y)), its derivative in z.
+    double multinomial_residuals(Eigen::Index start, const Block& z, const BlockRow& weight, Block& residual) const {
+        BlockRow top, sum;
+        exp_shifted(z, residual, top, sum);
+        const BlockRow scale = weight / sum;
+        residual.rowwise() *= scale;
+        const BlockRow lse = top + sum.log();
+        double loss = 0;
+        for (Eigen::Index r = 0; r < z.cols(); ++r) {
+            const auto target = Eigen::Index(targets_[std::size_t(start + r)]);
+            residual(target, r) -= weight[r];
+            loss += weight[r] * (lse[r] - z(target, r));
+        }
+        return loss;
+    }
+
+    DatasetView<F> data_;
+    std::span<const std::int32_t> targets_, groups_;
+    std::vector<double> group_weights_;
+    Layout layout_;
+    Eigen::Index rows_, d_;
+    bool fit_intercept_;
+    double penalty_;
+};
+
+}  // namespace linfa::linear::logistic_detail

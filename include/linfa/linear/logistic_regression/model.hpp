@@ -1,0 +1,161 @@
+// The fitted logistic regression model: class scores X W^T + b, read as probabilities through
+// the sigmoid (two classes, or one-vs-rest) or the softmax (multinomial).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../../core/classes.hpp"
+#include "../../core/dataset.hpp"
+#include "../../core/parallel.hpp"
+#include "../../metrics/classification.hpp"
+#include "link.hpp"
+#include "params.hpp"
+
+namespace linfa {
+template <class M>
+struct model_io;
+}
+
+namespace linfa::linear {
+
+/// Logistic regression, as scikit-learn's LogisticRegression with the "lbfgs" solver: the
+/// coefficients minimising the weighted log-loss plus ||W||^2 / (2 C), found by L-BFGS
+/// (optim/lbfgs.hpp) from a fused, parallel, deterministic loss-and-gradient pass. Two classes
+/// give one coefficient row (the second class's score); more give a row per class, fitted
+/// jointly (multinomial) or one class against the rest.
+///
+/// ```cpp
+/// const auto model = linfa::linear::LogisticRegression<double>::params().c(0.5).fit(data);
+/// const linfa::Labels labels = model.predict(x);
+/// const linfa::Matrix<double> p = model.predict_proba(x);
+/// ```
+template <Float F>
+class LogisticRegression {
+public:
+    /// Hyper-parameters with their defaults (C 1, an intercept, 100 iterations, tol 1e-4).
+    static LogisticRegressionParams<F> params() { return LogisticRegressionParams<F>(); }
+
+    /// The classes seen at fit, in increasing order (the columns of predict_proba).
+    const ClassSet& classes() const { return classes_; }
+    /// Number of classes.
+    std::size_t n_classes() const { return classes_.size(); }
+    /// Number of features the model was fitted on.
+    std::size_t n_features() const { return std::size_t(coef_.cols()); }
+    /// Coefficient rows x features: one row for two classes, else one per class.
+    const Matrix<F>& coef() const { return coef_; }
+    /// One intercept per coefficient row (zeros when fitted without).
+    const Vector<F>& intercept() const { return intercept_; }
+    /// How the rows are read: binary, multinomial (also BinarySoftmax) or one-vs-rest.
+    logistic_detail::Layout layout() const { return layout_; }
+    /// L-BFGS iterations: one count, or one per class for one-vs-rest.
+    const std::vector<std::uint64_t>& n_iter() const { return n_iter_; }
+    /// Whether every L-BFGS run met its tolerance within max_iter.
+    bool converged() const { return converged_; }
+
+    /// Class scores, n_samples x coefficient rows (scikit-learn's decision_function).
+    /// Throws InvalidInput for a wrong feature count or non-finite records.
+    Matrix<F> decision_function(const DatasetView<F>& data) const {
+        return rows_of(data, coef_.rows(), [](const logistic_detail::Block& z, logistic_detail::Block& out) { out = z; });
+    }
+    /// Class probabilities, n_samples x n_classes (columns in the order of `classes()`).
+    /// Throws as `decision_function`.
+    Matrix<F> predict_proba(const DatasetView<F>& data) const {
+        return rows_of(data, Eigen::Index(n_classes()), [this](const logistic_detail::Block& z, logistic_detail::Block& out) {
+            logistic_detail::probabilities(layout_, z, out);
+        });
+    }
+    /// Log-probabilities, n_samples x n_classes, from the scores (finite far from every class).
+    /// Throws as `decision_function`.
+    Matrix<F> predict_log_proba(const DatasetView<F>& data) const {
+        return rows_of(data, Eigen::Index(n_classes()), [this](const logistic_detail::Block& z, logistic_detail::Block& out) {
+            logistic_detail::log_probabilities(layout_, z, out);
+        });
+    }
+    /// The most probable class of each sample (a label of `classes()`).
+    /// Throws as `decision_function`.
+    Labels predict(const DatasetView<F>& data) const {
+        Labels labels(static_cast<Eigen::Index>(data.n_samples()));
+        predict_inplace(data, labels);
+        return labels;
+    }
+    /// Writes the most probable class of each sample into `labels` (resized if needed).
+    /// Throws as `decision_function`.
+    void predict_inplace(const DatasetView<F>& data, Labels& labels) const {
+        require_predictable<F>(data, n_features(), "LogisticRegression");
+        labels.resize(static_cast<Eigen::Index>(data.n_samples()));
+        for_blocks(data, [&](Eigen::Index start, const logistic_detail::Block& z) {
+            for (Eigen::Index r = 0; r < z.cols(); ++r) {
+                labels[start + r] = classes_.label(std::size_t(logistic_detail::predicted_class(layout_, z, r)));
+            }
+        });
+    }
+    /// The (weighted) accuracy of `predict` on `data`'s labels (scikit-learn's `score`).
+    /// Throws as `decision_function`, and InvalidInput when `data` has no labels.
+    double score(const DatasetView<F>& data) const {
+        const Labels predicted = predict(data);
+        return metrics::accuracy_score<F>(data.labels(), std::span<const std::int32_t>(predicted.data(), std::size_t(predicted.size())),
+                                          data.weights());
+    }
+
+private:
+    friend class LogisticRegressionValidParams<F>;
+    friend class LogisticRegressionParams<F>;
+    friend struct linfa::model_io<LogisticRegression<F>>;
+
+    LogisticRegression(ClassSet classes, logistic_detail::Layout layout, Matrix<F> coef, Vector<F> intercept,
+                       std::vector<std::uint64_t> n_iter, bool converged)
+        : classes_(std::move(classes)), layout_(layout), coef_(std::move(coef)), intercept_(std::move(intercept)),
+          n_iter_(std::move(n_iter)), converged_(converged) {
+        scorer_.coef = coef_;
+        scorer_.intercept = intercept_.template cast<double>().array();
+    }
+
+    /// Calls `each(first row, scores)` for every block of rows of `data` (scores: one column
+    /// per row), in parallel over chunks of rows.
+    template <class Each>
+    void for_blocks(const DatasetView<F>& data, Each&& each) const {
+        for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
+            logistic_detail::Block z;
+            for (auto start = Eigen::Index(begin); start < Eigen::Index(end); start += logistic_detail::block_rows) {
+                scorer_.score(data.records(), start, std::min(logistic_detail::block_rows, Eigen::Index(end) - start), z);
+                each(start, z);
+            }
+        });
+    }
+
+    /// An n_samples x `width` result whose rows are those of `fill(scores, out)` for each block
+    /// (`out`: one column per row).
+    template <class Fill>
+    Matrix<F> rows_of(const DatasetView<F>& data, Eigen::Index width, Fill&& fill) const {
+        require_predictable<F>(data, n_features(), "LogisticRegression");
+        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(data.n_samples()), width);
+        for_blocks(data, [&](Eigen::Index start, const logistic_detail::Block& z) {
+            logistic_detail::Block values;
+            fill(z, values);
+            out.middleRows(start, values.cols()) = values.transpose().matrix().template cast<F>();
+        });
+        return out;
+    }
+
+    ClassSet classes_;
+    logistic_detail::Layout layout_;
+    Matrix<F> coef_;
+    Vector<F> intercept_;
+    std::vector<std::uint64_t> n_iter_;
+    bool converged_;
+    logistic_detail::Scorer<F> scorer_;
+};
+
+template <Float F>
+LogisticRegressionParams<F>& LogisticRegressionParams<F>::warm_start(const LogisticRegression<F>& model) {
+    Eigen::MatrixXd start(model.coef().rows(), model.coef().cols() + 1);
+    start.leftCols(model.coef().cols()) = model.coef().template cast<double>();
+    start.col(model.coef().cols()) = model.intercept().template cast<double>();
+    start_ = std::move(start);
+    return *this;
+}
+
+}  // namespace linfa::linear

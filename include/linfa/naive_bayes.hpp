@@ -1,0 +1,16 @@
+// Naive Bayes classifiers: the public face. GaussianNb (naive_bayes/model.hpp) explains what it
+// computes; its parts:
+//   naive_bayes/params.hpp         builder (priors, var_smoothing, classes) and check()
+//   naive_bayes/class_moments.hpp  per-class weighted moments in one pass, mergeable
+//   naive_bayes/algorithm.hpp      fit and fit_with (scikit-learn's partial_fit)
+//   naive_bayes/model.hpp          the fitted model: predict, predict_proba, predict_log_proba
+//   naive_bayes/serialization.hpp  model files;  naive_bayes/model_example.hpp  generic tests
+#pragma once
+
+#include "naive_bayes/algorithm.hpp"
+#include "naive_bayes/class_moments.hpp"
+#include "naive_bayes/errors.hpp"
+#include "naive_bayes/model.hpp"
+#include "naive_bayes/model_example.hpp"
+#include "naive_bayes/params.hpp"
+#include "naive_bayes/serialization.hpp"
