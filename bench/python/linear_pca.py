@@ -32,6 +32,17 @@ def fair_blas_env():
         os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 
+def bench_arguments(doc, repeats=5, quick_help="a tenth of the rows, for a smoke run"):
+    """The arguments every comparison script takes (--repeats, --quick), parsed, after
+    fair_blas_env(); `doc` is the script's docstring (its first line describes it)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    args = parser.parse_args()
+    fair_blas_env()
+    return args
+
+
 def median_seconds(fn, repeats):
     """The median of `repeats` timings of fn(), each result dropped before the next call (so
     the output of one call is not alive while the next one allocates its own)."""
@@ -76,11 +87,7 @@ def largest_angle(a, b):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="a tenth of the rows, for a smoke run")
-    args = parser.parse_args()
-    fair_blas_env()
+    args = bench_arguments(__doc__)
 
     import linfa
     import sklearn

@@ -14,13 +14,12 @@ intercept_), so a fast wrong answer cannot pass for a win.
 Cases (the issue's): multinomial, 10 classes, 500k x 50 float64; binary, 1M x 20 float64.
 """
 
-import argparse
 import gc
 import warnings
 
 import numpy as np
 
-from linear_pca import fair_blas_env, median_seconds
+from linear_pca import bench_arguments, median_seconds
 
 
 def classification_data(n, d, k, seed=0):
@@ -65,11 +64,7 @@ def run_case(name, x, y, repeats, linfa, sklearn_lr):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="a tenth of the rows, for a smoke run")
-    args = parser.parse_args()
-    fair_blas_env()
+    args = bench_arguments(__doc__, repeats=3)
 
     import linfa
     import sklearn

@@ -11,11 +11,10 @@ OPENBLAS_L2_SIZE are removed as in linear_pca.py (scikit-learn's distances are a
 Cases: 20k x 10, 5 Gaussian clusters, float64 and float32 (--quick: 5k rows).
 """
 
-import argparse
 
 import numpy as np
 
-from linear_pca import fair_blas_env, median_seconds, relative
+from linear_pca import bench_arguments, median_seconds, relative
 
 
 def clustered_data(n, d, k, dtype, seed=0):
@@ -27,11 +26,7 @@ def clustered_data(n, d, k, dtype, seed=0):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="5k rows, for a smoke run")
-    args = parser.parse_args()
-    fair_blas_env()
+    args = bench_arguments(__doc__, quick_help="5k rows, for a smoke run")
 
     import linfa
     import linfa.metrics

@@ -12,12 +12,11 @@ and OPENBLAS_L2_SIZE are removed as in linear_pca.py.
 Case: 1M x 50 float64 (400 MB of records), 10 overlapping classes.
 """
 
-import argparse
 import gc
 
 import numpy as np
 
-from linear_pca import fair_blas_env, median_seconds, relative
+from linear_pca import bench_arguments, median_seconds, relative
 
 
 def classes_data(n, d, k, seed=0):
@@ -32,11 +31,7 @@ def classes_data(n, d, k, seed=0):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="a tenth of the rows, for a smoke run")
-    args = parser.parse_args()
-    fair_blas_env()
+    args = bench_arguments(__doc__)
 
     import linfa
     import sklearn

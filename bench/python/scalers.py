@@ -15,12 +15,11 @@ Cases: 1M x 100, float64 and float32 (800 MB and 400 MB of records), each scaler
 default parameters.
 """
 
-import argparse
 import gc
 
 import numpy as np
 
-from linear_pca import fair_blas_env, median_seconds, relative
+from linear_pca import bench_arguments, median_seconds, relative
 
 
 def scaler_data(n, d, dtype, seed=0):
@@ -35,11 +34,7 @@ def scaler_data(n, d, dtype, seed=0):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="a tenth of the rows, for a smoke run")
-    args = parser.parse_args()
-    fair_blas_env()
+    args = bench_arguments(__doc__)
 
     import linfa
     import sklearn
