@@ -12,4 +12,5 @@
 #include "core/validation.hpp"
 #include "datasets/blobs.hpp"
 #include "io/model_file.hpp"
+#include "model_selection.hpp"
 #include "models.hpp"  // every algorithm
