@@ -11,6 +11,7 @@
 
 #include "clustering/kmeans.hpp"
 #include "decomposition/pca.hpp"
+#include "linear/elastic_net.hpp"
 #include "linear/linear_regression.hpp"
 #include "linear/logistic_regression.hpp"
 #include "linear/ridge.hpp"
@@ -40,6 +41,7 @@ using Models = ModelList<clustering::KMeans<float>, clustering::KMeans<double>,
                          linear::LinearRegression<float>, linear::LinearRegression<double>,
                          linear::Ridge<float>, linear::Ridge<double>,
                          linear::LogisticRegression<float>, linear::LogisticRegression<double>,
+                         linear::ElasticNet<float>, linear::ElasticNet<double>,
                          decomposition::Pca<float>, decomposition::Pca<double>,
                          preprocessing::StandardScaler<float>, preprocessing::StandardScaler<double>,
                          preprocessing::MinMaxScaler<float>, preprocessing::MinMaxScaler<double>,

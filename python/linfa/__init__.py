@@ -6,6 +6,7 @@ or loaded with ``linfa::load``:
 
 * ``KMeans``, ``MiniBatchKMeans`` (with ``partial_fit`` for streams): clustering;
 * ``LinearRegression``, ``Ridge``: linear regression, one or several targets;
+* ``ElasticNet``, ``Lasso``: sparse linear regression by coordinate descent;
 * ``LogisticRegression``: binary, multinomial or one-vs-rest classification (L-BFGS);
 * ``PCA``: principal component analysis (full or randomized);
 * ``GaussianNB`` (with ``partial_fit`` for streams): Gaussian naive Bayes classification;
@@ -18,6 +19,7 @@ and estimator tags.
 """
 
 from ._base import load
+from ._elastic_net import ElasticNet, Lasso
 from ._errors import NotFittedError
 from ._kmeans import KMeans
 from ._linear import LinearRegression, Ridge
@@ -29,8 +31,10 @@ from ._preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from . import metrics
 
 __all__ = [
+    "ElasticNet",
     "GaussianNB",
     "KMeans",
+    "Lasso",
     "LinearRegression",
     "LogisticRegression",
     "MaxAbsScaler",

@@ -1,0 +1,13 @@
+// ElasticNet and Lasso (coordinate descent): the public face. See ElasticNet
+// (elastic_net/model.hpp) for what it computes, and the parts: elastic_net/params.hpp (builder,
+// lasso_params), elastic_net/cd.hpp (one sweep and the duality gap, on the Gram matrix or on
+// the columns with a residual), elastic_net/algorithm.hpp (fit), elastic_net/model.hpp,
+// elastic_net/serialization.hpp, elastic_net/model_example.hpp.
+#pragma once
+
+#include "errors.hpp"
+#include "elastic_net/algorithm.hpp"
+#include "elastic_net/model.hpp"
+#include "elastic_net/model_example.hpp"
+#include "elastic_net/params.hpp"
+#include "elastic_net/serialization.hpp"

@@ -1,0 +1,109 @@
+// ElasticNet (and Lasso, the same model with l1_ratio 1) in linfa._linfa: ElasticNetF32/F64
+// over the C++ linfa::linear::ElasticNet, and elastic_net_fit_f32 / _f64. The scikit-learn
+// estimator contract lives in linfa/_elastic_net.py.
+//
+// Targets come in as a C-contiguous n x t array of the model's scalar type (the Python layer
+// reshapes a 1-D y to n x 1), viewed in place like X and the sample weights.
+#include "common.hpp"
+
+#include <string>
+#include <vector>
+
+#include <linfa/linear/elastic_net.hpp>
+
+namespace linfa_python {
+namespace {
+
+using linfa::linear::ElasticNet;
+using linfa::linear::Precompute;
+using linfa::linear::Selection;
+
+template <linfa::Float F>
+linfa::DatasetView<F> targets_data(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights) {
+    if (y.ndim() != 2) {
+        throw linfa::InvalidInput("targets must be a 2-D array of shape (n_samples, n_targets), found " +
+                                  std::to_string(y.ndim()) + " dimension(s)");
+    }
+    const linfa::DatasetView<F> records = dataset_of(x, weights);
+    if (static_cast<std::size_t>(y.shape(0)) != records.n_samples()) {
+        throw linfa::InvalidInput("targets have " + std::to_string(y.shape(0)) + " rows for " +
+                                  std::to_string(records.n_samples()) + " samples");
+    }
+    return records.with_targets(linfa::MatrixView<F>(y.data(), y.shape(0), y.shape(1)));
+}
+
+template <linfa::Float F>
+ElasticNet<F> fit_elastic_net(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
+                              double l1_ratio, bool fit_intercept, Precompute precompute, std::size_t max_iter, double tol,
+                              std::optional<Eigen::MatrixXd> warm_start, bool positive, Selection selection,
+                              std::uint64_t seed) {
+    auto params = ElasticNet<F>::params()
+                      .alpha(alpha)
+                      .l1_ratio(l1_ratio)
+                      .fit_intercept(fit_intercept)
+                      .precompute(precompute)
+                      .max_iter(max_iter)
+                      .tol(tol)
+                      .positive(positive)
+                      .selection(selection)
+                      .rng(linfa::Rng(seed));
+    if (warm_start) params.warm_start(std::move(*warm_start));
+    const linfa::DatasetView<F> data = targets_data(x, y, weights);
+    return without_gil([&] { return params.fit(data); });
+}
+
+template <linfa::Float F>
+void bind_model(py::module_& m, const char* name) {
+    using M = ElasticNet<F>;
+    py::class_<M> model(m, name, "A fitted elastic net / Lasso model (C++ linfa::linear::ElasticNet).");
+    def_model_file_members(model);
+    model.def_property_readonly("coef", [](const M& e) { return linfa::Matrix<F>(e.coef()); },
+                                "Coefficients, n_targets x n_features.")
+        .def_property_readonly("intercept", [](const M& e) { return linfa::Vector<F>(e.intercept()); },
+                               "Intercepts, one per target (zeros without an intercept).")
+        .def_property_readonly("n_iter", &M::n_iter, "Sweeps run per target.")
+        .def_property_readonly("dual_gap", &M::dual_gap, "Duality gap per target at the end, divided by n_samples.")
+        .def_property_readonly("converged", [](const M& e) { return std::vector<bool>(e.converged().begin(), e.converged().end()); },
+                               "Per target: whether the gap fell below the tolerance.")
+        .def_property_readonly("n_features", &M::n_features)
+        .def_property_readonly("n_targets", &M::n_targets)
+        .def(
+            "predict",
+            [](const M& e, const CArray<F>& x) {
+                const linfa::DatasetView<F> data(view_of(x));
+                return without_gil([&] { return e.predict(data); });
+            },
+            py::arg("X").noconvert(), "Predicted targets, n_samples x n_targets.")
+        .def(
+            "score",
+            [](const M& e, const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& w) {
+                const linfa::DatasetView<F> data = targets_data(x, y, w);
+                return without_gil([&] { return e.score(data); });
+            },
+            py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
+            "R^2 of the predictions of X for the targets y, weighted, averaged over targets.");
+
+    m.def(per_scalar_name<F>("elastic_net_fit").c_str(), &fit_elastic_net<F>, py::arg("X").noconvert(),
+          py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("alpha"), py::arg("l1_ratio"),
+          py::arg("fit_intercept"), py::arg("precompute"), py::arg("max_iter"), py::arg("tol"), py::arg("warm_start"),
+          py::arg("positive"), py::arg("selection"), py::arg("seed"),
+          "Elastic net of y (n_samples x n_targets) on X by coordinate descent; arrays are not copied.");
+}
+
+}  // namespace
+
+void bind_elastic_net(py::module_& m) {
+    py::enum_<Precompute>(m, "Precompute", "Gram matrix or residual (C++ linfa::linear::Precompute).")
+        .value("Auto", Precompute::Auto)
+        .value("Always", Precompute::Always)
+        .value("Never", Precompute::Never);
+    py::enum_<Selection>(m, "Selection", "Coordinate order (C++ linfa::linear::Selection).")
+        .value("Cyclic", Selection::Cyclic)
+        .value("Random", Selection::Random);
+    bind_model<float>(m, "ElasticNetF32");
+    bind_model<double>(m, "ElasticNetF64");
+}
+
+const RegisterBindings registered(bind_elastic_net);
+
+}  // namespace linfa_python
