@@ -11,7 +11,8 @@ or loaded with ``linfa::load``:
 * ``PCA``: principal component analysis (full or randomized);
 * ``GaussianNB`` (with ``partial_fit`` for streams): Gaussian naive Bayes classification;
 * ``StandardScaler``, ``MinMaxScaler``, ``MaxAbsScaler`` (with ``partial_fit`` for streams):
-  feature scaling.
+  feature scaling;
+* ``Pipeline``, ``make_pipeline``: transformers then a final model, saved as one model file.
 
 ``linfa.load(path)`` returns the estimator of any model file, written in C++ or Python.
 scikit-learn is optional: it is only used, when installed, for its ``NotFittedError`` class
@@ -26,6 +27,7 @@ from ._linear import LinearRegression, Ridge
 from ._logistic import LogisticRegression
 from ._minibatch import MiniBatchKMeans
 from ._naive_bayes import GaussianNB
+from ._pipeline import Pipeline, make_pipeline
 from ._pca import PCA
 from ._preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from . import metrics
@@ -42,9 +44,11 @@ __all__ = [
     "MinMaxScaler",
     "NotFittedError",
     "PCA",
+    "Pipeline",
     "Ridge",
     "StandardScaler",
     "load",
+    "make_pipeline",
     "__version__",
 ]
 __version__ = "0.1.0"

@@ -42,8 +42,14 @@ def load(path):
     """The estimator of any model file written by an estimator's ``save`` or C++
     ``linfa::save``, of the class registered for the file's model kind (KMeans for K-Means
     files, also those MiniBatchKMeans wrote: the file does not say)."""
-    model = _linfa.load(os.fspath(path))
-    return _ESTIMATOR_FOR_KIND[model.kind]._from_model(model)
+    return estimator_for_model(_linfa.load(os.fspath(path)))
+
+
+def estimator_for_model(model):
+    """The estimator of a bound C++ model, of the class registered for its kind (a pipeline's,
+    "pipeline.<final kind>", is the Pipeline's)."""
+    kind = "pipeline" if model.kind.startswith("pipeline.") else model.kind
+    return _ESTIMATOR_FOR_KIND[kind]._from_model(model)
 
 
 def native_function(name, dtype):
@@ -52,7 +58,26 @@ def native_function(name, dtype):
     return getattr(_linfa, f"{name}_{_SCALAR_NAMES[np.dtype(dtype)]}")
 
 
-class LinfaEstimator(ParamsMixin):
+class PicklesModel:
+    """Pickles the C++ model held in ``_model`` as its model file, the rest of the state as it
+    is (for every estimator and the Pipeline)."""
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        model = state.pop("_model", None)
+        if model is not None:
+            state["_model_bytes"] = model.to_bytes()
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        data = state.pop("_model_bytes", None)
+        self.__dict__.update(state)
+        if data is not None:
+            self._model = _linfa.loads(data)
+
+
+class LinfaEstimator(PicklesModel, ParamsMixin):
     """The plumbing of every linfa estimator around its C++ model: model files and pickling,
     the fitted check, ``n_features_in_`` / ``feature_names_in_`` and the checks of the data a
     fitted model is given, the conversion of X, and seeds from ``random_state``."""
@@ -91,21 +116,6 @@ class LinfaEstimator(ParamsMixin):
     def _params_from_model(cls, model):
         """The constructor parameters a loaded model determines (by default none)."""
         return {}
-
-    # The C++ model is pickled as its model file, the rest of the state as it is.
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        model = state.pop("_model", None)
-        if model is not None:
-            state["_model_bytes"] = model.to_bytes()
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        data = state.pop("_model_bytes", None)
-        self.__dict__.update(state)
-        if data is not None:
-            self._model = _linfa.loads(data)
 
     # ---------------------------------------------------------------- fitted state
 

@@ -264,6 +264,7 @@ Status Handlers::metadata(const v1::GetModelMetadataRequest&, v1::ModelMetadata&
     for (auto extent : info.shape) resp.add_shape(extent);
     resp.set_n_clusters(static_cast<std::uint32_t>(info.n_clusters));
     resp.set_task(info.task);
+    for (const auto& step : info.steps) resp.add_steps(step);
     for (const auto& spec : info.outputs) {
         auto* out = resp.add_outputs();
         out->set_output(to_wire(spec.output));

@@ -50,6 +50,7 @@ struct ModelInfo {
     bool has_distances = false;        ///< distances() is supported
     std::string task;                  ///< "clustering", "classification", "regression" or "transformation"
     std::vector<OutputSpec> outputs;   ///< what the model answers, its default output first
+    std::vector<std::string> steps;    ///< a pipeline's model kinds, in order (empty otherwise)
     /// Whether the model has `output`, and its width (0 when it has not).
     bool has(Output output) const { return width(output) != 0; }
     std::size_t width(Output output) const {

@@ -73,6 +73,9 @@ public:
         info_.shape = model_io<M>::shape(model_);
         info_.n_features = model_.n_features();
         if constexpr (requires { model_.n_clusters(); }) info_.n_clusters = model_.n_clusters();
+        if constexpr (requires { { model_.step_kinds() } -> std::same_as<std::vector<std::string>>; }) {
+            info_.steps = model_.step_kinds();
+        }
         info_.has_distances = has_labels && has_transform;
         if constexpr (requires { { model_.input_bound() } -> std::same_as<InputBound>; }) {
             const InputBound bound = model_.input_bound();

@@ -2,7 +2,8 @@
 scikit-learn answers: a LinearRegression and a Ridge (values, one and two targets) and a PCA
 (transformed rows), each fitted with linfa's estimator and with scikit-learn's on the same data;
 linfa-serve's answers must equal linfa's own predict/transform bit for bit and scikit-learn's to
-1e-9 relative. Also the metadata's task and outputs, and an output the model lacks.
+1e-9 relative. Also the metadata's task and outputs, and an output the model lacks. Then a
+pipeline (StandardScaler -> PCA -> LogisticRegression) served as one classifier model.
 usage: python_served_models_test.py --server EXE --stubs DIR --pkg DIR --work DIR"""
 import argparse, signal, subprocess, sys
 
@@ -15,7 +16,7 @@ import grpc
 import numpy as np
 import linfa
 import linfa_serving_pb2 as lpb, linfa_serving_pb2_grpc as lpbg
-from sklearn import decomposition, linear_model
+from sklearn import decomposition, linear_model, pipeline, preprocessing
 
 rng = np.random.default_rng(11)
 x = rng.standard_normal((400, 6)) * [1, 2, 3, 1, 0.5, 4] + 10
@@ -69,3 +70,38 @@ for name, ours, theirs, y, output, task, method in cases:
         code = server.wait(timeout=30)
     assert code == 0, f"linfa-serve exited with {code}"
     print(f"{name}: {len(queries)} rows served as linfa answers them, within 1e-9 of scikit-learn's {method}")
+
+# A pipeline (StandardScaler -> PCA -> LogisticRegression) saved from Python as one file is
+# served as a classifier: the metadata lists its steps; the served probabilities and labels are
+# linfa's own bit for bit, and within 1e-9 of scikit-learn's pipeline given the same fitted
+# parameters (the scaler's are its own: the same moments).
+labels = (y1 > np.median(y1)).astype(int) + (x[:, 0] > 10).astype(int)
+ours = linfa.make_pipeline(linfa.StandardScaler(), linfa.PCA(3), linfa.LogisticRegression(C=0.5)).fit(x, labels)
+theirs = pipeline.make_pipeline(preprocessing.StandardScaler(), decomposition.PCA(3), linear_model.LogisticRegression(C=0.5)).fit(x, labels)
+theirs[1].components_, theirs[1].mean_ = ours[1].components_, ours[1].mean_
+theirs[2].coef_, theirs[2].intercept_ = ours[2].coef_, ours[2].intercept_
+path = f"{opts.work}/python_served_pipeline.linfa"
+ours.save(path)
+server, channel = served(path)
+try:
+    stub = lpbg.ModelServiceStub(channel)
+    meta = stub.GetModelMetadata(lpb.GetModelMetadataRequest(), timeout=10)
+    assert meta.kind == "pipeline.linear_model.logistic_regression" and meta.task == "classification", meta
+    assert list(meta.steps) == ["preprocessing.standard_scaler", "decomposition.pca", "linear_model.logistic_regression"], meta.steps
+    reply = stub.Predict(lpb.PredictRequest(n_rows=len(queries), f64=queries.ravel().tolist(), outputs=[lpb.PROBABILITIES, lpb.LABELS]), timeout=10)
+    got = np.array(reply.probabilities).reshape(len(queries), reply.n_probabilities)
+    assert np.array_equal(got, ours.predict_proba(queries)), "pipeline: served probabilities differ from linfa's own"
+    assert np.array_equal(np.array(reply.labels), ours.predict(queries)), "pipeline: served labels differ from linfa's own"
+    error = np.max(np.abs(got - theirs.predict_proba(queries)))
+    assert error <= 1e-9, f"pipeline: {error:.2e} from scikit-learn's pipeline"
+    try:
+        stub.Predict(lpb.PredictRequest(n_rows=1, f64=queries[0, :5].tolist()), timeout=10)
+        raise AssertionError("pipeline: a row of 5 features was answered")
+    except grpc.RpcError as e:
+        assert e.code() == grpc.StatusCode.INVALID_ARGUMENT, e
+    channel.close()
+finally:
+    server.send_signal(signal.SIGTERM)
+    code = server.wait(timeout=30)
+assert code == 0, f"linfa-serve exited with {code}"
+print(f"pipeline: {len(queries)} rows served as linfa answers them, within 1e-9 of scikit-learn's pipeline")

@@ -2,7 +2,8 @@
 // states the task and the outputs; Predict answers each output the model has exactly as the
 // model itself answers (labels, values, transformed rows, probabilities), for f64 and f32 rows;
 // asking for an output the model lacks is INVALID_ARGUMENT naming those it has; the seed's
-// ml.ClusteringService is offered for models that answer labels (clusters or classes) only.
+// ml.ClusteringService is offered for models that answer labels (clusters or classes) only;
+// a pipeline's metadata lists the model kinds of its steps.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -61,6 +62,12 @@ void check_served(const std::string& stem) {
     v1::ModelMetadata meta;
     REQUIRE(v1::ModelService::NewStub(channel_to(server))->GetModelMetadata(context().get(), v1::GetModelMetadataRequest(), &meta).ok());
     CHECK(meta.kind() == linfa::model_io<M>::kind);
+    const std::vector<std::string> steps(meta.steps().begin(), meta.steps().end());
+    if constexpr (requires { model.step_kinds(); }) {
+        CHECK(steps == model.step_kinds());  // a pipeline lists its models in order
+    } else {
+        CHECK(steps.empty());
+    }
     const auto queries = linfa::example_dataset<F>(300, 4, 23);
     const auto expected = reference_outputs(model, queries.records);
     REQUIRE(meta.outputs_size() >= int(expected.size()));

@@ -58,6 +58,18 @@ public:
         return view;
     }
 
+    /// This view's weights, targets and labels with other records of the same samples, such
+    /// as a transformer's output; throws InvalidInput unless `records` has one row per sample.
+    DatasetView with_records(MatrixView<F> records) const {
+        require_rows("records", "row of records", static_cast<std::size_t>(records.rows()));
+        DatasetView view(records, weights_);
+        view.targets_ = targets_;
+        view.has_targets_ = has_targets_;
+        view.labels_ = labels_;
+        view.has_labels_ = has_labels_;
+        return view;
+    }
+
     /// The records, n_samples x n_features, row-major.
     const MatrixView<F>& records() const { return records_; }
     /// Empty when the samples are unweighted (every weight is 1).

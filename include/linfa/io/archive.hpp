@@ -1,7 +1,8 @@
 // The archives of model files: `Writer` and `Reader` write and read named fields through
 // cereal's portable binary or JSON archive, so one `save_body` / `load_body` per model serves
 // both encodings. Fields: numbers, strings, size lists, matrices, one-dimensional arrays
-// (values or indices), rank-3 tensors, enumerations, and presence flags for optional parts.
+// (values or indices), rank-3 tensors, enumerations, presence flags for optional parts, and
+// nested parts (the models of a pipeline).
 // The Reader treats its input as untrusted: every size is checked against the bytes that are
 // left before anything is allocated, and every failure is a ModelFileError (io::fail).
 #pragma once
@@ -28,7 +29,7 @@ namespace linfa::io {
 /// Longest string field read (kind, scalar), in bytes.
 inline constexpr std::size_t max_string_bytes = 256;
 inline constexpr std::size_t max_model_bytes = std::size_t(1) << 30;  ///< 1 GiB
-inline constexpr std::size_t max_json_depth = 8;                      ///< models need 3
+inline constexpr std::size_t max_json_depth = 8;                      ///< models need 3, pipelines 4
 /// Most entries of a size list read (the header's shape).
 inline constexpr std::size_t max_shape_rank = 8;
 
@@ -124,6 +125,21 @@ public:
         } else {
             archive_(static_cast<std::uint64_t>(m.rows()), static_cast<std::uint64_t>(m.cols()));
             archive_(cereal::binary_data(m.data(), sizeof(F) * static_cast<std::size_t>(m.size())));
+        }
+    }
+
+    /// A nested part, such as one model of a pipeline: `write()` writes its fields, which JSON
+    /// keeps in an object of their own (so names need only be unique within the part) and the
+    /// binary form writes in place. Read back with `Reader::part`.
+    template <class Write>
+    void part(const char* name, Write&& write) {
+        if constexpr (is_json<Archive>) {
+            archive_.setNextName(name);
+            archive_.startNode();
+            write();
+            archive_.finishNode();
+        } else {
+            write();
         }
     }
 
@@ -268,6 +284,21 @@ public:
         }
         return values;
     }
+    /// Reads a part written by `Writer::part`: `read()` reads its fields and its result is
+    /// returned.
+    template <class Read>
+    auto part(const char* name, Read&& read) {
+        if constexpr (is_json<Archive>) {
+            archive_.setNextName(name);
+            archive_.startNode();
+            auto result = read();
+            archive_.finishNode();
+            return result;
+        } else {
+            return read();
+        }
+    }
+
     /// Whether the body has no field left: no bytes in the binary form, no member in the JSON
     /// object. For formats whose optional parts had no presence flag (K-Means body version 1).
     bool at_end() {
