@@ -95,9 +95,12 @@ class Pipeline(PicklesModel, ParamsMixin):
         return len(self.steps)
 
     def __getitem__(self, index):
-        """A step's estimator by position or name."""
+        """A step's estimator by position or name; a slice is an unfitted Pipeline of those
+        steps (as scikit-learn's)."""
         if isinstance(index, str):
             return self.named_steps[index]
+        if isinstance(index, slice):
+            return type(self)(self.steps[index])
         return self.steps[index][1]
 
     # ---------------------------------------------------------------- fitting

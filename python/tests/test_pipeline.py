@@ -121,6 +121,7 @@ def test_parameters_clone_and_grid_search():
     assert params["logisticregression__C"] == 0.5 and params["pca__n_components"] == 3
     pipe.set_params(logisticregression__C=2.0, pca=PCA(n_components=2))
     assert pipe[2].C == 2.0 and pipe[1].n_components == 2
+    assert [name for name, _ in pipe[:2].steps] == ["standardscaler", "pca"]
     cloned = sklearn.base.clone(pipe)
     assert cloned[2] is not pipe[2] and cloned[2].C == 2.0
     search = GridSearchCV(classifier_pipeline(), {"logisticregression__C": [0.01, 1.0], "pca__n_components": [1, 3]}, cv=3)
