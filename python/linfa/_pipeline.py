@@ -10,6 +10,7 @@ call (``transform_steps``), then the final estimator answers (its labels, its cl
 
 import os
 from collections import Counter
+from contextlib import contextmanager
 
 from . import _linfa
 from ._base import LinfaEstimator, PicklesModel, estimator_for_model, register_estimator
@@ -110,11 +111,14 @@ class Pipeline(PicklesModel, ParamsMixin):
         estimator; ``fit_params`` go to one step each, named ``step__param``."""
         self._check_steps()
         routed = self._route(fit_params)
+        self.__dict__.pop("_model", None)  # a failed fit leaves no stale pipeline behind
         Xt = X
-        for name, transformer in self.steps[:-1]:
-            Xt = transformer.fit(Xt, y, **routed[name]).transform(Xt)
+        for position, (name, transformer) in enumerate(self.steps[:-1], start=1):
+            with _named_step(position, name):
+                Xt = transformer.fit(Xt, y, **routed[name]).transform(Xt)
         name, final = self.steps[-1]
-        final.fit(Xt, y, **routed[name])
+        with _named_step(len(self.steps), name):
+            final.fit(Xt, y, **routed[name])
         first = self.steps[0][1]
         self._model = _linfa.pipeline_of(
             [t._fitted_model() for _, t in self.steps[:-1]], final._fitted_model()
@@ -174,10 +178,8 @@ class Pipeline(PicklesModel, ParamsMixin):
         if model.n_steps == 0:
             return X
         first_name, first = self.steps[0]
-        try:
+        with _named_step(1, first_name):
             X = first._check_test_data(X)
-        except ValueError as error:
-            raise ValueError(f"pipeline step 1 ({first_name}): {error}") from None
         return model.transform_steps(X)
 
     @_IfFinalHas
@@ -245,6 +247,18 @@ class Pipeline(PicklesModel, ParamsMixin):
 
     def __repr__(self):
         return f"Pipeline(steps={self.steps!r})"
+
+
+@contextmanager
+def _named_step(position, name):
+    """A ValueError raised inside names the step first, "pipeline step 2 (pca): ...", unless
+    C++ already named it."""
+    try:
+        yield
+    except ValueError as error:
+        if str(error).startswith("pipeline step "):
+            raise
+        raise ValueError(f"pipeline step {position} ({name}): {error}") from error
 
 
 def _named(estimators):

@@ -148,8 +148,15 @@ def test_errors_name_the_step():
         make_pipeline(LogisticRegression(), LogisticRegression()).fit(X, y)
     with pytest.raises(ValueError, match="not unique"):
         linfa.Pipeline([("a", StandardScaler()), ("a", LogisticRegression())]).fit(X, y)
-    with pytest.raises(ValueError, match="C"):
+    with pytest.raises(ValueError, match=r"pipeline step 2 \(logisticregression\).*C"):
         make_pipeline(StandardScaler(), LogisticRegression(C=-1.0)).fit(X, y)
+    with pytest.raises(ValueError, match=r"pipeline step 1 \(standardscaler\)"):
+        make_pipeline(StandardScaler(), LogisticRegression()).fit(bad, y[:5])
+    # A failed refit leaves the pipeline unfitted, not answering with the old models.
+    with pytest.raises(ValueError):
+        pipe.fit(bad, y[:5])
+    with pytest.raises(NotFittedError):
+        pipe.predict(X)
 
 
 def test_pickle_round_trip():
