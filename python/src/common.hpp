@@ -76,6 +76,21 @@ linfa::DatasetView<F> dataset_of(const CArray<F>& x, const std::optional<CArray<
     return linfa::DatasetView<F>(view_of(x), std::span<const F>(weights->data(), std::size_t(weights->size())));
 }
 
+/// Records, optional sample weights and the n x t targets of a regressor, all viewed in place.
+template <linfa::Float F>
+linfa::DatasetView<F> regression_data(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights) {
+    if (y.ndim() != 2) {
+        throw linfa::InvalidInput("targets must be a 2-D array of shape (n_samples, n_targets), found " +
+                                  std::to_string(y.ndim()) + " dimension(s)");
+    }
+    const linfa::DatasetView<F> records = dataset_of(x, weights);
+    if (static_cast<std::size_t>(y.shape(0)) != records.n_samples()) {
+        throw linfa::InvalidInput("targets have " + std::to_string(y.shape(0)) + " rows for " +
+                                  std::to_string(records.n_samples()) + " samples");
+    }
+    return records.with_targets(linfa::MatrixView<F>(y.data(), y.shape(0), y.shape(1)));
+}
+
 // ------------------------------------------------------------------ the GIL
 
 /// `compute()` with the GIL released, so other Python threads run while C++ computes. It may

@@ -19,20 +19,6 @@ using linfa::linear::Precompute;
 using linfa::linear::Selection;
 
 template <linfa::Float F>
-linfa::DatasetView<F> targets_data(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights) {
-    if (y.ndim() != 2) {
-        throw linfa::InvalidInput("targets must be a 2-D array of shape (n_samples, n_targets), found " +
-                                  std::to_string(y.ndim()) + " dimension(s)");
-    }
-    const linfa::DatasetView<F> records = dataset_of(x, weights);
-    if (static_cast<std::size_t>(y.shape(0)) != records.n_samples()) {
-        throw linfa::InvalidInput("targets have " + std::to_string(y.shape(0)) + " rows for " +
-                                  std::to_string(records.n_samples()) + " samples");
-    }
-    return records.with_targets(linfa::MatrixView<F>(y.data(), y.shape(0), y.shape(1)));
-}
-
-template <linfa::Float F>
 ElasticNet<F> fit_elastic_net(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
                               double l1_ratio, bool fit_intercept, Precompute precompute, std::size_t max_iter, double tol,
                               std::optional<Eigen::MatrixXd> warm_start, bool positive, Selection selection,
@@ -48,7 +34,7 @@ ElasticNet<F> fit_elastic_net(const CArray<F>& x, const CArray<F>& y, const std:
                       .selection(selection)
                       .rng(linfa::Rng(seed));
     if (warm_start) params.warm_start(std::move(*warm_start));
-    const linfa::DatasetView<F> data = targets_data(x, y, weights);
+    const linfa::DatasetView<F> data = regression_data(x, y, weights);
     return without_gil([&] { return params.fit(data); });
 }
 
@@ -77,7 +63,7 @@ void bind_model(py::module_& m, const char* name) {
         .def(
             "score",
             [](const M& e, const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& w) {
-                const linfa::DatasetView<F> data = targets_data(x, y, w);
+                const linfa::DatasetView<F> data = regression_data(x, y, w);
                 return without_gil([&] { return e.score(data); });
             },
             py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),

@@ -20,21 +20,6 @@ using linfa::linear::LinearRegression;
 using linfa::linear::Ridge;
 using linfa::linear::RidgeSolver;
 
-/// Records, optional sample weights and the n x t targets, all viewed in place.
-template <linfa::Float F>
-linfa::DatasetView<F> regression_data(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights) {
-    if (y.ndim() != 2) {
-        throw linfa::InvalidInput("targets must be a 2-D array of shape (n_samples, n_targets), found " +
-                                  std::to_string(y.ndim()) + " dimension(s)");
-    }
-    const linfa::DatasetView<F> records = dataset_of(x, weights);
-    if (static_cast<std::size_t>(y.shape(0)) != records.n_samples()) {
-        throw linfa::InvalidInput("targets have " + std::to_string(y.shape(0)) + " rows for " +
-                                  std::to_string(records.n_samples()) + " samples");
-    }
-    return records.with_targets(linfa::MatrixView<F>(y.data(), y.shape(0), y.shape(1)));
-}
-
 template <linfa::Float F>
 LinearRegression<F> fit_linear_regression(const CArray<F>& x, const CArray<F>& y,
                                           const std::optional<CArray<F>>& weights, bool fit_intercept) {
