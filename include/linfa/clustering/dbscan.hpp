@@ -1,0 +1,16 @@
+// DBSCAN, density-based clustering: the public face of the algorithm. DBSCAN labels the data it
+// is given and leaves no model (`DbscanParams::fit_predict` gives `DbscanClusters`). Parts:
+//   params.hpp     builder + validation      algorithm.hpp  fit_predict, DbscanClusters and
+//   errors.hpp     exceptions                               label_neighbourhoods (for neighbourhoods
+//                                                           known otherwise: precomputed distances)
+// Its radius queries go through the shared neighbour index, nn/index.hpp.
+//
+// A border sample (not core, within eps of a core sample) is labelled with the cluster of its
+// first core neighbour in row order, so labels do not depend on the thread count. scikit-learn
+// gives a border sample the cluster whose expansion reaches it first; the two agree on core
+// samples, on noise and on every border sample with core neighbours in one cluster only.
+#pragma once
+
+#include "dbscan/algorithm.hpp"
+#include "dbscan/errors.hpp"
+#include "dbscan/params.hpp"
