@@ -1,0 +1,16 @@
+// Gaussian mixture models (scikit-learn's GaussianMixture): the public face. See
+// GaussianMixture (model.hpp) for what it computes, GaussianMixtureParams (params.hpp) for the
+// hyper-parameters, and the parts:
+//   params.hpp       builder + validation          components.hpp  parameters, E-step row kernel,
+//   init.hpp         initial parameters                             M-step sums and M-step
+//   algorithm.hpp    EM fit, n_init, warm start    model.hpp       the fitted model
+//   errors.hpp       exceptions                    serialization.hpp  model files
+//   model_example.hpp  for the generic tests
+#pragma once
+
+#include "gmm/algorithm.hpp"
+#include "gmm/errors.hpp"
+#include "gmm/model.hpp"
+#include "gmm/model_example.hpp"
+#include "gmm/params.hpp"
+#include "gmm/serialization.hpp"
