@@ -1,6 +1,7 @@
 // Umbrella header: the core and every algorithm.
 #pragma once
 
+#include "clustering/dbscan.hpp"  // fit-predict only: no model, so not in models.hpp
 #include "core/concepts.hpp"
 #include "core/dataset.hpp"
 #include "core/error.hpp"

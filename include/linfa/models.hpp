@@ -7,6 +7,7 @@
 
 #include <type_traits>
 
+#include "clustering/gmm.hpp"
 #include "clustering/kmeans.hpp"
 #include "core/model_list.hpp"
 #include "decomposition/pca.hpp"
@@ -15,6 +16,7 @@
 #include "linear/logistic_regression.hpp"
 #include "linear/ridge.hpp"
 #include "naive_bayes.hpp"
+#include "neighbors.hpp"
 #include "pipeline/model.hpp"
 #include "pipeline/model_example.hpp"
 #include "pipeline/params.hpp"
@@ -36,7 +38,10 @@ struct Estimators {
                            preprocessing::StandardScaler<float>, preprocessing::StandardScaler<double>,
                            preprocessing::MinMaxScaler<float>, preprocessing::MinMaxScaler<double>,
                            preprocessing::MaxAbsScaler<float>, preprocessing::MaxAbsScaler<double>,
-                           naive_bayes::GaussianNb<float>, naive_bayes::GaussianNb<double>>;
+                           naive_bayes::GaussianNb<float>, naive_bayes::GaussianNb<double>,
+                           neighbors::KNeighborsClassifier<float>, neighbors::KNeighborsClassifier<double>,
+                           neighbors::KNeighborsRegressor<float>, neighbors::KNeighborsRegressor<double>,
+                           clustering::GaussianMixture<float>, clustering::GaussianMixture<double>>;
 };
 
 /// Whether M predicts (labels, values or probabilities), and so ends a listed pipeline.

@@ -3,7 +3,8 @@ scikit-learn answers: a LinearRegression and a Ridge (values, one and two target
 (transformed rows), each fitted with linfa's estimator and with scikit-learn's on the same data;
 linfa-serve's answers must equal linfa's own predict/transform bit for bit and scikit-learn's to
 1e-9 relative. Also the metadata's task and outputs, and an output the model lacks. Then a
-pipeline (StandardScaler -> PCA -> LogisticRegression) served as one classifier model.
+pipeline (StandardScaler -> PCA -> LogisticRegression) served as one classifier model, and
+models answering with probabilities: a GaussianMixture and a KNeighborsClassifier.
 usage: python_served_models_test.py --server EXE --stubs DIR --pkg DIR --work DIR"""
 import argparse, signal, subprocess, sys
 
@@ -16,7 +17,7 @@ import grpc
 import numpy as np
 import linfa
 import linfa_serving_pb2 as lpb, linfa_serving_pb2_grpc as lpbg
-from sklearn import decomposition, linear_model, pipeline, preprocessing
+from sklearn import decomposition, linear_model, mixture, neighbors, pipeline, preprocessing
 
 rng = np.random.default_rng(11)
 x = rng.standard_normal((400, 6)) * [1, 2, 3, 1, 0.5, 4] + 10
@@ -105,3 +106,36 @@ finally:
     code = server.wait(timeout=30)
 assert code == 0, f"linfa-serve exited with {code}"
 print(f"pipeline: {len(queries)} rows served as linfa answers them, within 1e-9 of scikit-learn's pipeline")
+
+# Models that answer with probabilities, saved from Python: the served labels and probabilities
+# are linfa's own bit for bit, and within 1e-9 of scikit-learn's predict_proba: a GaussianMixture
+# (scikit-learn's given linfa's fitted weights, means and precisions) and a
+# KNeighborsClassifier (fitted by both on the same data: continuous data, so no tied distances).
+gm_ours = linfa.GaussianMixture(3, covariance_type="full", random_state=0).fit(x)
+gm_theirs = mixture.GaussianMixture(3, covariance_type="full")
+for attribute in ("weights_", "means_", "covariances_", "precisions_cholesky_", "precisions_"):
+    setattr(gm_theirs, attribute, getattr(gm_ours, attribute))
+knn_ours = linfa.KNeighborsClassifier(7, weights="distance").fit(x, labels)
+knn_theirs = neighbors.KNeighborsClassifier(7, weights="distance").fit(x, labels)
+for name, ours, theirs, kind in [("gaussian_mixture", gm_ours, gm_theirs, "clustering.gaussian_mixture"),
+                                 ("kneighbors_classifier", knn_ours, knn_theirs, "neighbors.kneighbors_classifier")]:
+    path = f"{opts.work}/python_served_{name}.linfa"
+    ours.save(path)
+    server, channel = served(path)
+    try:
+        stub = lpbg.ModelServiceStub(channel)
+        meta = stub.GetModelMetadata(lpb.GetModelMetadataRequest(), timeout=10)
+        assert meta.kind == kind, meta
+        reply = stub.Predict(lpb.PredictRequest(n_rows=len(queries), f64=queries.ravel().tolist(), outputs=[lpb.PROBABILITIES, lpb.LABELS]), timeout=10)
+        got = np.array(reply.probabilities).reshape(len(queries), reply.n_probabilities)
+        assert np.array_equal(got, ours.predict_proba(queries)), f"{name}: served probabilities differ from linfa's own"
+        assert np.array_equal(np.array(reply.labels), ours.predict(queries)), f"{name}: served labels differ from linfa's own"
+        error = np.max(np.abs(got - theirs.predict_proba(queries)))
+        assert error <= 1e-9, f"{name}: {error:.2e} from scikit-learn's predict_proba"
+        assert np.array_equal(np.array(reply.labels), theirs.predict(queries)), f"{name}: labels differ from scikit-learn's"
+        channel.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+    assert code == 0, f"linfa-serve exited with {code}"
+    print(f"{name}: {len(queries)} rows served as linfa answers them, within 1e-9 of scikit-learn's predict_proba")
