@@ -10,11 +10,10 @@ import numpy as np
 
 from . import _linfa
 from ._base import native_function
+from ._neighbors import _ALGORITHMS, _check_metric
 from ._params import ParamsMixin
 from ._validation import check_array, check_sample_weight, feature_names_of, is_bool, is_int
 
-_METRICS = ("euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity", "minkowski")
-_ALGORITHMS = ("auto", "ball_tree", "kd_tree", "brute")
 
 
 class DBSCAN(ParamsMixin):
@@ -110,27 +109,17 @@ class DBSCAN(ParamsMixin):
             )
         if self.algorithm not in _ALGORITHMS:
             raise ValueError(f"The 'algorithm' parameter of DBSCAN must be a str among {set(_ALGORITHMS)}. Got {self.algorithm!r} instead.")
-        metric = self.metric
-        if callable(metric) or (metric != "precomputed" and metric not in _METRICS):
-            raise ValueError(f"Metric {metric!r} is not supported by linfa's DBSCAN; supported: {', '.join(_METRICS)}.")
+        if self.metric == "precomputed":
+            return float(eps), int(min_samples), "precomputed", 2.0, int(leaf_size)
         if self.metric_params is not None and not isinstance(self.metric_params, dict):
             raise ValueError(f"metric_params must be None or a dict, found {self.metric_params!r}")
-        unknown = set(self.metric_params or {}) - {"p"}
-        if unknown:
-            raise ValueError(f"metric_params {sorted(unknown)} are not supported; only 'p' is.")
-        p = self.p if self.p is not None else 2
-        if "p" in (self.metric_params or {}):
-            if self.p is not None:
-                warnings.warn(
-                    "Parameter p is found in metric_params. The corresponding parameter from __init__ is ignored.",
-                    SyntaxWarning,
-                    stacklevel=3,
-                )
-            p = self.metric_params["p"]
-        if not isinstance(p, numbers.Real) or is_bool(p) or not np.isfinite(p) or p < 0:
-            raise ValueError(f"The 'p' parameter of DBSCAN must be a float in the range [0.0, inf) or None. Got {p!r} instead.")
-        if metric == "minkowski" and p < 1:
-            raise ValueError(f"p must be greater or equal to one for minkowski metric, found {p!r}")
+        if "p" in (self.metric_params or {}) and self.p is not None:
+            warnings.warn(
+                "Parameter p is found in metric_params. The corresponding parameter from __init__ is ignored.",
+                SyntaxWarning,
+                stacklevel=3,
+            )
+        metric, p = _check_metric(self.metric, self.p, self.metric_params)
         return float(eps), int(min_samples), metric, float(p), int(leaf_size)
 
     def _more_tags(self):

@@ -115,8 +115,8 @@ def test_same_labels_on_any_thread_count():
         ({"min_samples": 0}, "'min_samples' parameter"),
         ({"leaf_size": 0}, "'leaf_size' parameter"),
         ({"algorithm": "quad_tree"}, "'algorithm' parameter"),
-        ({"metric": "cosine"}, "not supported"),
-        ({"metric": "minkowski", "p": 0.5}, "greater or equal to one"),
+        ({"metric": "cosine"}, "Metric 'cosine' not valid"),
+        ({"metric": "minkowski", "p": 0.5}, "p must be a finite number >= 1"),
         ({"metric_params": {"w": 1}}, "only 'p'"),
     ],
 )

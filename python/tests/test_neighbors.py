@@ -155,7 +155,9 @@ def _parametrize_with_checks():
         from sklearn.utils.estimator_checks import parametrize_with_checks
     except ImportError:
         return pytest.mark.skip("scikit-learn is not installed")
-    return parametrize_with_checks([KNeighborsClassifier(), KNeighborsRegressor(), KNeighborsClassifier(3, weights="distance")])
+    return parametrize_with_checks(
+        [KNeighborsClassifier(), KNeighborsRegressor(), KNeighborsClassifier(3, weights="distance"), NearestNeighbors()]
+    )
 
 
 @_parametrize_with_checks()
