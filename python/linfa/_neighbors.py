@@ -353,6 +353,17 @@ class _FittedNeighbors(_KNeighborsMixin):
     """What both supervised estimators share: parameters, checks, kneighbors through the
     model."""
 
+    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2, metric="minkowski",
+                 metric_params=None, n_jobs=None):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.metric_params = metric_params
+        self.n_jobs = n_jobs
+
     def _fit_settings(self):
         n_neighbors = _check_int(self.n_neighbors, "n_neighbors")
         weights = "uniform" if self.weights is None else self.weights
@@ -428,17 +439,6 @@ class KNeighborsClassifier(_FittedNeighbors, LinfaClassifier):
 
     _model_kind = "neighbors.kneighbors_classifier"
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2, metric="minkowski",
-                 metric_params=None, n_jobs=None):
-        self.n_neighbors = n_neighbors
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.p = p
-        self.metric = metric
-        self.metric_params = metric_params
-        self.n_jobs = n_jobs
-
     def fit(self, X, y):
         """Keeps X and its labels y (any labels) and indexes X. Returns self."""
         settings = self._fit_settings()
@@ -465,17 +465,6 @@ class KNeighborsRegressor(_FittedNeighbors, LinfaEstimator):
 
     _model_kind = "neighbors.kneighbors_regressor"
     _estimator_type = "regressor"
-
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2, metric="minkowski",
-                 metric_params=None, n_jobs=None):
-        self.n_neighbors = n_neighbors
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.p = p
-        self.metric = metric
-        self.metric_params = metric_params
-        self.n_jobs = n_jobs
 
     def fit(self, X, y):
         """Keeps X and its targets y and indexes X. Returns self."""
