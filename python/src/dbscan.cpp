@@ -60,7 +60,7 @@ void bind_dbscan(py::module_& m) {
     bind_dbscan_for<double>(m);
     m.def("dbscan_label_neighbourhoods", &dbscan_label_neighbourhoods, py::arg("offsets").noconvert(),
           py::arg("indices").noconvert(), py::arg("sample_weight").noconvert(), py::arg("min_samples"),
-          "DBSCAN's labels of given neighbourhoods (compressed rows, increasing neighbours, each sample its own "
+          "DBSCAN's labels of given neighbourhoods (compressed rows, each neighbour once, each sample its own "
           "neighbour): (int32 labels, int64 core sample rows).");
 }
 

@@ -1,7 +1,7 @@
 // NeighbourIndex: brute force, the KD-tree and the ball tree against a naive reference (every
 // distance, sorted by (distance, row)) on random data with duplicate points, for every metric,
 // k = n, radius 0, the GEMM filter at large d and far from the origin, every bad input, and
-// the same answer on 1 and 3 threads.
+// the same answer on 1 and 3 threads; radius_graph against radius_neighbors.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -221,6 +221,39 @@ TEST_CASE("bad input and parameters are refused with a clear message") {
     }
 }
 
+/// Each indexed point's neighbours by radius_graph, sorted: they must be radius_neighbors's.
+template <class F>
+void check_graph(const Matrix<F>& points, const Metric& metric, F radius, std::size_t leaf_size) {
+    for (IndexAlgorithm algorithm : all_algorithms) {
+        CAPTURE(int(algorithm));
+        NeighbourIndex<F> index(points, {algorithm, leaf_size, metric});
+        const RadiusGraph graph = index.radius_graph(radius);
+        const auto expected = index.radius_neighbors(view(points), radius);
+        REQUIRE(graph.offsets == expected.offsets);
+        std::vector<std::int64_t> got = graph.indices;
+        for (std::size_t i = 0; i < index.size(); ++i)
+            std::sort(got.begin() + std::ptrdiff_t(graph.offsets[i]), got.begin() + std::ptrdiff_t(graph.offsets[i + 1]));
+        CHECK(got == expected.indices);
+    }
+}
+
+TEST_CASE("radius_graph finds what radius_neighbors finds, whole nodes included, every metric") {
+    for (const Metric& metric : all_metrics) {
+        CAPTURE(metric.name());
+        CAPTURE(metric.p);
+        for (double radius : {0.0, 0.5, 1.0, 1.5, 4.0}) {  // grid steps: many points exactly at the radius
+            CAPTURE(radius);
+            check_graph(grid_points<double>(400, 3, 21), metric, radius, 4);
+            check_graph(grid_points<float>(300, 2, 22), metric, float(radius), 1);
+        }
+        check_graph(normal_points<double>(500, 2, 23, 1e6), metric, 0.7, 8);  // far from the origin
+        check_graph(normal_points<float>(500, 4, 24), metric, 1.2f, 8);
+    }
+    NeighbourIndex<double> index(normal_points<double>(20, 2, 25), {});
+    test::check_throws<linfa::InvalidInput>([&] { index.radius_graph(-1.0); }, "non-negative");
+    test::check_throws<linfa::InvalidInput>([&] { index.radius_graph(NAN); }, "non-negative");
+}
+
 TEST_CASE("copies share the index and answer the same") {
     const auto points = normal_points<double>(50, 2, 1);
     NeighbourIndex<double> index(points, {IndexAlgorithm::ball_tree, 5});
@@ -242,10 +275,14 @@ TEST_CASE("the same answer on 1 and 3 threads, every algorithm, many chunks") {
         omp_set_num_threads(1);
         const auto a = index.kneighbors(view(queries), 6);
         const auto ra = index.radius_neighbors(view(queries), 0.75);
+        const auto ga = index.radius_graph(0.75);
         omp_set_num_threads(3);
         const auto b = index.kneighbors(view(queries), 6);
         const auto rb = index.radius_neighbors(view(queries), 0.75);
+        const auto gb = index.radius_graph(0.75);
         omp_set_num_threads(threads);
+        CHECK(ga.offsets == gb.offsets);
+        CHECK(ga.indices == gb.indices);
         CHECK(a.indices == b.indices);
         CHECK(a.distances == b.distances);
         CHECK(ra.offsets == rb.offsets);

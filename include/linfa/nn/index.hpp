@@ -94,6 +94,53 @@ struct RadiusNeighbours {
     std::vector<F> distances;
 };
 
+/// The neighbours within a radius of every indexed point (itself included), in CSR form:
+/// point i's neighbours are `indices[offsets[i]]` to `indices[offsets[i + 1] - 1]`, rows only,
+/// in an order that depends on the points alone (not sorted; the same on any thread count).
+struct RadiusGraph {
+    /// size() + 1 offsets, starting at 0.
+    std::vector<std::size_t> offsets;
+    /// Rows of the indexed points.
+    std::vector<std::int64_t> indices;
+};
+
+namespace index_detail {
+
+/// Where the entries of each query lie when chunks of positions appended them to per-chunk
+/// buffers, `counts[c]` entries per position in position order, and position p held query
+/// `query_at(p)`: the CSR offsets by query, and each query's chunk and first entry there.
+struct ChunkedEntries {
+    std::vector<std::size_t> offsets, chunk_of, start_of;
+
+    template <class QueryAt>
+    ChunkedEntries(const ChunkPlan& chunks, const std::vector<std::vector<std::size_t>>& counts, QueryAt query_at)
+        : offsets(chunks.n_rows + 1), chunk_of(chunks.n_rows), start_of(chunks.n_rows) {
+        std::vector<std::size_t> count_of(chunks.n_rows);
+        for (std::size_t c = 0; c < chunks.n_chunks; ++c) {
+            std::size_t start = 0;
+            for (std::size_t position = chunks.begin(c); position < chunks.end(c); ++position) {
+                const std::size_t q = query_at(position), count = counts[c][position - chunks.begin(c)];
+                count_of[q] = count, chunk_of[q] = c, start_of[q] = start;
+                start += count;
+            }
+        }
+        offsets[0] = 0;
+        for (std::size_t q = 0; q < chunks.n_rows; ++q) offsets[q + 1] = offsets[q] + count_of[q];
+    }
+
+    /// Calls `copy(q, chunk, start, count, into)` for every query q, in parallel: its `count`
+    /// entries from `start` in chunk `chunk`'s buffer go to CSR position `into`.
+    template <class Copy>
+    void gather(Copy&& copy) const {
+        const std::size_t n = chunk_of.size();
+        for_each_chunk(plan_chunks(n), [&](std::size_t, std::size_t begin, std::size_t end) {
+            for (std::size_t q = begin; q < end; ++q) copy(q, chunk_of[q], start_of[q], offsets[q + 1] - offsets[q], offsets[q]);
+        });
+    }
+};
+
+}  // namespace index_detail
+
 /// A nearest-neighbour index over a fixed set of points (one per row).
 ///
 /// `IndexAlgorithm::automatic` resolves as scikit-learn's "auto": brute force when there are
@@ -184,32 +231,53 @@ public:
                 search.radius(queries, order.empty() ? nullptr : order.data(), begin, end, radius, counts[chunk], found[chunk]);
             });
         });
-        // where each query's points lie: chunk, first entry (queries were taken in `order`)
-        std::vector<std::size_t> count_of(nq), chunk_of(nq), start_of(nq);
-        for (std::size_t c = 0; c < chunks.n_chunks; ++c) {
-            std::size_t start = 0;
-            for (std::size_t position = chunks.begin(c); position < chunks.end(c); ++position) {
-                const std::size_t q = order.empty() ? position : order[position];
-                const std::size_t count = counts[c][position - chunks.begin(c)];
-                count_of[q] = count, chunk_of[q] = c, start_of[q] = start;
-                start += count;
-            }
-        }
+        const index_detail::ChunkedEntries where(chunks, counts, [&](std::size_t p) { return order.empty() ? p : order[p]; });
         RadiusNeighbours<F> out;
-        out.offsets.resize(nq + 1);
-        out.offsets[0] = 0;
-        for (std::size_t q = 0; q < nq; ++q) out.offsets[q + 1] = out.offsets[q] + count_of[q];
-        out.indices.resize(out.offsets[nq]);
-        out.distances.resize(out.offsets[nq]);
-        for_each_chunk(plan_chunks(nq), [&](std::size_t, std::size_t begin, std::size_t end) {
-            for (std::size_t q = begin; q < end; ++q) {
-                const auto* from = found[chunk_of[q]].data() + start_of[q];
-                for (std::size_t e = 0; e < count_of[q]; ++e) {
-                    out.indices[out.offsets[q] + e] = from[e].index;
-                    out.distances[out.offsets[q] + e] = from[e].distance;
-                }
+        out.indices.resize(where.offsets.back());
+        out.distances.resize(where.offsets.back());
+        where.gather([&](std::size_t, std::size_t chunk, std::size_t start, std::size_t count, std::size_t into) {
+            const auto* from = found[chunk].data() + start;
+            for (std::size_t e = 0; e < count; ++e) {
+                out.indices[into + e] = from[e].index;
+                out.distances[into + e] = from[e].distance;
             }
         });
+        out.offsets = std::move(where.offsets);
+        return out;
+    }
+
+    /// The neighbours within `radius` (distance <= radius, as radius_neighbors finds them) of
+    /// every indexed point: DBSCAN's question, answered without distances or sorting, and on
+    /// a tree without a distance for the points of a node wholly within the radius. Throws
+    /// InvalidInput when the radius is negative or NaN.
+    RadiusGraph radius_graph(F radius) const {
+        if (!(radius >= 0))
+            throw InvalidInput("radius must be a non-negative number; found " + std::to_string(double(radius)));
+        RadiusGraph out;
+        if (algorithm_ == IndexAlgorithm::brute) {
+            RadiusNeighbours<F> found = radius_neighbors(MatrixView<F>(points_->data(), points_->rows(), points_->cols()), radius);
+            out.offsets = std::move(found.offsets);
+            out.indices = std::move(found.indices);
+            return out;
+        }
+        const ChunkPlan chunks = plan(size());
+        std::vector<std::vector<std::size_t>> counts(chunks.n_chunks);
+        std::vector<std::vector<std::int64_t>> found(chunks.n_chunks);
+        std::vector<std::int64_t> row_at(size());
+        visit([&](const auto& search) {
+            if constexpr (!std::is_same_v<std::decay_t<decltype(search)>, Brute>) {
+                for_each_chunk(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                    search.self_radius(begin, end, radius, counts[chunk], found[chunk]);
+                    for (std::size_t p = begin; p < end; ++p) row_at[p] = search.row_at(p);
+                });
+            }
+        });
+        const index_detail::ChunkedEntries where(chunks, counts, [&](std::size_t p) { return std::size_t(row_at[p]); });
+        out.indices.resize(where.offsets.back());
+        where.gather([&](std::size_t, std::size_t chunk, std::size_t start, std::size_t count, std::size_t into) {
+            std::copy_n(found[chunk].data() + start, count, out.indices.data() + into);
+        });
+        out.offsets = std::move(where.offsets);
         return out;
     }
 

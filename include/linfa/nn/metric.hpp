@@ -173,13 +173,19 @@ struct Metric {
     /// features: a node whose computed lower bound exceeds it holds no point within `bound`.
     template <Float F>
     double reduced_ceiling(F bound, std::size_t d) const {
-        const double e = exponent();
-        const double b = double(bound);
-        const double raw = kind == MetricKind::euclidean ? b * b : kind == MetricKind::minkowski ? std::pow(b, e) : b;
-        return raw * (1 + margin<F>(d));
+        return reduced_term(double(bound)) * (1 + margin<F>(d));
     }
 
-    /// The relative margin of `reduced_ceiling` for d features of F.
+    /// A reduced distance no larger than that of any distance `bound` (as F) reports, by the
+    /// same margin the other way: a point whose computed reduced distance is at most this
+    /// value, or that lies in a node whose computed upper bound is, passes the exact test
+    /// `finish(reduced) <= bound`.
+    template <Float F>
+    double reduced_floor(F bound, std::size_t d) const {
+        return reduced_term(double(bound)) * (1 - margin<F>(d));
+    }
+
+    /// The relative margin of `reduced_ceiling` and `reduced_floor` for d features of F.
     template <Float F>
     double margin(std::size_t d) const {
         const double e = std::max(1.0, exponent());

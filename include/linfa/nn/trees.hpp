@@ -138,6 +138,42 @@ public:
         });
     }
 
+    /// Number of indexed points.
+    std::size_t size() const { return order_.size(); }
+    /// The row of the indexed point at tree position `position`.
+    std::int64_t row_at(std::size_t position) const { return order_[position]; }
+
+    /// The points within `radius` of the indexed points at tree positions [begin, end), one
+    /// point after another: the size of its neighbourhood (itself included) appended to
+    /// `counts`, the rows to `rows` in the order the tree visits them (not sorted). A node
+    /// wholly within the radius is taken without a distance: its upper bound is below
+    /// Metric::reduced_floor, so every point in it passes the exact test.
+    void self_radius(std::size_t begin, std::size_t end, F radius, std::vector<std::size_t>& counts,
+                     std::vector<std::int64_t>& rows) const {
+        const double ceiling = metric_.reduced_ceiling<F>(radius, d_);
+        const double floor = metric_.reduced_floor<F>(radius, d_);
+        dispatch([&](auto kind, auto features) {
+            constexpr MetricKind K = decltype(kind)::value;
+            constexpr std::size_t D = decltype(features)::value;
+            for (std::size_t position = begin; position < end; ++position) {
+                const std::size_t first = rows.size();
+                const F* x = sorted_.data() + position * d_;
+                const auto whole = [&](const TreeNode& node) {
+                    rows.insert(rows.end(), order_.begin() + std::ptrdiff_t(node.begin), order_.begin() + std::ptrdiff_t(node.end));
+                };
+                const auto scan = [&](const TreeNode& node) {
+                    const F* p = sorted_.data() + node.begin * d_;
+                    for (std::size_t i = node.begin; i < node.end; ++i, p += d_) {
+                        const double r = metric_detail::reduced<K, D>(x, p, d_, metric_.p);
+                        if (r <= floor || (r <= ceiling && metric_.finish<F>(r) <= radius)) rows.push_back(order_[i]);
+                    }
+                };
+                descend_within<K, D>(x, ceiling, floor, whole, scan);
+                counts.push_back(rows.size() - first);
+            }
+        });
+    }
+
 private:
     struct Scratch {
         std::vector<F> values;
@@ -181,6 +217,28 @@ private:
             } else {
                 stack[top++] = {node.left, bl};
                 stack[top++] = {node.right, br};
+            }
+        }
+    }
+
+    /// Visits the nodes that may hold points within reduced distance `ceiling` of `x`:
+    /// `whole(node)` for a node wholly within `floor`, `scan(leaf)` for the other leaves.
+    template <MetricKind K, std::size_t D, class Whole, class Scan>
+    void descend_within(const F* x, double ceiling, double floor, Whole&& whole, Scan&& scan) const {
+        std::int32_t stack[max_depth + 2];  // depth-first, one sibling pending per level
+        std::size_t top = 0;
+        stack[top++] = 0;
+        while (top > 0) {
+            const std::int32_t id = stack[--top];
+            if (lower<K, D>(id, x) > ceiling) continue;
+            const TreeNode& node = nodes_[std::size_t(id)];
+            if (Bound::template upper<K, D>(bounds_.data() + std::size_t(id) * Bound::width(d_), x, d_, metric_) <= floor) {
+                whole(node);
+            } else if (node.left < 0) {
+                scan(node);
+            } else {
+                stack[top++] = node.right;
+                stack[top++] = node.left;
             }
         }
     }
@@ -388,6 +446,23 @@ struct Box {
         }
         return sum;
     }
+
+    /// An upper bound on the reduced distance from `x` to any point of the box `box` (to its
+    /// farthest corner).
+    template <MetricKind K, std::size_t D>
+    static double upper(const F* box, const F* x, std::size_t d, const Metric& metric) {
+        if constexpr (D > 0) d = D;
+        double sum = 0;
+        for (std::size_t f = 0; f < d; ++f) {
+            const double v = double(x[f]);
+            const double reach = std::max(v - double(box[f]), double(box[d + f]) - v);
+            if constexpr (K == MetricKind::euclidean) sum += reach * reach;
+            else if constexpr (K == MetricKind::manhattan) sum += reach;
+            else if constexpr (K == MetricKind::chebyshev) sum = std::max(sum, reach);
+            else sum += std::pow(reach, metric.p);
+        }
+        return sum;
+    }
 };
 
 /// The ball tree's node bound: a centre (the mean of the node's points) and a radius holding
@@ -421,9 +496,16 @@ struct Ball {
         const double m = metric.margin<F>(d);
         const double gap = to_centre - radius - m * (to_centre + radius);
         if (!(gap > 0)) return 0;
-        if constexpr (K == MetricKind::euclidean) return gap * gap;
-        else if constexpr (K == MetricKind::minkowski) return std::pow(gap, metric.p);
-        else return gap;
+        return metric.reduced_term(gap);
+    }
+
+    /// An upper bound on the reduced distance from `x` to any point of the ball `ball` (the
+    /// distance to the centre plus the radius, widened by the rounding margin).
+    template <MetricKind K, std::size_t D>
+    static double upper(const double* ball, const F* x, std::size_t d, const Metric& metric) {
+        if constexpr (D > 0) d = D;
+        const double to_centre = metric.finish<double>(metric_detail::reduced<K, D>(x, ball, d, metric.p));
+        return metric.reduced_term((to_centre + ball[d]) * (1 + metric.margin<F>(d)));
     }
 };
 

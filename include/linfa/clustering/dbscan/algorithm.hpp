@@ -1,11 +1,12 @@
-// DBSCAN's fit_predict: one radius query per sample through the shared neighbour index
-// (nn/index.hpp), core samples by (weighted) neighbourhood size, clusters as the connected
-// components of core samples, then border samples.
+// DBSCAN's fit_predict: every sample's neighbourhood from the shared neighbour index
+// (NeighbourIndex::radius_graph, nn/index.hpp), core samples by (weighted) neighbourhood size,
+// clusters as the connected components of core samples, then border samples.
 //
 // Deterministic on any thread count: the radius queries are (nn/ promises the same
-// neighbours in ascending row order), and everything after them is either per-sample work
-// that writes only its own sample or one sequential union-find pass. Memory is the
-// neighbourhoods (O(n + edges)) and a few n-vectors; never n x n.
+// neighbours in the same order), and everything after them is either per-sample work that
+// writes only its own sample or one sequential union-find pass whose outcome does not depend
+// on the order of the neighbours. Memory is the neighbourhoods (O(n + edges)) and a few
+// n-vectors; never n x n.
 #pragma once
 
 #include <cstdint>
@@ -37,12 +38,12 @@ struct DbscanClusters {
 };
 
 /// Every sample's neighbourhood, as compressed rows: sample i's neighbours (itself included)
-/// are `indices[offsets[i]]` to `indices[offsets[i + 1] - 1]`, in increasing row order. A view:
-/// the arrays belong to the caller.
+/// are `indices[offsets[i]]` to `indices[offsets[i + 1] - 1]`, each once, in any order. A
+/// view: the arrays belong to the caller.
 struct Neighbourhoods {
     /// n_samples + 1 increasing positions in `indices`, from 0 to `indices.size()`.
     std::span<const std::size_t> offsets;
-    /// The neighbours' rows, in [0, n_samples), increasing within each neighbourhood.
+    /// The neighbours' rows, in [0, n_samples), distinct within each neighbourhood.
     std::span<const std::int64_t> indices;
     /// Number of samples.
     std::size_t size() const { return offsets.empty() ? 0 : offsets.size() - 1; }
@@ -92,11 +93,13 @@ inline void require_neighbourhoods(const Neighbourhoods& hoods, std::size_t n_we
     for (std::size_t i = 0; i < n; ++i) {
         if (hoods.offsets[i + 1] < hoods.offsets[i]) bad("offsets must not decrease (sample " + std::to_string(i) + ")");
     }
+    std::vector<std::size_t> seen_by(n, n);  // the last sample whose neighbourhood held each row
     for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t e = hoods.offsets[i]; e < hoods.offsets[i + 1]; ++e) {
             const std::int64_t j = hoods.indices[e];
             if (j < 0 || std::size_t(j) >= n) bad("neighbour " + std::to_string(j) + " of sample " + std::to_string(i) + " is not a sample row");
-            if (e > hoods.offsets[i] && j <= hoods.indices[e - 1]) bad("the neighbours of sample " + std::to_string(i) + " must increase");
+            if (seen_by[std::size_t(j)] == i) bad("neighbour " + std::to_string(j) + " of sample " + std::to_string(i) + " is listed twice");
+            seen_by[std::size_t(j)] = i;
         }
     }
 }
@@ -122,7 +125,7 @@ std::vector<char> core_flags(const Neighbourhoods& hoods, std::span<const F> wei
                 core[i] = last - first >= min_samples;
                 continue;
             }
-            double weight = 0;  // in row order: the same sum on any thread count
+            double weight = 0;  // in the neighbourhood's order: the same sum on any thread count
             for (std::size_t e = first; e < last; ++e) weight += double(weights[std::size_t(hoods.indices[e])]);
             core[i] = weight >= double(min_samples);
         }
@@ -132,24 +135,22 @@ std::vector<char> core_flags(const Neighbourhoods& hoods, std::span<const F> wei
 
 }  // namespace dbscan_detail
 
-/// DBSCAN's labelling of samples whose neighbourhoods are known (from a radius query, or a
-/// precomputed distance matrix's entries within eps): core samples are those whose
-/// neighbourhood holds `min_samples` samples (or that much of `weights`, one per sample, when
-/// given, negative weights included); clusters are the connected components of core samples, numbered by their lowest
-/// row; a border sample joins the cluster of its first core neighbour in row order. Throws
-/// DbscanInputError when `hoods` is malformed or a weight is not finite.
-template <Float F>
-DbscanClusters label_neighbourhoods(const Neighbourhoods& hoods, std::span<const F> weights, std::size_t min_samples) {
-    dbscan_detail::require_neighbourhoods(hoods, weights.size());
-    dbscan_detail::require_finite_weights(weights);
-    const std::size_t n = hoods.size();
-    const std::vector<char> core = dbscan_detail::core_flags(hoods, weights, min_samples);
+namespace dbscan_detail {
 
-    dbscan_detail::LowestRootSets components(n);
+/// label_neighbourhoods on neighbourhoods known to be well formed, with finite weights.
+/// `symmetric`: j is i's neighbour exactly when i is j's (a radius query's neighbourhoods),
+/// so each pair of core samples need be joined once, not twice.
+template <Float F>
+DbscanClusters label_valid(const Neighbourhoods& hoods, std::span<const F> weights, std::size_t min_samples, bool symmetric) {
+    const std::size_t n = hoods.size();
+    const std::vector<char> core = core_flags(hoods, weights, min_samples);
+
+    LowestRootSets components(n);
     for (std::size_t i = 0; i < n; ++i) {
         if (!core[i]) continue;
         for (std::size_t e = hoods.offsets[i]; e < hoods.offsets[i + 1]; ++e) {
-            if (core[std::size_t(hoods.indices[e])]) components.join(std::int64_t(i), hoods.indices[e]);
+            const std::int64_t j = hoods.indices[e];
+            if (core[std::size_t(j)] && (!symmetric || std::size_t(j) < i)) components.join(std::int64_t(i), j);
         }
     }
 
@@ -165,15 +166,31 @@ DbscanClusters label_neighbourhoods(const Neighbourhoods& hoods, std::span<const
     for_each_chunk(plan_chunks(n), [&](std::size_t, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             if (core[i]) continue;
+            std::int64_t first_core = std::int64_t(n);  // the lowest core row among the neighbours
             for (std::size_t e = hoods.offsets[i]; e < hoods.offsets[i + 1]; ++e) {
-                const auto j = std::size_t(hoods.indices[e]);
-                if (!core[j]) continue;
-                found.labels[Eigen::Index(i)] = found.labels[Eigen::Index(j)];
-                break;
+                const std::int64_t j = hoods.indices[e];
+                if (core[std::size_t(j)]) first_core = std::min(first_core, j);
             }
+            if (first_core < std::int64_t(n)) found.labels[Eigen::Index(i)] = found.labels[Eigen::Index(first_core)];
         }
     });
     return found;
+}
+
+}  // namespace dbscan_detail
+
+/// DBSCAN's labelling of samples whose neighbourhoods are known (from a radius query, or a
+/// precomputed distance matrix's entries within eps): core samples are those whose
+/// neighbourhood holds `min_samples` samples (or that much of `weights`, one per sample, when
+/// given, negative weights included); clusters are the connected components of core samples
+/// (j in i's neighbourhood links them either way), numbered by their lowest row; a border
+/// sample joins the cluster of its first core neighbour in row order. Throws
+/// DbscanInputError when `hoods` is malformed or a weight is not finite.
+template <Float F>
+DbscanClusters label_neighbourhoods(const Neighbourhoods& hoods, std::span<const F> weights, std::size_t min_samples) {
+    dbscan_detail::require_neighbourhoods(hoods, weights.size());
+    dbscan_detail::require_finite_weights(weights);
+    return dbscan_detail::label_valid(hoods, weights, min_samples, false);
 }
 
 template <Float F>
@@ -189,8 +206,8 @@ DbscanClusters DbscanValidParams<F>::fit_predict(const DatasetView<F>& data) con
     }
     dbscan_detail::require_finite_weights(data.weights());
     const nn::NeighbourIndex<F> index(Matrix<F>(data.records()), params_.index_options());
-    const nn::RadiusNeighbours<F> found = index.radius_neighbors(data.records(), F(params_.eps()));
-    return label_neighbourhoods<F>({found.offsets, found.indices}, data.weights(), params_.min_samples());
+    const nn::RadiusGraph graph = index.radius_graph(F(params_.eps()));
+    return dbscan_detail::label_valid<F>({graph.offsets, graph.indices}, data.weights(), params_.min_samples(), true);
 }
 
 }  // namespace linfa::clustering
