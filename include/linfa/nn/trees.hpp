@@ -138,8 +138,6 @@ public:
         });
     }
 
-    /// Number of indexed points.
-    std::size_t size() const { return order_.size(); }
     /// The row of the indexed point at tree position `position`.
     std::int64_t row_at(std::size_t position) const { return order_[position]; }
 
@@ -434,32 +432,35 @@ struct Box {
     /// A lower bound on the reduced distance from `x` to any point of the box `box`.
     template <MetricKind K, std::size_t D>
     static double lower(const F* box, const F* x, std::size_t d, const Metric& metric) {
-        if constexpr (D > 0) d = D;
-        double sum = 0;
-        for (std::size_t f = 0; f < d; ++f) {
+        return combine<K, D>(d, metric, [&](std::size_t f, std::size_t n) {
             const double v = double(x[f]);
-            const double gap = std::max({double(box[f]) - v, v - double(box[d + f]), 0.0});
-            if constexpr (K == MetricKind::euclidean) sum += gap * gap;
-            else if constexpr (K == MetricKind::manhattan) sum += gap;
-            else if constexpr (K == MetricKind::chebyshev) sum = std::max(sum, gap);
-            else sum += std::pow(gap, metric.p);
-        }
-        return sum;
+            return std::max({double(box[f]) - v, v - double(box[n + f]), 0.0});  // the gap to the box
+        });
     }
 
     /// An upper bound on the reduced distance from `x` to any point of the box `box` (to its
     /// farthest corner).
     template <MetricKind K, std::size_t D>
     static double upper(const F* box, const F* x, std::size_t d, const Metric& metric) {
+        return combine<K, D>(d, metric, [&](std::size_t f, std::size_t n) {
+            const double v = double(x[f]);
+            return std::max(v - double(box[f]), double(box[n + f]) - v);  // the reach to the far side
+        });
+    }
+
+private:
+    /// The reduced distance of per-feature differences `difference(f, d)` >= 0, as K combines
+    /// them (squares summed, absolute values summed, their maximum, p-th powers summed).
+    template <MetricKind K, std::size_t D, class Difference>
+    static double combine(std::size_t d, const Metric& metric, Difference&& difference) {
         if constexpr (D > 0) d = D;
         double sum = 0;
         for (std::size_t f = 0; f < d; ++f) {
-            const double v = double(x[f]);
-            const double reach = std::max(v - double(box[f]), double(box[d + f]) - v);
-            if constexpr (K == MetricKind::euclidean) sum += reach * reach;
-            else if constexpr (K == MetricKind::manhattan) sum += reach;
-            else if constexpr (K == MetricKind::chebyshev) sum = std::max(sum, reach);
-            else sum += std::pow(reach, metric.p);
+            const double t = difference(f, d);
+            if constexpr (K == MetricKind::euclidean) sum += t * t;
+            else if constexpr (K == MetricKind::manhattan) sum += t;
+            else if constexpr (K == MetricKind::chebyshev) sum = std::max(sum, t);
+            else sum += std::pow(t, metric.p);
         }
         return sum;
     }
