@@ -16,6 +16,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler python3-grpcio
   libssl-dev openssl python3-h2  # linfa-serve TLS (file checks; the tests make certificates); raw HTTP/2 test client
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev
+  libcpp-httplib-dev pkg-config  # linfa-serve's REST endpoints and /metrics
+  prometheus python3-prometheus-client  # a real Prometheus scraping linfa-serve in a test; its text-format parser
   doxygen  # the API reference (cmake --build build --target docs), checked by the test command
 )
 if [ "${1:-}" = "clang" ]; then

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "centroids.grpc.pb.h"
+#include "grpc_predict_v2.grpc.pb.h"
 #include "linfa_serving.grpc.pb.h"
 
 namespace {
@@ -31,7 +32,8 @@ namespace v1 = linfa::serving::v1;
 
 struct Options {
     std::string target = "127.0.0.1:50051";
-    std::string call = "Predict";  // Predict | PredictBatch | linfa.Predict
+    std::string call = "Predict";  // Predict | PredictBatch | linfa.Predict | ModelInfer
+    std::string model;             // linfa.Predict, ModelInfer: the model named (empty: the default)
     int concurrency = 64, connections = 1, threads = 1;
     double duration_s = 5, warmup_s = 1, timeout_s = 20;
     std::size_t rows = 1, features = 2, distinct = 256;
@@ -101,9 +103,31 @@ struct LinfaPredict {
         r.set_n_rows(static_cast<std::uint32_t>(o.rows));
         if (o.f32) r.mutable_f32()->Add(v.begin(), v.end());
         else r.mutable_f64()->Add(v.begin(), v.end());
+        r.set_model_name(o.model);
         return r;
     }
     static auto start(Stub& s, grpc::ClientContext* c, const Request& r, grpc::CompletionQueue* q) { return s.AsyncPredict(c, r, q); }
+};
+
+/// The Open Inference Protocol's ModelInfer: one input tensor of rows x features.
+struct ModelInfer {
+    using Stub = inference::GRPCInferenceService::Stub;
+    using Request = inference::ModelInferRequest;
+    using Response = inference::ModelInferResponse;
+    static std::unique_ptr<Stub> stub(std::shared_ptr<grpc::Channel> ch) { return inference::GRPCInferenceService::NewStub(ch); }
+    static Request make(const std::vector<double>& v, const Options& o) {
+        Request r;
+        r.set_model_name(o.model);
+        auto* input = r.add_inputs();
+        input->set_name("input");
+        input->set_datatype(o.f32 ? "FP32" : "FP64");
+        input->add_shape(static_cast<std::int64_t>(o.rows));
+        input->add_shape(static_cast<std::int64_t>(o.features));
+        if (o.f32) input->mutable_contents()->mutable_fp32_contents()->Add(v.begin(), v.end());
+        else input->mutable_contents()->mutable_fp64_contents()->Add(v.begin(), v.end());
+        return r;
+    }
+    static auto start(Stub& s, grpc::ClientContext* c, const Request& r, grpc::CompletionQueue* q) { return s.AsyncModelInfer(c, r, q); }
 };
 
 /// What one worker thread saw during the measured window.
@@ -265,8 +289,10 @@ int main(int argc, char** argv) {
     Options o;
     CLI::App app{"linfa-loadgen: closed-loop gRPC load for linfa-serve and the seed's ml.ClusteringService"};
     app.add_option("--target", o.target, "host:port");
-    app.add_option("--call", o.call, "Predict | PredictBatch (ml.ClusteringService) | linfa.Predict (linfa.serving.v1)")
-        ->check(CLI::IsMember({"Predict", "PredictBatch", "linfa.Predict"}));
+    app.add_option("--call", o.call,
+                   "Predict | PredictBatch (ml.ClusteringService) | linfa.Predict (linfa.serving.v1) | ModelInfer (Open Inference Protocol)")
+        ->check(CLI::IsMember({"Predict", "PredictBatch", "linfa.Predict", "ModelInfer"}));
+    app.add_option("--model", o.model, "linfa.Predict, ModelInfer: the model to call (default: the server's default model)");
     app.add_option("--concurrency,-c", o.concurrency, "calls kept in flight")->check(CLI::Range(1, 100000));
     app.add_option("--connections", o.connections, "HTTP/2 connections")->check(CLI::Range(1, 4096));
     app.add_option("--threads", o.threads, "client threads (one CompletionQueue each)")->check(CLI::Range(1, 256));
@@ -277,7 +303,7 @@ int main(int argc, char** argv) {
     app.add_option("--features", o.features, "features per row")->check(CLI::PositiveNumber);
     app.add_option("--seed", o.seed, "seed of the random rows");
     app.add_option("--distinct", o.distinct, "distinct requests cycled through")->check(CLI::PositiveNumber);
-    app.add_flag("--f32", o.f32, "linfa.Predict: send f32 rows");
+    app.add_flag("--f32", o.f32, "linfa.Predict, ModelInfer: send f32 rows");
     app.add_flag("--minimal-stack", o.minimal_stack, "grpc minimal client stack: cheaper calls, no local deadline timer");
     app.add_option("--output,-o", o.output, "also write the JSON here");
     app.add_option("--tls-ca", o.tls_ca, "TLS: PEM CA certificate(s) to trust the server with (plaintext without)")
@@ -299,6 +325,7 @@ int main(int argc, char** argv) {
     nlohmann::json result;
     if (o.call == "Predict") result = run_load<SeedPredict>(o);
     else if (o.call == "PredictBatch") result = run_load<SeedPredictBatch>(o);
+    else if (o.call == "ModelInfer") result = run_load<ModelInfer>(o);
     else result = run_load<LinfaPredict>(o);
     std::cout << result.dump(2) << std::endl;
     if (!o.output.empty()) std::ofstream(o.output) << result.dump(2) << "\n";

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "servable.hpp"
@@ -31,22 +32,54 @@ struct TlsFiles {
     bool enabled() const { return !cert.empty() || !key.empty() || !client_ca.empty(); }
 };
 
-struct ServeConfig {
-    std::string model_path;
-    std::string name = "model";
-    std::string version = "1";
+/// Which versions of a model a repository serves (TensorFlow Serving's model_version_policy):
+/// the `latest` highest versions that load, every version, or the versions listed.
+struct VersionPolicy {
+    enum class Kind { latest, all, specific };
+    Kind kind = Kind::latest;
+    std::uint32_t latest = 1;             ///< Kind::latest: how many
+    std::vector<std::int64_t> versions;   ///< Kind::specific: which, ascending, no repeats
+    /// Whether `version` is one the policy can take (latest and all: any).
+    bool allows(std::int64_t version) const;
+    bool operator==(const VersionPolicy&) const = default;
+};
+
+/// What one served model's config says about it: the schema it must have, its own row limit
+/// and its version policy. The model is the source of truth; these can only confirm it.
+struct ModelSettings {
     std::vector<std::string> feature_names;  ///< empty, or one per feature
     // Optional expectations; empty / 0 means "whatever the model says".
     std::string expect_kind;
     std::string expect_scalar;
     std::size_t expect_n_features = 0;
+    std::uint32_t max_rows_per_request = 0;  ///< 0: the server's limits.max_rows_per_request
+    VersionPolicy policy;
+    bool operator==(const ModelSettings&) const = default;
+};
+
+struct ServeConfig {
+    std::string model_path;        ///< --model: one file (a repository of one model, one version)
+    std::string model_repository;  ///< --model-repository: DIR/<name>/<version>/model.linfa
+    std::string default_model;     ///< the model of requests that name none (and of the seed's API)
+    std::uint32_t poll_seconds = 0;  ///< rescan the repository this often; 0: on SIGHUP only
+    std::string name = "model";    ///< --model's name
+    std::int64_t version = 1;      ///< --model's version
+    ModelSettings model;           ///< --model's settings ([model] and [limits] of the config file)
     Limits limits;
     std::string host = "127.0.0.1";
     int port = 50051;
+    int http_port = -1;         ///< the REST endpoints and /metrics; -1: none, 0: a free port
     int threads = 0;            ///< 0: the API's default
     std::string api = "callback";  ///< "callback" or "sync"
     TlsFiles tls;
 };
+
+/// Names of models and versions: a model name is 1-64 characters of [A-Za-z0-9_.-] not
+/// starting with '.', a version a positive integer written without sign or leading zeros.
+/// Both name folders of a repository and appear in requests.
+bool valid_model_name(std::string_view name);
+/// The version `text` names, or 0 when it is not a version.
+std::int64_t parse_version(std::string_view text);
 
 /// Overlays the settings of a TOML file onto `config`. Throws std::runtime_error naming the
 /// file, the key and what was wrong.
@@ -56,7 +89,12 @@ void read_config_file(const std::string& path, ServeConfig& config);
 /// together) are out of range or incomplete (e.g. a TLS key without its certificate).
 void check_settings(const ServeConfig& config);
 
-/// Throws std::runtime_error unless the config agrees with the model's own schema.
-void check_against_model(const ServeConfig& config, const ModelInfo& info);
+/// Reads a repository model's config.toml ([model] schema, [limits] max_rows_per_request,
+/// [version_policy]). Throws std::runtime_error naming the file, the key and what was wrong.
+ModelSettings read_model_settings(const std::string& path);
+
+/// Throws std::runtime_error unless the settings agree with the model's own schema; `path`
+/// names the model file in the message.
+void check_against_model(const ModelSettings& settings, const ModelInfo& info, const std::string& path);
 
 }  // namespace linfa::serve

@@ -1,7 +1,10 @@
-// linfa-serve: serves one model file over gRPC (the seed's ml.ClusteringService and
-// linfa.serving.v1), with health checking and reflection.
-//   linfa-serve --model PATH [--config FILE] [--host 127.0.0.1] [--port 50051] [--threads N]
+// linfa-serve: serves one model file or a model repository over gRPC (the seed's
+// ml.ClusteringService, linfa.serving.v1 and the Open Inference Protocol), with health
+// checking and reflection.
+//   linfa-serve (--model PATH | --model-repository DIR [--default-model NAME] [--poll-seconds N])
+//               [--config FILE] [--host 127.0.0.1] [--port 50051] [--threads N]
 //               [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--max-... limits]
+// SIGHUP rescans the repository at once; SIGTERM/SIGINT drain and stop.
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -18,6 +21,9 @@
 
 #include "config.hpp"
 #include "handlers.hpp"
+#include "reloader.hpp"
+#include "rest.hpp"
+#include "repository.hpp"
 #include "services.hpp"
 #include "tls.hpp"
 
@@ -32,10 +38,19 @@ ServeConfig parse_command_line(int argc, char** argv, int& drain_seconds) {
     std::string config_path;
     CLI::App app{"linfa-serve: serve a linfa model file over gRPC"};
     auto add_options = [&](CLI::App& a) {
-        a.add_option("--model", config.model_path, "model file (any kind this build serves)")->required();
+        a.add_option("--model", config.model_path, "one model file (any kind this build serves)");
+        a.add_option("--model-repository", config.model_repository,
+                     "serve every model under DIR/<name>/<version>/model.linfa (DIR/<name>/config.toml: schema, "
+                     "limits, version_policy)");
+        a.add_option("--default-model", config.default_model,
+                     "repository: the model of requests that name none (default: the only model, if one)");
+        a.add_option("--poll-seconds", config.poll_seconds, "repository: rescan every N seconds (0: on SIGHUP only)");
         a.add_option("--config", config_path, "TOML file: [model] name, version, feature_names...; [limits]; [server]");
         a.add_option("--host", config.host, "address to bind");
         a.add_option("--port", config.port, "port (0 picks a free one)");
+        a.add_option("--http-port", config.http_port,
+                     "also serve the Open Inference Protocol's REST endpoints and /metrics on this port (0 picks a free one; "
+                     "-1, the default: none)");
         a.add_option("--threads", config.threads,
                      "sync API only: cap on grpc's worker threads (calls over it get RESOURCE_EXHAUSTED); "
                      "0: no cap. The callback API runs on grpc's own threads");
@@ -77,14 +92,15 @@ void setup_logging() {
     spdlog::set_default_logger(logger);
 }
 
-/// Blocks SIGINT/SIGTERM in this thread and every thread started after (grpc's included), so
-/// they are only ever received by sigwait in the shutdown thread: no async-signal-safety
-/// concerns, and grpc calls run on an ordinary thread.
-sigset_t block_stop_signals() {
+/// Blocks SIGINT/SIGTERM/SIGHUP in this thread and every thread started after (grpc's
+/// included), so they are only ever received by sigwait in the signal thread: no
+/// async-signal-safety concerns, and grpc calls run on an ordinary thread.
+sigset_t block_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     return set;
 }
@@ -115,7 +131,10 @@ std::unique_ptr<grpc::Server> build_server(const ServeConfig& c, const std::vect
 }  // namespace
 
 int main(int argc, char** argv) {
-    const sigset_t stop_signals = block_stop_signals();
+    // A client that closes its connection while the REST server writes to it over TLS must
+    // cost that request, not the process (SSL_write to a closed socket raises SIGPIPE).
+    std::signal(SIGPIPE, SIG_IGN);
+    const sigset_t signals = block_signals();
     int drain_seconds = 10;
     setup_logging();
     ServeConfig config = parse_command_line(argc, argv, drain_seconds);
@@ -135,16 +154,17 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    std::unique_ptr<linfa::serve::ServableModel> model;
+    std::unique_ptr<linfa::serve::Repository> repository;
     try {
-        model = linfa::serve::builtin_registry().load(config.model_path);
-        check_against_model(config, model->info());
+        repository = std::make_unique<linfa::serve::Repository>(config, linfa::serve::builtin_registry());
     } catch (const std::exception& e) {
-        spdlog::error("event=error stage=load model=\"{}\" what=\"{}\"", config.model_path, e.what());
+        spdlog::error("event=error stage=load what=\"{}\"", e.what());
         return 2;
     }
-    const linfa::serve::Handlers handlers(*model, config);
-    const auto services = linfa::serve::make_services(handlers, config);
+    linfa::serve::Reloader reloader(*repository, std::chrono::seconds(repository->is_folder() ? config.poll_seconds : 0));
+    const linfa::serve::Handlers handlers(*repository, config);
+    const linfa::serve::InferenceProtocol protocol(*repository);
+    const auto services = linfa::serve::make_services(handlers, protocol, config);
     int port = 0;
     const auto server = build_server(config, services.list, credentials, port);
     if (!server || port == 0) {
@@ -152,26 +172,43 @@ int main(int argc, char** argv) {
                       config.tls.enabled() ? " (grpc refused the TLS settings or the address)" : "");
         return 3;
     }
-    const auto& info = model->info();
     const auto& limits = config.limits;
-    spdlog::info("event=start address={}:{} model=\"{}\" name={} version={} kind={} scalar={} n_features={} api={} threads={} "
-                 "tls={} max_rows_per_request={} max_message_bytes={} max_concurrent_streams={} max_inflight_calls={}",
-                 config.host, port, config.model_path, config.name, config.version, info.kind, info.scalar,
-                 info.n_features, config.api, config.threads,
-                 !config.tls.enabled() ? "off" : config.tls.client_ca.empty() ? "on" : "mutual",
+    const auto served = repository->served();
+    spdlog::info("event=start address={}:{} source=\"{}\" models={} default_model={} poll_seconds={} api={} threads={} tls={} "
+                 "max_rows_per_request={} max_message_bytes={} max_concurrent_streams={} max_inflight_calls={}",
+                 config.host, port, repository->is_folder() ? config.model_repository : config.model_path, served->models.size(),
+                 repository->default_model().empty() ? "none" : repository->default_model(), config.poll_seconds, config.api,
+                 config.threads, !config.tls.enabled() ? "off" : config.tls.client_ca.empty() ? "on" : "mutual",
                  limits.max_rows_per_request, limits.max_message_bytes, limits.max_concurrent_streams, limits.max_inflight_calls);
+    std::unique_ptr<linfa::serve::RestServer> rest;
+    if (config.http_port >= 0) {
+        try {
+            rest = std::make_unique<linfa::serve::RestServer>(*repository, protocol, *services.gate, config);
+            const int http_port = rest->start(config.host, config.http_port);
+            spdlog::info("event=start_http address={}:{} tls={}", config.host, http_port, config.tls.enabled() ? "on" : "off");
+            std::printf("http listening on %s:%d\n", config.host.c_str(), http_port);
+        } catch (const std::exception& e) {
+            spdlog::error("event=error stage=bind what=\"{}\"", e.what());
+            server->Shutdown();
+            return 3;
+        }
+    }
     std::printf("listening on %s:%d\n", config.host.c_str(), port);
     std::fflush(stdout);
 
-    std::thread stopper([&] {
+    std::thread signal_thread([&] {
         int signal = 0;
-        sigwait(&stop_signals, &signal);
+        while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+            spdlog::info("event=reload_requested signal=SIGHUP");
+            reloader.request();
+        }
         spdlog::info("event=stopping signal={} drain_seconds={}", signal == SIGTERM ? "SIGTERM" : "SIGINT", drain_seconds);
         server->GetHealthCheckService()->SetServingStatus(false);
+        if (rest) rest->stop();  // the requests it has in flight finish first
         server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(drain_seconds));
     });
     server->Wait();
-    stopper.join();
+    signal_thread.join();
     spdlog::info("event=stop address={}:{} status=clean", config.host, port);
     return 0;
 }

@@ -1,9 +1,9 @@
-// The registry and the model types this build serves: every model of linfa::Models
-// (models.hpp), so a listed algorithm is served without an edit here.
+// The registry: loaders keyed by the model kind and scalar type of a file's header.
+// builtin_registry.cpp fills it with every model this build serves.
 #include <linfa/core/error.hpp>
-#include <linfa/models.hpp>
+#include <linfa/io/model_file.hpp>
 
-#include "servable_adapter.hpp"
+#include "servable.hpp"
 
 namespace linfa::serve {
 
@@ -27,15 +27,6 @@ std::vector<std::string> Registry::known() const {
     std::vector<std::string> names;
     for (const auto& [key, loader] : loaders_) names.push_back(key.first + "/" + key.second);
     return names;
-}
-
-const Registry& builtin_registry() {
-    static const Registry registry = [] {
-        Registry r;
-        Models::for_each([&](auto model) { register_servable<typename decltype(model)::type>(r); });
-        return r;
-    }();
-    return registry;
 }
 
 }  // namespace linfa::serve

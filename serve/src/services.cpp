@@ -1,12 +1,15 @@
 #include "services.hpp"
 
+#include <chrono>
 #include <functional>
 #include <utility>
 
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include "centroids.grpc.pb.h"
+#include "grpc_predict_v2.grpc.pb.h"
 #include "linfa_serving.grpc.pb.h"
+#include "metrics.hpp"
 
 namespace linfa::serve {
 namespace {
@@ -47,19 +50,39 @@ RawMethod raw(Handler handler) {
     };
 }
 
-/// Runs a method; an exception escaping it (allocation failure) becomes INTERNAL.
+/// Runs a method and records it in the metrics; an exception escaping it (allocation
+/// failure) becomes INTERNAL.
 Status run_method(const MethodDef& method, grpc::ServerContextBase& ctx, const ByteBuffer& in, ByteBuffer& out) {
+    CallLabels& labels = current_call();
+    labels.model.clear();  // keeps the string's buffer: no allocation per call
+    labels.version = 0;
+    labels.rows = 0;
+    Metrics& m = metrics();
+    m.enter();
+    const auto start = std::chrono::steady_clock::now();
+    Status status;
     try {
-        return method.run(ctx, in, out);
+        status = method.run(ctx, in, out);
     } catch (const std::exception& e) {
-        return Status(StatusCode::INTERNAL, std::string("request failed: ") + e.what());
+        status = Status(StatusCode::INTERNAL, std::string("request failed: ") + e.what());
     }
+    m.observe("grpc", method.path, labels, status.error_code(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    m.leave();
+    return status;
 }
 
-/// ml.ClusteringService (the seed's; for models that answer labels only) and
-/// linfa.serving.v1.ModelService.
-std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const Handlers& h) {
+/// A call refused by the in-flight cap, in the metrics (it reached no model).
+Status refuse_busy(const MethodDef& method, const CallGate& gate) {
+    Status status = gate.busy();
+    metrics().observe("grpc", method.path, CallLabels{}, status.error_code(), 0.0);
+    return status;
+}
+
+/// ml.ClusteringService (the seed's; when the default model answers labels),
+/// linfa.serving.v1.ModelService and the Open Inference Protocol's inference.GRPCInferenceService.
+std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const Handlers& h, const InferenceProtocol& oip) {
     const Handlers* hp = &h;
+    const InferenceProtocol* op = &oip;
     std::vector<std::pair<std::string, std::vector<MethodDef>>> table{
         {"ml.ClusteringService",
          {{"/ml.ClusteringService/Predict",
@@ -72,7 +95,28 @@ std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const H
            raw<v1::PredictRequest, v1::PredictResponse>([hp](auto& ctx, auto& req, auto& resp) { return hp->predict(ctx, req, resp); })},
           {"/linfa.serving.v1.ModelService/GetModelMetadata",
            raw<v1::GetModelMetadataRequest, v1::ModelMetadata>(
-               [hp](auto&, auto& req, auto& resp) { return hp->metadata(req, resp); })}}},
+               [hp](auto&, auto& req, auto& resp) { return hp->metadata(req, resp); })},
+          {"/linfa.serving.v1.ModelService/ListModels",
+           raw<v1::ListModelsRequest, v1::ModelList>([hp](auto&, auto& req, auto& resp) { return hp->list_models(req, resp); })}}},
+        {"inference.GRPCInferenceService",
+         {{"/inference.GRPCInferenceService/ServerLive",
+           raw<inference::ServerLiveRequest, inference::ServerLiveResponse>(
+               [op](auto&, auto& req, auto& resp) { return op->server_live(req, resp); })},
+          {"/inference.GRPCInferenceService/ServerReady",
+           raw<inference::ServerReadyRequest, inference::ServerReadyResponse>(
+               [op](auto&, auto& req, auto& resp) { return op->server_ready(req, resp); })},
+          {"/inference.GRPCInferenceService/ModelReady",
+           raw<inference::ModelReadyRequest, inference::ModelReadyResponse>(
+               [op](auto&, auto& req, auto& resp) { return op->model_ready(req, resp); })},
+          {"/inference.GRPCInferenceService/ServerMetadata",
+           raw<inference::ServerMetadataRequest, inference::ServerMetadataResponse>(
+               [op](auto&, auto& req, auto& resp) { return op->server_metadata(req, resp); })},
+          {"/inference.GRPCInferenceService/ModelMetadata",
+           raw<inference::ModelMetadataRequest, inference::ModelMetadataResponse>(
+               [op](auto&, auto& req, auto& resp) { return op->model_metadata(req, resp); })},
+          {"/inference.GRPCInferenceService/ModelInfer",
+           raw<inference::ModelInferRequest, inference::ModelInferResponse>(
+               [op](auto& ctx, auto& req, auto& resp) { return op->model_infer(call::Deadline(ctx), req, resp); })}}},
     };
     if (!h.serves_labels()) table.erase(table.begin());
     return table;
@@ -118,7 +162,7 @@ private:
         }
         if (!gate_.try_enter()) {
             grpc::ServerUnaryReactor* reactor = ctx.DefaultReactor();
-            reactor->Finish(gate_.busy());
+            reactor->Finish(refuse_busy(method, gate_));
             return reactor;
         }
         auto* reactor = new GatedReactor(gate_);  // deletes itself in OnDone
@@ -148,7 +192,7 @@ public:
 
 private:
     Status serve(const MethodDef& method, grpc::ServerContext& ctx, const ByteBuffer& in, ByteBuffer& out) {
-        if (!gate_.try_enter()) return gate_.busy();
+        if (!gate_.try_enter()) return refuse_busy(method, gate_);
         Status status = run_method(method, ctx, in, out);
         gate_.leave();
         return status;
@@ -165,10 +209,10 @@ Status CallGate::busy() const {
                                                       " calls in flight, which is the limit (limits.max_inflight_calls); retry later");
 }
 
-Services make_services(const Handlers& handlers, const ServeConfig& config) {
+Services make_services(const Handlers& handlers, const InferenceProtocol& protocol, const ServeConfig& config) {
     Services services;
     services.gate = std::make_unique<CallGate>(config.limits.max_inflight_calls);
-    for (auto& [name, methods] : method_table(handlers)) {
+    for (auto& [name, methods] : method_table(handlers, protocol)) {
         if (config.api == "sync") services.list.push_back(std::make_unique<SyncService>(std::move(methods), *services.gate));
         else services.list.push_back(std::make_unique<CallbackService>(std::move(methods), *services.gate));
     }

@@ -20,6 +20,7 @@
 
 #include "config.hpp"
 #include "handlers.hpp"
+#include "inference_protocol.hpp"
 
 namespace linfa::serve {
 
@@ -58,6 +59,6 @@ struct Services {
 };
 
 /// Creates the services of the chosen API style (config.api) with the config's call cap.
-Services make_services(const Handlers& handlers, const ServeConfig& config);
+Services make_services(const Handlers& handlers, const InferenceProtocol& protocol, const ServeConfig& config);
 
 }  // namespace linfa::serve

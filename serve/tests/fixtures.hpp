@@ -11,6 +11,7 @@
 #include <linfa/linfa.hpp>
 
 #include "centroids.grpc.pb.h"
+#include "grpc_predict_v2.grpc.pb.h"
 #include "linfa_serving.grpc.pb.h"
 #include "server_process.hpp"
 

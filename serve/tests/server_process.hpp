@@ -1,6 +1,6 @@
 // Runs linfa-serve as a child process for a test: on 127.0.0.1 with --port 0, reads the
-// "listening on HOST:PORT" line to learn the port, and always stops it (SIGTERM, then
-// SIGKILL if it hangs) when the object goes away.
+// "listening on HOST:PORT" line to learn the port (and "http listening on" for --http-port),
+// and always stops it (SIGTERM, then SIGKILL if it hangs) when the object goes away.
 #pragma once
 
 #include <chrono>
@@ -44,6 +44,10 @@ public:
         while (std::fgets(line, sizeof line, stdout_)) {
             const std::string text(line);
             const auto colon = text.rfind(':');
+            if (text.rfind("http listening on ", 0) == 0 && colon != std::string::npos) {  // --http-port, printed first
+                http_port_ = std::stoi(text.substr(colon + 1));
+                continue;
+            }
             if (text.rfind("listening on ", 0) == 0 && colon != std::string::npos) {
                 port_ = std::stoi(text.substr(colon + 1));
                 return;
@@ -63,6 +67,8 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     int port() const { return port_; }
+    /// The REST/metrics port (--http-port), 0 when the server has none.
+    int http_port() const { return http_port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
     pid_t pid() const { return pid_; }
 
@@ -94,6 +100,7 @@ private:
     pid_t pid_ = -1;
     FILE* stdout_ = nullptr;
     int port_ = 0;
+    int http_port_ = 0;
     int exit_code_ = unknown;
 };
 

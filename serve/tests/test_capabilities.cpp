@@ -49,6 +49,37 @@ std::vector<double> answered(const v1::PredictResponse& resp, int output) {
     }
 }
 
+/// The Open Inference Protocol's name of a v1 output.
+std::string oip_name(int output) {
+    switch (output) {
+        case v1::LABELS: return "labels";
+        case v1::VALUES: return "values";
+        case v1::TRANSFORMED: return "transformed";
+        case v1::PROBABILITIES: return "probabilities";
+        default: return "distances";
+    }
+}
+
+/// ModelInfer of `rows` (FP64, n x 4) asking for `output` alone: its values, as doubles.
+std::vector<double> oip_answer(const ServerProcess& server, const std::vector<double>& rows, int output) {
+    inference::ModelInferRequest req;
+    auto* input = req.add_inputs();
+    input->set_name("input");
+    input->set_datatype("FP64");
+    input->add_shape(std::int64_t(rows.size() / 4));
+    input->add_shape(4);
+    input->mutable_contents()->mutable_fp64_contents()->Add(rows.begin(), rows.end());
+    req.add_outputs()->set_name(oip_name(output));
+    inference::ModelInferResponse resp;
+    const auto status = inference::GRPCInferenceService::NewStub(channel_to(server))->ModelInfer(context().get(), req, &resp);
+    REQUIRE(status.ok());
+    REQUIRE(resp.outputs_size() == 1);
+    const auto& c = resp.outputs(0).contents();
+    CHECK(resp.outputs(0).name() == oip_name(output));
+    if (output == v1::LABELS) return {c.int_contents().begin(), c.int_contents().end()};
+    return {c.fp64_contents().begin(), c.fp64_contents().end()};
+}
+
 template <class M>
 void check_served(const std::string& stem) {
     using F = typename linfa::model_io<M>::scalar_type;
@@ -91,6 +122,7 @@ void check_served(const std::string& stem) {
             REQUIRE(linfa_predict(server, req, resp).ok());
             CHECK(answered(resp, output) == values);  // bit for bit what the model answers
         }
+        CHECK(oip_answer(server, rows, output) == values);  // the same through the Open Inference Protocol
     }
     // The default output: the first listed.
     v1::PredictResponse plain;

@@ -1,5 +1,6 @@
 // TLS: certificates made at test time with the openssl CLI (make_certs.sh, in a temporary
-// folder); server-only TLS, mutual TLS with --tls-client-ca, and refusals to start on bad files.
+// folder); server-only TLS, mutual TLS with --tls-client-ca, on the gRPC and the REST port, and
+// refusals to start on bad files.
 #include <cstdlib>
 #include <filesystem>
 
@@ -7,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "fixtures.hpp"
+
+#include <httplib.h>  // last: resolv.h's macros clash with Eigen
 
 using namespace serve_test;
 
@@ -145,4 +148,33 @@ TEST_CASE("TLS: missing or wrong files stop the server with exit code 2 and a me
                   "tls_bad_client_ca", {"stage=tls", "client CA", not_pem, "holds no PEM certificate"});
     check_refusal({"--model", model, "--tls-cert", c("server.pem")}, "tls_no_key", {"stage=config", "needs both"});
     check_refusal({"--model", model, "--tls-client-ca", c("ca.pem")}, "tls_ca_only", {"stage=config", "a client CA alone"});
+}
+
+TEST_CASE("REST over TLS: the HTTP port takes the same certificate, and the same client CA") {
+    for (const bool mutual : {false, true}) {
+        CAPTURE(mutual);
+        auto args = tls_server_args(mutual);
+        args.insert(args.end(), {"--http-port", "0"});
+        ServerProcess server(LINFA_SERVE_EXE, args);
+        auto live = [&](const char* ca, const char* client) {
+            httplib::SSLClient https("127.0.0.1", server.http_port(), client ? certs()(std::string(client) + ".pem") : std::string(),
+                                     client ? certs()(std::string(client) + ".key") : std::string());
+            https.set_ca_cert_path(certs()(ca).c_str());
+            https.enable_server_certificate_verification(true);
+            https.set_connection_timeout(5);
+            https.set_read_timeout(5);
+            const auto res = https.Get("/v2/health/live");
+            return res && res->status == 200;
+        };
+        CHECK(live("ca.pem", "client"));
+        CHECK(!live("other_ca.pem", "client"));      // the server's certificate is not trusted
+        CHECK(live("ca.pem", nullptr) == !mutual);   // no client certificate: refused under mutual TLS
+        CHECK(!live("ca.pem", "other_client") == mutual);
+        httplib::Client plain("127.0.0.1", server.http_port());
+        plain.set_connection_timeout(5);
+        plain.set_read_timeout(5);
+        const auto res = plain.Get("/v2/health/live");
+        CHECK(!(res && res->status == 200));         // plaintext to a TLS port
+        CHECK(server.stop() == 0);
+    }
 }

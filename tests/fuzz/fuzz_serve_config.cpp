@@ -2,14 +2,17 @@
 // only takes a path, so each input is written to a file of this process's own in /dev/shm
 // (memory, not disk; $TMPDIR when there is no /dev/shm), read into a default ServeConfig,
 // checked against the schemas of the two fuzz models (serve_fixture.hpp), and, where it
-// agrees with one, answered as GetModelMetadata would with that config.
+// agrees with one, answered as GetModelMetadata would with that config; the same bytes are
+// also read as a repository model's config.toml (read_model_settings).
 //
 // Refusing with std::runtime_error (what config.hpp documents) is fine; any other exception,
 // a crash, a hang, a leak, undefined behaviour, or an accepted config that breaks the limits
 // read_config_file promises is a finding.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -40,19 +43,40 @@ struct RemoveScratch {
 } remove_scratch_at_exit;
 
 template <class F>
-void check_with_model(const linfa::serve::ServeConfig& config, linfa_fuzz::Served<F>& served) {
+void check_with_model(linfa::serve::ServeConfig config, linfa_fuzz::Served<F>& served) {
     try {
-        linfa::serve::check_against_model(config, served.adapter.info());
+        linfa::serve::check_against_model(config.model, served.adapter->info(), "fuzz.linfa");
     } catch (const std::runtime_error&) {
         return;
     }
-    // The config is acceptable for this model: the metadata the server would give with it.
-    linfa::serve::Handlers handlers(served.adapter, config);
+    // The config is acceptable for this model: the metadata the server would give with it,
+    // serving the model as --model does (the file's repository folder, if any, set aside).
+    config.model_repository.clear();
+    const linfa::serve::Repository repository(config, served.adapter);
+    linfa::serve::Handlers handlers(repository, config);
     linfa::serving::v1::ModelMetadata metadata;
     if (!handlers.metadata({}, metadata).ok()) finding("metadata failed");
     if (metadata.n_features() != served.model.n_features()) finding("metadata has the wrong n_features");
     if (metadata.feature_names_size() != 0 && static_cast<std::size_t>(metadata.feature_names_size()) != served.model.n_features()) {
         finding("an accepted config names the wrong number of features");
+    }
+}
+
+/// The same bytes as a repository model's config.toml: refused, or a policy that can serve.
+void check_model_settings() {
+    linfa::serve::ModelSettings settings;
+    try {
+        settings = linfa::serve::read_model_settings(scratch_path());
+    } catch (const std::runtime_error&) {
+        return;
+    }
+    using Kind = linfa::serve::VersionPolicy::Kind;
+    const auto& policy = settings.policy;
+    if (policy.kind == Kind::latest && policy.latest == 0) finding("accepted version_policy.latest = 0");
+    if (policy.kind == Kind::specific) {
+        const auto& v = policy.versions;
+        if (v.empty() || v.front() <= 0) finding("accepted an empty or non-positive version list");
+        if (std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) != v.end()) finding("versions not ascending and distinct");
     }
 }
 
@@ -76,5 +100,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     check_with_model(config, linfa_fuzz::served_f32());
     check_with_model(config, linfa_fuzz::served_f64());
+    check_model_settings();
     return 0;
 }

@@ -1,14 +1,15 @@
-// Fuzz target "serve_request": one target for the four RPCs of linfa-serve. The first byte
-// picks the RPC (bits 0-1: ml.ClusteringService Predict, ml.ClusteringService PredictBatch,
-// linfa.serving.v1 Predict, linfa.serving.v1 GetModelMetadata) and the model it runs against
-// (bit 2: the f32 model, 3 clusters x 2 features, or the f64 model, 4 clusters x 3 features;
-// see serve_fixture.hpp); the other bytes are the serialized request message, decoded with
-// ParseFromArray as the server's transport would. The handler (serve/src/handlers.cpp) is
+// Fuzz target "serve_request": one target for the prediction RPCs of linfa-serve. The first
+// byte picks the RPC (bit 3 set: the Open Inference Protocol's ModelInfer; else bits 0-1:
+// ml.ClusteringService Predict, ml.ClusteringService PredictBatch, linfa.serving.v1 Predict,
+// linfa.serving.v1 GetModelMetadata) and the model it runs against (bit 2: the f32 model, 3
+// clusters x 2 features, or the f64 model, 4 clusters x 3 features; see serve_fixture.hpp);
+// the other bytes are the serialized request message, decoded with ParseFromArray as the
+// server's transport would. The handler (serve/src/handlers.cpp, inference_protocol.cpp) is
 // called directly with a default grpc::ServerContext (no deadline, never cancelled).
 //
-// Findings: a crash, a hang, a leak or undefined behaviour; a status other than OK or
-// INVALID_ARGUMENT (nothing here can expire, and INTERNAL means validation let through
-// something the model refused); an OK answer whose labels are not the ones linfa's own
+// Findings: a crash, a hang, a leak or undefined behaviour; a status other than OK,
+// INVALID_ARGUMENT or NOT_FOUND (nothing here can expire, and INTERNAL means validation let
+// through something the model refused); an OK answer whose labels are not the ones linfa's own
 // predict gives for the same rows, or whose distances are NaN or negative. (+inf is accepted:
 // rows far from every centroid, |x| above about 1e19 for the f32 model and 1e154 for the f64
 // one, have squared distances that overflow; the server does not refuse such rows.)
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -32,9 +34,14 @@ namespace {
     std::abort();
 }
 
+/// Refusals are INVALID_ARGUMENT, or NOT_FOUND for a model or version not served (a request
+/// may name any), always with a reason.
 void check_status(const grpc::Status& status) {
-    if (!status.ok() && status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) finding("unexpected status", status);
-    if (!status.ok() && status.error_message().empty()) finding("INVALID_ARGUMENT without a reason", status);
+    const auto code = status.error_code();
+    if (!status.ok() && code != grpc::StatusCode::INVALID_ARGUMENT && code != grpc::StatusCode::NOT_FOUND) {
+        finding("unexpected status", status);
+    }
+    if (!status.ok() && status.error_message().empty()) finding("a refusal without a reason", status);
 }
 
 /// The labels linfa itself gives for `values` (row-major, the model's width), converted to
@@ -92,6 +99,7 @@ void v1_predict(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t 
     const grpc::Status status = s.handlers.predict(ctx, req, resp);
     check_status(status);
     if (!status.ok()) return;
+    if (resp.model_name() != "fuzz" || resp.model_version() != 1) finding("answered by a model the fixture does not serve");
     // What was asked (linfa.serving.v1 outputs): labels by default, distances with
     // return_distances or DISTANCES, the centroid distances of every row with TRANSFORMED.
     auto asked = [&](int output) { return std::find(req.outputs().begin(), req.outputs().end(), output) != req.outputs().end(); };
@@ -137,9 +145,55 @@ void v1_metadata(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t
     if (resp.n_features() != s.model.n_features() || resp.n_clusters() != s.model.n_clusters()) finding("metadata disagrees with the model");
 }
 
+/// The rows of an accepted ModelInfer request, as the type its datatype names.
+template <class T>
+std::vector<T> infer_rows(const inference::ModelInferRequest& req) {
+    if (req.raw_input_contents_size() > 0) {
+        const std::string& raw = req.raw_input_contents(0);
+        std::vector<T> rows(raw.size() / sizeof(T));
+        std::memcpy(rows.data(), raw.data(), rows.size() * sizeof(T));
+        return rows;
+    }
+    const auto& c = req.inputs(0).contents();
+    if constexpr (std::is_same_v<T, float>) return {c.fp32_contents().begin(), c.fp32_contents().end()};
+    else return {c.fp64_contents().begin(), c.fp64_contents().end()};
+}
+
+template <class F>
+void model_infer(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
+    inference::ModelInferRequest req;
+    if (!req.ParseFromArray(data, static_cast<int>(size))) return;
+    inference::ModelInferResponse resp;
+    grpc::ServerContext ctx;
+    const grpc::Status status = s.protocol.model_infer(linfa::serve::call::Deadline(ctx), req, resp);
+    check_status(status);
+    if (!status.ok()) return;
+    if (resp.model_name() != "fuzz" || resp.model_version() != "1") finding("answered by a model the fixture does not serve");
+    const bool raw = req.raw_input_contents_size() > 0;
+    if (raw != (resp.raw_output_contents_size() == resp.outputs_size())) finding("raw input without raw output, or the reverse");
+    for (int i = 0; i < resp.outputs_size(); ++i) {
+        const auto& output = resp.outputs(i);
+        const auto& c = output.contents();
+        if (output.name() == "labels") {
+            std::vector<std::int32_t> labels(c.int_contents().begin(), c.int_contents().end());
+            if (raw) {
+                labels.resize(resp.raw_output_contents(i).size() / sizeof(std::int32_t));
+                std::memcpy(labels.data(), resp.raw_output_contents(i).data(), labels.size() * sizeof(std::int32_t));
+            }
+            if (req.inputs(0).datatype() == "FP32") check_labels(s.model, std::span<const float>(infer_rows<float>(req)), std::span(labels));
+            else check_labels(s.model, std::span<const double>(infer_rows<double>(req)), std::span(labels));
+        } else if (output.name() == "distances" && !raw) {
+            for (double distance : c.fp64_contents()) {
+                if (!(distance >= 0)) finding("a distance is negative or NaN");
+            }
+        }
+    }
+}
+
 template <class F>
 void dispatch(int rpc, linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
-    switch (rpc) {
+    if (rpc & 8) return model_infer(s, data, size);
+    switch (rpc & 3) {
         case 0: return seed_predict(s, data, size);
         case 1: return seed_predict_batch(s, data, size);
         case 2: return v1_predict(s, data, size);
@@ -151,7 +205,7 @@ void dispatch(int rpc, linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
-    const int rpc = data[0] & 3;
+    const int rpc = data[0] & 11;
     const bool f64 = (data[0] & 4) != 0;
     if (f64) {
         dispatch(rpc, linfa_fuzz::served_f64(), data + 1, size - 1);

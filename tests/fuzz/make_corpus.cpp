@@ -2,7 +2,7 @@
 //   model_file/     valid model files of every model type, binary and JSON
 //   serve_request/  one selector byte (see fuzz_serve_request.cpp) + a serialized request:
 //                   valid requests for each RPC and model, and the edge cases the handlers refuse
-//   serve_config/   valid configs and typical mistakes
+//   serve_config/   valid configs (a server's and a repository model's) and typical mistakes
 // Deterministic: the same build writes the same bytes. Build the target linfa_fuzz_make_corpus
 // (it is not built by default) and run it with the corpus directory; see tests/fuzz/README.md.
 #include <algorithm>
@@ -134,6 +134,56 @@ void requests(bool f64_model) {
         request(m + "v1_predict_inf", 2, f64_model, req);
     }
     request(m + "v1_metadata", 3, f64_model, v1::GetModelMetadataRequest());
+    {
+        v1::PredictRequest req;
+        req.set_n_rows(1);
+        for (double v : rows_of(1, d)) req.add_f64(v);
+        req.set_model_name("fuzz");
+        req.set_model_version(1);
+        request(m + "v1_predict_named", 2, f64_model, req);
+        req.set_model_name("other");
+        request(m + "v1_predict_unknown_model", 2, f64_model, req);
+        req.set_model_name("");
+        req.set_model_version(2);
+        request(m + "v1_predict_unknown_version", 2, f64_model, req);
+    }
+
+    // The Open Inference Protocol's ModelInfer (selector bit 3).
+    auto infer = [&](const std::string& name, std::int64_t n, std::size_t n_values, const char* datatype, bool raw,
+                     std::vector<std::string> outputs) {
+        inference::ModelInferRequest req;
+        req.set_model_name("fuzz");
+        auto* input = req.add_inputs();
+        input->set_name("input");
+        input->set_datatype(datatype);
+        input->add_shape(n);
+        input->add_shape(std::int64_t(d));
+        const auto values = rows_of(n_values, 1);
+        const bool f32 = std::string(datatype) == "FP32";
+        if (raw) {
+            std::string bytes;
+            for (double v : values) {
+                const float f = float(v);
+                bytes.append(f32 ? reinterpret_cast<const char*>(&f) : reinterpret_cast<const char*>(&v), f32 ? 4 : 8);
+            }
+            req.add_raw_input_contents(bytes);
+        } else {
+            for (double v : values) {
+                if (f32) input->mutable_contents()->add_fp32_contents(float(v));
+                else input->mutable_contents()->add_fp64_contents(v);
+            }
+        }
+        for (const auto& output : outputs) req.add_outputs()->set_name(output);
+        request(m + "model_infer_" + name, 8, f64_model, req);
+    };
+    infer("fp64", 4, 4 * d, "FP64", false, {});
+    infer("fp32_all_outputs", 4, 4 * d, "FP32", false, {"labels", "transformed", "distances"});
+    infer("raw_fp64", 2, 2 * d, "FP64", true, {"distances", "labels"});
+    infer("raw_short", 2, 2 * d - 1, "FP32", true, {});
+    infer("count_mismatch", 3, 2 * d, "FP64", false, {});
+    infer("over_row_limit", linfa_fuzz::max_rows + 1, (linfa_fuzz::max_rows + 1) * d, "FP32", false, {});
+    infer("int64", 1, d, "INT64", false, {});
+    infer("unknown_output", 1, d, "FP64", false, {"probabilities"});
 }
 
 void configs() {
@@ -153,6 +203,12 @@ void configs() {
     write("serve_config", "bad_api.toml", "[server]\napi = \"async\"\n");
     write("serve_config", "wrong_kind.toml", "[model]\nkind = \"clustering.dbscan\"\nscalar = \"f16\"\nn_features = 7\n");
     write("serve_config", "syntax_error.toml", "[model\nname = \n");
+    write("serve_config", "repository_server.toml",
+          "[server]\nmodel_repository = \"models\"\ndefault_model = \"blobs\"\npoll_seconds = 5\n[model]\nversion = 4\n");
+    write("serve_config", "model_settings_latest.toml",
+          "[model]\nkind = \"clustering.kmeans\"\nn_features = 2\n[limits]\nmax_rows_per_request = 8\n[version_policy]\nlatest = 2\n");
+    write("serve_config", "model_settings_specific.toml", "[version_policy]\nspecific = [3, 1, 2]\n");
+    write("serve_config", "model_settings_bad_policy.toml", "[version_policy]\nall = true\nlatest = 0\nspecific = [1, 1, -2]\n");
     write("serve_config", "strings.toml",
           "[model]\nname = \"\"\"multi\nline\"\"\"\nversion = '''raw\\n'''\nfeature_names = [\"\\u00e9\", \"\\t\"]\n");
 }

@@ -1,7 +1,8 @@
 // What the server fuzz targets (and the corpus generator) share: two small K-Means models
 // fitted at start-up, f32 with 2 features and f64 with 3 (different shapes, so that requests
 // shaped for one are wrong for the other), each behind the server's ModelAdapter with a
-// config whose row limit is small enough for a fuzz input to reach it.
+// config whose row limit is small enough for a fuzz input to reach it, served as a repository
+// of one model.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,8 @@
 
 #include "config.hpp"
 #include "handlers.hpp"
+#include "inference_protocol.hpp"
+#include "repository.hpp"
 #include "servable_adapter.hpp"
 
 namespace linfa_fuzz {
@@ -29,18 +32,25 @@ linfa::clustering::KMeans<F> small_kmeans(std::size_t k, std::size_t d) {
 template <class F>
 struct Served {
     linfa::clustering::KMeans<F> model;
-    linfa::serve::ModelAdapter<linfa::clustering::KMeans<F>> adapter;
+    std::shared_ptr<const linfa::serve::ModelAdapter<linfa::clustering::KMeans<F>>> adapter;
     linfa::serve::ServeConfig config;
+    linfa::serve::Repository repository;  ///< of this one model, as `linfa-serve --model` serves it
     linfa::serve::Handlers handlers;
+    linfa::serve::InferenceProtocol protocol;
 
     Served(std::size_t k, std::size_t d)
-        : model(small_kmeans<F>(k, d)), adapter(model), config(make_config(d)), handlers(adapter, config) {}
+        : model(small_kmeans<F>(k, d)),
+          adapter(std::make_shared<const linfa::serve::ModelAdapter<linfa::clustering::KMeans<F>>>(model)),
+          config(make_config(d)),
+          repository(config, adapter),
+          handlers(repository, config),
+          protocol(repository) {}
 
     static linfa::serve::ServeConfig make_config(std::size_t d) {
         linfa::serve::ServeConfig c;
         c.name = "fuzz";
         c.limits.max_rows_per_request = max_rows;
-        for (std::size_t i = 0; i < d; ++i) c.feature_names.push_back("x" + std::to_string(i));
+        for (std::size_t i = 0; i < d; ++i) c.model.feature_names.push_back("x" + std::to_string(i));
         return c;
     }
 };

@@ -1,0 +1,56 @@
+// The Open Inference Protocol's HTTP/1.1 REST binding (JSON), and Prometheus' /metrics, on
+// linfa-serve's HTTP port (--http-port). Requests become the protocol's gRPC messages and go
+// through InferenceProtocol, so every validation and limit of the gRPC endpoints applies:
+//   GET  /v2/health/live, /v2/health/ready, /v2 (server metadata)
+//   GET  /v2/models/{name}[/versions/{version}]          model metadata
+//   GET  /v2/models/{name}[/versions/{version}]/ready
+//   POST /v2/models/{name}[/versions/{version}]/infer    {"inputs": [{"name", "shape", "datatype", "data"}], "outputs": [...]}
+//   GET  /metrics                                        Prometheus text format
+// Errors are {"error": "..."} with 400 (bad request), 404 (no such model, version or
+// endpoint), 413 (body over limits.max_message_bytes), 429 (limits.max_inflight_calls), 500.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "config.hpp"
+#include "inference_protocol.hpp"
+#include "repository.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace linfa::serve {
+
+class CallGate;
+
+class RestServer {
+public:
+    /// Serves over TLS with config.tls's files when it is enabled (and requires client
+    /// certificates with a client CA), else plaintext. `gate` caps calls in flight with the
+    /// gRPC endpoints'; everything must outlive the server.
+    RestServer(const Repository& repository, const InferenceProtocol& protocol, CallGate& gate, const ServeConfig& config);
+    ~RestServer();
+    RestServer(const RestServer&) = delete;
+    RestServer& operator=(const RestServer&) = delete;
+
+    /// Binds host:port (0: a free port) and starts answering on a thread of its own; returns
+    /// the port. Throws std::runtime_error when it cannot listen.
+    int start(const std::string& host, int port);
+    /// Stops accepting, lets the requests in flight finish, and joins.
+    void stop();
+
+private:
+    void routes();
+
+    const Repository& repository_;
+    const InferenceProtocol& protocol_;
+    CallGate& gate_;
+    const ServeConfig& config_;
+    std::unique_ptr<httplib::Server> server_;
+    std::thread thread_;
+};
+
+}  // namespace linfa::serve
