@@ -50,7 +50,7 @@ struct Served {
         linfa::serve::ServeConfig c;
         c.name = "fuzz";
         c.limits.max_rows_per_request = max_rows;
-        for (std::size_t i = 0; i < d; ++i) c.model.feature_names.push_back("x" + std::to_string(i));
+        for (std::size_t i = 0; i < d; ++i) c.model.feature_names.push_back(std::string("x").append(std::to_string(i)));
         return c;
     }
 };
