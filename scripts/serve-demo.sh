@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Demo of linfa-serve: fit K-Means in C++ on the seed's four blobs and save it, serve the file
-# over gRPC, ask it about a few points (Python grpcio client, if /usr/bin/python3 has grpcio)
-# and put it under load for a few seconds (linfa-loadgen), then stop it with SIGTERM and check
+# over gRPC and REST, ask it about a few points (Python grpcio client, if /usr/bin/python3 has
+# grpcio; the Open Inference Protocol's REST endpoint and /metrics with urllib) and put it
+# under load for a few seconds (linfa-loadgen), then stop it with SIGTERM and check
 # that it exits 0. Assumes the build directory ./build (cmake -S . -B build). MODEL=path serves
 # that file (4 clusters, 2 features) instead of training one.
 set -euo pipefail
@@ -32,7 +33,7 @@ max_rows_per_request = 100000
 TOML
 
 echo "== serve it on 127.0.0.1, a free port"
-"$BUILD/serve/linfa-serve" --model "$MODEL" --config "$WORK/serve.toml" --host 127.0.0.1 --port 0 \
+"$BUILD/serve/linfa-serve" --model "$MODEL" --config "$WORK/serve.toml" --host 127.0.0.1 --port 0 --http-port 0 \
     > "$WORK/server.out" &
 SERVER_PID=$!
 until grep -qs '^listening on' "$WORK/server.out"; do
@@ -40,7 +41,8 @@ until grep -qs '^listening on' "$WORK/server.out"; do
     sleep 0.1
 done
 ADDRESS=$(sed -n 's/^listening on //p' "$WORK/server.out")
-echo "linfa-serve is listening on $ADDRESS"
+HTTP_ADDRESS=$(sed -n 's/^http listening on //p' "$WORK/server.out")
+echo "linfa-serve is listening on $ADDRESS (gRPC) and $HTTP_ADDRESS (REST, /metrics)"
 
 if "$PY" -c "import grpc" 2>/dev/null; then
     echo "== ask it (Python grpcio client)"
@@ -70,6 +72,23 @@ fi
 echo "== 3 s of load: unary Predict, 64 concurrent (linfa-loadgen)"
 "$BUILD/serve/linfa-loadgen" --target "$ADDRESS" --call Predict -c 64 --duration 3 --warmup 0.5 > "$WORK/load.json"
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); l=d['latency_ms']; print(f'{d[\"rps\"]:.0f} req/s, p50 {l[\"p50\"]:.2f} ms, p99 {l[\"p99\"]:.2f} ms, statuses {d[\"status\"]}')" "$WORK/load.json"
+
+echo "== the Open Inference Protocol over REST, and the metrics (Python's urllib)"
+"$PY" - "$HTTP_ADDRESS" <<'PYTHON'
+import json, sys, urllib.request
+base = f"http://{sys.argv[1]}"
+body = {"inputs": [{"name": "input", "shape": [2, 2], "datatype": "FP64", "data": [[10, 10], [-20, 30]]}],
+        "outputs": [{"name": "labels"}, {"name": "distances"}]}
+request = urllib.request.Request(f"{base}/v2/models/seed-blobs/infer", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+answer = json.load(urllib.request.urlopen(request, timeout=5))
+print(f"  POST /v2/models/seed-blobs/infer -> version {answer['model_version']}: "
+      + ", ".join(f"{o['name']} {[round(v, 3) for v in o['data']]}" for o in answer["outputs"]))
+metrics = urllib.request.urlopen(f"{base}/metrics", timeout=5).read().decode()
+for line in metrics.splitlines():
+    if line.startswith("linfa_serve_requests_total") and 'status="OK"' in line:
+        print("  " + line)
+PYTHON
 
 echo "== stop it (SIGTERM)"
 kill -TERM "$SERVER_PID"
