@@ -50,8 +50,15 @@ void check_with_model(linfa::serve::ServeConfig config, linfa_fuzz::Served<F>& s
         return;
     }
     // The config is acceptable for this model: the metadata the server would give with it,
-    // serving the model as --model does (the file's repository folder, if any, set aside).
+    // serving the model as --model does (the file's repository folder, if any, set aside),
+    // once the settings pass the checks the server makes before it serves anything.
     config.model_repository.clear();
+    config.model_path = "fuzz.linfa";
+    try {
+        linfa::serve::check_settings(config);
+    } catch (const std::runtime_error&) {
+        return;
+    }
     const linfa::serve::Repository repository(config, served.adapter);
     linfa::serve::Handlers handlers(repository, config);
     linfa::serving::v1::ModelMetadata metadata;
