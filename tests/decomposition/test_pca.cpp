@@ -42,8 +42,11 @@ Matrix<double> decaying(Eigen::Index n, Eigen::Index d, double decay, std::uint6
 
 /// The largest principal angle (radians) between the row spaces of a and b (orthonormal rows).
 double largest_angle(const Matrix<double>& a, const Matrix<double>& b) {
-    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(a * b.transpose());
-    return std::acos(std::min(1.0, svd.singularValues().minCoeff()));
+    // From its sine, the largest singular value of a's part outside b's row space: the acos of
+    // the smallest cosine cannot resolve angles below sqrt(2 eps) (~1.5e-8).
+    const Eigen::MatrixXd outside = a - (a * b.transpose()) * b;
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(outside);
+    return std::asin(std::min(1.0, svd.singularValues().maxCoeff()));
 }
 
 }  // namespace
