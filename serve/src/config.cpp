@@ -160,6 +160,7 @@ void read_config_file(const std::string& path, ServeConfig& c) {
     read_if_set(table, path, "server", "model_repository", c.model_repository);
     read_if_set(table, path, "server", "default_model", c.default_model);
     read_if_set(table, path, "server", "poll_seconds", c.poll_seconds);
+    read_if_set(table, path, "server", "allow_model_control", c.allow_model_control);
     if (!c.model_repository.empty()) {  // relative to the file's own folder, as the TLS files
         c.model_repository = (std::filesystem::path(path).parent_path() / c.model_repository).lexically_normal().string();
     }
@@ -219,6 +220,10 @@ void check_settings(const ServeConfig& c) {
     if (c.http_port < -1 || c.http_port > 65535) throw std::runtime_error("server.http_port must be between 0 and 65535 (-1: none)");
     if (!c.default_model.empty() && !valid_model_name(c.default_model)) {
         throw std::runtime_error("server.default_model '" + c.default_model + "' is not a model name");
+    }
+    if (c.allow_model_control && c.model_repository.empty()) {
+        throw std::runtime_error("server.allow_model_control needs a model repository (--model-repository): one model file has "
+                                 "nothing to load or unload");
     }
     if (c.api != "callback" && c.api != "sync") throw std::runtime_error("server.api must be 'callback' or 'sync', found '" + c.api + "'");
 }

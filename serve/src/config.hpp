@@ -71,6 +71,7 @@ struct ServeConfig {
     int http_port = -1;         ///< the REST endpoints and /metrics; -1: none, 0: a free port
     int threads = 0;            ///< 0: the API's default
     std::string api = "callback";  ///< "callback" or "sync"
+    bool allow_model_control = false;  ///< the repository API (load, unload, index); folder repositories only
     TlsFiles tls;
 };
 

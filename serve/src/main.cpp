@@ -1,7 +1,7 @@
 // linfa-serve: serves one model file or a model repository over gRPC (the seed's
 // ml.ClusteringService, linfa.serving.v1 and the Open Inference Protocol), with health
 // checking and reflection.
-//   linfa-serve (--model PATH | --model-repository DIR [--default-model NAME] [--poll-seconds N])
+//   linfa-serve (--model PATH | --model-repository DIR [--default-model NAME] [--poll-seconds N] [--allow-model-control])
 //               [--config FILE] [--host 127.0.0.1] [--port 50051] [--threads N]
 //               [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--max-... limits]
 // SIGHUP rescans the repository at once; SIGTERM/SIGINT drain and stop.
@@ -45,6 +45,8 @@ ServeConfig parse_command_line(int argc, char** argv, int& drain_seconds) {
         a.add_option("--default-model", config.default_model,
                      "repository: the model of requests that name none (default: the only model, if one)");
         a.add_option("--poll-seconds", config.poll_seconds, "repository: rescan every N seconds (0: on SIGHUP only)");
+        a.add_flag("--allow-model-control", config.allow_model_control,
+                   "repository: answer the repository API (index, load, unload a model on request; gRPC and REST)");
         a.add_option("--config", config_path, "TOML file: [model] name, version, feature_names...; [limits]; [server]");
         a.add_option("--host", config.host, "address to bind");
         a.add_option("--port", config.port, "port (0 picks a free one)");
@@ -164,7 +166,8 @@ int main(int argc, char** argv) {
     linfa::serve::Reloader reloader(*repository, std::chrono::seconds(repository->is_folder() ? config.poll_seconds : 0));
     const linfa::serve::Handlers handlers(*repository, config);
     const linfa::serve::InferenceProtocol protocol(*repository);
-    const auto services = linfa::serve::make_services(handlers, protocol, config);
+    const linfa::serve::ModelControl control(*repository, config.allow_model_control);
+    const auto services = linfa::serve::make_services(handlers, protocol, control, config);
     int port = 0;
     const auto server = build_server(config, services.list, credentials, port);
     if (!server || port == 0) {
@@ -174,16 +177,16 @@ int main(int argc, char** argv) {
     }
     const auto& limits = config.limits;
     const auto served = repository->served();
-    spdlog::info("event=start address={}:{} source=\"{}\" models={} default_model={} poll_seconds={} api={} threads={} tls={} "
+    spdlog::info("event=start address={}:{} source=\"{}\" models={} default_model={} poll_seconds={} model_control={} api={} threads={} tls={} "
                  "max_rows_per_request={} max_message_bytes={} max_concurrent_streams={} max_inflight_calls={}",
                  config.host, port, repository->is_folder() ? config.model_repository : config.model_path, served->models.size(),
-                 repository->default_model().empty() ? "none" : repository->default_model(), config.poll_seconds, config.api,
+                 repository->default_model().empty() ? "none" : repository->default_model(), config.poll_seconds, config.allow_model_control ? "on" : "off", config.api,
                  config.threads, !config.tls.enabled() ? "off" : config.tls.client_ca.empty() ? "on" : "mutual",
                  limits.max_rows_per_request, limits.max_message_bytes, limits.max_concurrent_streams, limits.max_inflight_calls);
     std::unique_ptr<linfa::serve::RestServer> rest;
     if (config.http_port >= 0) {
         try {
-            rest = std::make_unique<linfa::serve::RestServer>(*repository, protocol, *services.gate, config);
+            rest = std::make_unique<linfa::serve::RestServer>(*repository, protocol, control, *services.gate, config);
             const int http_port = rest->start(config.host, config.http_port);
             spdlog::info("event=start_http address={}:{} tls={}", config.host, http_port, config.tls.enabled() ? "on" : "off");
             std::printf("http listening on %s:%d\n", config.host.c_str(), http_port);

@@ -48,7 +48,7 @@ Status deadline_exceeded() { return Status(StatusCode::DEADLINE_EXCEEDED, "deadl
 
 Status internal(const char* rpc, const std::exception& e) {
     spdlog::error("event=error rpc={} what=\"{}\"", rpc, e.what());
-    return Status(StatusCode::INTERNAL, std::string("prediction failed: ") + e.what());
+    return Status(StatusCode::INTERNAL, std::string("request failed: ") + e.what());
 }
 
 Status find(const Repository& repository, std::string_view name, std::int64_t version, std::shared_ptr<const ServedVersion>& out) {

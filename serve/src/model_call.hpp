@@ -16,6 +16,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include "metrics.hpp"
 #include "repository.hpp"
 #include "servable.hpp"
 
@@ -37,6 +38,36 @@ grpc::Status invalid(const std::string& why);
 grpc::Status deadline_exceeded();
 /// Logs an internal failure once (requests themselves are not logged) and says it failed.
 grpc::Status internal(const char* rpc, const std::exception& e);
+
+/// Runs `body` (a callable returning grpc::Status) as one call of `method` (a string literal)
+/// over `protocol` ("grpc", "rest") in the metrics: this thread's call labels start empty,
+/// the call counts as in flight and is timed; an exception escaping `body` (an allocation
+/// failure) becomes INTERNAL. Every endpoint of every protocol runs through it.
+template <class Body>
+grpc::Status recorded(const char* protocol, const char* method, Body&& body) {
+    CallLabels& labels = current_call();
+    labels.model.clear();  // keeps the string's buffer: no allocation per call
+    labels.version = 0;
+    labels.rows = 0;
+    Metrics& m = metrics();
+    m.enter();
+    const auto start = std::chrono::steady_clock::now();
+    grpc::Status status;
+    try {
+        status = body();
+    } catch (const std::exception& e) {
+        status = internal(method, e);
+    }
+    m.observe(protocol, method, labels, status.error_code(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    m.leave();
+    return status;
+}
+
+/// A call refused before it reached a model (the in-flight cap), in the metrics.
+inline grpc::Status refused(const char* protocol, const char* method, grpc::Status refusal) {
+    metrics().observe(protocol, method, CallLabels{}, refusal.error_code(), 0.0);
+    return refusal;
+}
 
 /// The version a request names (empty name: the default model; version 0: the highest
 /// served): INVALID_ARGUMENT for a malformed name or a missing default, NOT_FOUND otherwise.

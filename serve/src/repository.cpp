@@ -40,6 +40,16 @@ std::vector<std::int64_t> versions_in(const fs::path& folder) {
     return versions;
 }
 
+/// Adds to `report` the versions `before` served that `after` does not.
+void note_retired(const ServedSet& before, const ServedSet& after, ReloadReport& report) {
+    for (const auto& [name, versions] : before.models) {
+        const auto model = after.models.find(name);
+        for (const auto& [version, served] : versions) {
+            if (model == after.models.end() || !model->second.contains(version)) report.retired.push_back(version_key(name, version));
+        }
+    }
+}
+
 }  // namespace
 
 FileStamp stamp_of(const fs::path& path) {
@@ -165,14 +175,9 @@ std::shared_ptr<const ServedSet> Repository::scan(const ServedSet& current, bool
             if (refused_.emplace(folder.string(), Refusal{}).second) report.refused.push_back(name + ": " + why);
             continue;
         }
-        scan_model(folder, current, strict, *next, report);
+        if (!unloaded_.contains(name)) scan_model(folder, current, strict, *next, report);
     }
-    for (const auto& [name, versions] : current.models) {
-        for (const auto& [version, served] : versions) {
-            const auto model = next->models.find(name);
-            if (model == next->models.end() || !model->second.contains(version)) report.retired.push_back(version_key(name, version));
-        }
-    }
+    note_retired(current, *next, report);
     return next;
 }
 
@@ -251,21 +256,103 @@ void Repository::publish(std::shared_ptr<const ServedSet> next) {
     set_.swap(next);  // the old set is released after the lock, by `next`
 }
 
+void Repository::publish_and_log(std::shared_ptr<const ServedSet> next, const ReloadReport& report) {
+    if (report.changed()) publish(std::move(next));
+    for (const auto& what : report.retired) spdlog::info("event=retire model={} reason=\"removed, unloaded or no longer selected\"", what);
+    for (const auto& what : report.refused) spdlog::error("event=reload_refused what=\"{}\"", what);
+}
+
 ReloadReport Repository::reload() {
     std::lock_guard lock(reload_mutex_);
     ReloadReport report;
     if (!is_folder()) return report;
+    std::shared_ptr<const ServedSet> next;
     try {
-        auto next = scan(*served(), false, report);
-        if (report.changed()) publish(std::move(next));
+        next = scan(*served(), false, report);
     } catch (const std::exception& e) {  // the repository folder itself is unreadable: keep everything
         report = ReloadReport{};
         report.refused.push_back(config_.model_repository + ": " + e.what());
         spdlog::error("event=reload_refused what=\"{}\"", report.refused.back());
         return report;
     }
-    for (const auto& what : report.retired) spdlog::info("event=retire model={} reason=\"removed or no longer selected\"", what);
-    for (const auto& what : report.refused) spdlog::error("event=reload_refused what=\"{}\"", what);
+    publish_and_log(std::move(next), report);
+    return report;
+}
+
+std::vector<IndexEntry> Repository::index() const {
+    std::lock_guard lock(reload_mutex_);  // unloaded_ and refused_ as the served set
+    const std::shared_ptr<const ServedSet> set = served();
+    std::vector<IndexEntry> entries;
+    std::vector<std::string> names;
+    if (is_folder()) {
+        for (const auto& entry : fs::directory_iterator(config_.model_repository)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.is_directory() && valid_model_name(name)) names.push_back(name);
+        }
+    }
+    for (const auto& [name, versions] : set->models) names.push_back(name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const std::string& name : names) {
+        const auto model = set->models.find(name);
+        if (model != set->models.end() && !model->second.empty()) {
+            for (const auto& [version, served] : model->second) entries.push_back({name, version, true, ""});
+            continue;
+        }
+        std::string reason = unloaded_.contains(name) ? "unloaded" : "no version loads";
+        const std::string folder = (fs::path(config_.model_repository) / name).string() + "/";
+        for (const auto& [path, refusal] : refused_) {
+            if (path.starts_with(folder)) reason += "; " + path + ": " + refusal.why;
+        }
+        entries.push_back({name, 0, false, reason});
+    }
+    return entries;
+}
+
+ReloadReport Repository::load_model(const std::string& name) {
+    if (!is_folder()) throw std::invalid_argument("this server serves one model file; loading models needs --model-repository");
+    if (!valid_model_name(name)) throw std::invalid_argument("'" + name + "' is not a model name (1-64 of A-Z a-z 0-9 _ . -)");
+    const fs::path folder = fs::path(config_.model_repository) / name;
+    std::error_code ignored;
+    if (!fs::is_directory(folder, ignored)) {
+        throw std::invalid_argument("no model folder " + folder.string() + " in the repository");
+    }
+    std::lock_guard lock(reload_mutex_);
+    const std::string prefix = folder.string() + "/";
+    std::erase_if(refused_, [&](const auto& refusal) { return refusal.first.starts_with(prefix); });  // asked for: try again
+    const std::shared_ptr<const ServedSet> current = served();
+    ReloadReport report;
+    ServedSet loaded;
+    try {
+        scan_model(folder, *current, true, loaded, report);  // strict: the first failure throws, nothing changes
+        if (loaded.models.empty()) throw std::runtime_error(folder.string() + ": no version to serve (<version>/model.linfa)");
+    } catch (const std::exception& e) {
+        metrics().model_refused(name);
+        spdlog::error("event=model_load_refused model={} what=\"{}\"", name, e.what());
+        throw std::runtime_error(e.what());
+    }
+    auto next = std::make_shared<ServedSet>(*current);
+    next->models[name] = std::move(loaded.models[name]);
+    note_retired(*current, *next, report);
+    unloaded_.erase(name);
+    spdlog::info("event=model_load model={} versions={}", name, next->models[name].size());
+    publish(std::move(next));
+    return report;
+}
+
+ReloadReport Repository::unload_model(const std::string& name) {
+    std::lock_guard lock(reload_mutex_);
+    const std::shared_ptr<const ServedSet> current = served();
+    if (!current->models.contains(name)) {
+        throw std::invalid_argument("no model named '" + name + "' is served; this server serves " + model_list(*current));
+    }
+    auto next = std::make_shared<ServedSet>(*current);
+    next->models.erase(name);
+    ReloadReport report;
+    note_retired(*current, *next, report);
+    if (is_folder()) unloaded_.insert(name);
+    spdlog::info("event=model_unload model={}", name);
+    publish_and_log(std::move(next), report);
     return report;
 }
 

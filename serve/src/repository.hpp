@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,15 @@ struct ReloadReport {
     bool changed() const { return !loaded.empty() || !retired.empty(); }
 };
 
+/// One row of the repository's index (model control): a version served, or a model folder
+/// that serves nothing now and why.
+struct IndexEntry {
+    std::string name;
+    std::int64_t version = 0;  ///< 0 for a model that serves nothing
+    bool ready = false;
+    std::string reason;        ///< why it is not ready
+};
+
 class Repository {
 public:
     /// Serves `config.model_repository`, or the one file `config.model_path`, loading files
@@ -86,6 +96,23 @@ public:
     /// changes. A one-file server has nothing to rescan. Never throws for a bad repository.
     ReloadReport reload();
 
+    // Explicit model control (Triton's repository API; the server offers it only with
+    // --allow-model-control). Each runs at once on the caller's thread, one at a time with
+    // reloads.
+
+    /// Every model folder of the repository: one entry per version served, or one entry for
+    /// a model serving nothing (unloaded, or nothing in it loads), sorted by name and version.
+    std::vector<IndexEntry> index() const;
+    /// Loads (or reloads) model `name` from its folder now, and serves it again if it was
+    /// unloaded. Files refused before are tried again. Throws std::invalid_argument when
+    /// there is no such model folder, std::runtime_error naming the file and the reason when
+    /// it does not load; then nothing changes.
+    ReloadReport load_model(const std::string& name);
+    /// Stops serving model `name` until load_model(name); reloads and polls leave it out.
+    /// Calls in flight finish on the versions they hold. Throws std::invalid_argument when
+    /// the model is not served.
+    ReloadReport unload_model(const std::string& name);
+
     bool is_folder() const { return !config_.model_repository.empty(); }
 
 private:
@@ -106,14 +133,17 @@ private:
                                                   const FileStamp& stamp, std::shared_ptr<const ServableModel> model,
                                                   std::shared_ptr<const ModelSettings> settings) const;
     void publish(std::shared_ptr<const ServedSet> next);
+    /// Publishes `next` if the report changed anything, and logs the report.
+    void publish_and_log(std::shared_ptr<const ServedSet> next, const ReloadReport& report);
 
     const ServeConfig config_;
     const Registry* registry_ = nullptr;  ///< null: a repository of one model given loaded
     mutable std::mutex mutex_;  ///< guards set_ and default_ (held for a pointer copy only)
     std::shared_ptr<const ServedSet> set_;
     std::string default_;
-    std::mutex reload_mutex_;   ///< one reload at a time; guards refused_
+    mutable std::mutex reload_mutex_;  ///< one reload or model control call at a time; guards refused_ and unloaded_
     std::map<std::string, Refusal> refused_;  ///< by model file path (or config.toml path)
+    std::set<std::string, std::less<>> unloaded_;  ///< models unloaded by request, until loaded again
 };
 
 /// The stamp of the file at `path`; throws std::filesystem::filesystem_error when it is missing.

@@ -1,13 +1,11 @@
 #include "rest.hpp"
 
-#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "metrics.hpp"
 #include "model_call.hpp"
 #include "services.hpp"
 
@@ -24,6 +22,7 @@ int http_status(StatusCode code) {
     switch (code) {
         case StatusCode::OK: return 200;
         case StatusCode::NOT_FOUND: return 404;
+        case StatusCode::PERMISSION_DENIED: return 403;
         case StatusCode::RESOURCE_EXHAUSTED: return 429;
         case StatusCode::DEADLINE_EXCEEDED: return 504;
         case StatusCode::UNIMPLEMENTED: return 501;
@@ -135,6 +134,29 @@ json to_json(const inference::ModelMetadataResponse& meta) {
             {"outputs", tensors(meta.outputs())}};
 }
 
+/// The body of a repository index request: empty, or {"ready": bool}.
+Status optional_body(const std::string& body, inference::RepositoryIndexRequest& req) {
+    if (body.empty()) return Status::OK;
+    const json doc = json::parse(body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return call::invalid("the body must be empty or a JSON object");
+    if (doc.contains("ready")) {
+        if (!doc["ready"].is_boolean()) return call::invalid("\"ready\" must be true or false");
+        req.set_ready(doc["ready"].get<bool>());
+    }
+    return Status::OK;
+}
+
+json to_json(const inference::RepositoryIndexResponse& index) {
+    json models = json::array();
+    for (const auto& m : index.models()) {
+        json entry{{"name", m.name()}, {"state", m.state()}};
+        if (!m.version().empty()) entry["version"] = m.version();
+        if (!m.reason().empty()) entry["reason"] = m.reason();
+        models.push_back(std::move(entry));
+    }
+    return models;
+}
+
 /// The model name and version of a /v2/models/{name}[/versions/{version}]... path.
 std::pair<std::string, std::string> model_of(const httplib::Request& req) {
     return {req.matches[1].str(), req.matches.size() > 2 ? req.matches[2].str() : std::string()};
@@ -142,8 +164,9 @@ std::pair<std::string, std::string> model_of(const httplib::Request& req) {
 
 }  // namespace
 
-RestServer::RestServer(const Repository& repository, const InferenceProtocol& protocol, CallGate& gate, const ServeConfig& config)
-    : repository_(repository), protocol_(protocol), gate_(gate), config_(config) {
+RestServer::RestServer(const Repository& repository, const InferenceProtocol& protocol, const ModelControl& control, CallGate& gate,
+                       const ServeConfig& config)
+    : repository_(repository), protocol_(protocol), control_(control), gate_(gate), config_(config) {
     if (config_.tls.enabled()) {
         server_ = std::make_unique<httplib::SSLServer>(config_.tls.cert.c_str(), config_.tls.key.c_str(),
                                                        config_.tls.client_ca.empty() ? nullptr : config_.tls.client_ca.c_str());
@@ -161,27 +184,9 @@ void RestServer::routes() {
     // Each endpoint runs as a call: counted against the in-flight cap and in the metrics.
     auto endpoint = [this](const char* name, auto handler) {
         return [this, name, handler](const httplib::Request& req, httplib::Response& res) {
-            CallLabels& labels = current_call();
-            labels.model.clear();
-            labels.version = 0;
-            labels.rows = 0;
-            if (!gate_.try_enter()) {
-                const Status busy = gate_.busy();
-                metrics().observe("rest", name, labels, busy.error_code(), 0.0);
-                return reply_error(res, busy);
-            }
-            Metrics& m = metrics();
-            m.enter();
-            const auto start = std::chrono::steady_clock::now();
-            Status status;
-            try {
-                status = handler(req, res);
-            } catch (const std::exception& e) {
-                status = call::internal(name, e);
-            }
+            if (!gate_.try_enter()) return reply_error(res, call::refused("rest", name, gate_.busy()));
+            const Status status = call::recorded("rest", name, [&] { return handler(req, res); });
             if (!status.ok()) reply_error(res, status);
-            m.observe("rest", name, labels, status.error_code(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-            m.leave();
             gate_.leave();
         };
     };
@@ -227,6 +232,31 @@ void RestServer::routes() {
                           return s;
                       }
                       reply(res, 200, to_json(answer));
+                      return Status::OK;
+                  }));
+    // The model repository extension (Triton's REST form): bodies are optional JSON objects.
+    server_->Post("/v2/repository/index", endpoint("/v2/repository/index", [this](const auto& req, auto& res) {
+                      inference::RepositoryIndexRequest request;
+                      if (Status s = optional_body(req.body, request); !s.ok()) return s;
+                      inference::RepositoryIndexResponse index;
+                      if (Status s = control_.index(request, index); !s.ok()) return s;
+                      reply(res, 200, to_json(index));
+                      return Status::OK;
+                  }));
+    server_->Post(R"(/v2/repository/models/([^/]+)/load)", endpoint("/v2/repository/models/{name}/load", [this](const auto& req, auto& res) {
+                      inference::RepositoryModelLoadRequest request;
+                      request.set_model_name(req.matches[1].str());
+                      inference::RepositoryModelLoadResponse done;
+                      if (Status s = control_.load(request, done); !s.ok()) return s;
+                      reply(res, 200, json::object());
+                      return Status::OK;
+                  }));
+    server_->Post(R"(/v2/repository/models/([^/]+)/unload)", endpoint("/v2/repository/models/{name}/unload", [this](const auto& req, auto& res) {
+                      inference::RepositoryModelUnloadRequest request;
+                      request.set_model_name(req.matches[1].str());
+                      inference::RepositoryModelUnloadResponse done;
+                      if (Status s = control_.unload(request, done); !s.ok()) return s;
+                      reply(res, 200, json::object());
                       return Status::OK;
                   }));
     server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {

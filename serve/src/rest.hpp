@@ -5,9 +5,12 @@
 //   GET  /v2/models/{name}[/versions/{version}]          model metadata
 //   GET  /v2/models/{name}[/versions/{version}]/ready
 //   POST /v2/models/{name}[/versions/{version}]/infer    {"inputs": [{"name", "shape", "datatype", "data"}], "outputs": [...]}
+//   POST /v2/repository/index                            {"ready": bool} optional; [{"name", "version", "state", "reason"}]
+//   POST /v2/repository/models/{name}/load, .../unload   model control (--allow-model-control)
 //   GET  /metrics                                        Prometheus text format
-// Errors are {"error": "..."} with 400 (bad request), 404 (no such model, version or
-// endpoint), 413 (body over limits.max_message_bytes), 429 (limits.max_inflight_calls), 500.
+// Errors are {"error": "..."} with 400 (bad request), 403 (model control off), 404 (no such
+// model, version or endpoint), 413 (body over limits.max_message_bytes), 429
+// (limits.max_inflight_calls), 500.
 #pragma once
 
 #include <memory>
@@ -16,6 +19,7 @@
 
 #include "config.hpp"
 #include "inference_protocol.hpp"
+#include "model_control.hpp"
 #include "repository.hpp"
 
 namespace httplib {
@@ -31,7 +35,8 @@ public:
     /// Serves over TLS with config.tls's files when it is enabled (and requires client
     /// certificates with a client CA), else plaintext. `gate` caps calls in flight with the
     /// gRPC endpoints'; everything must outlive the server.
-    RestServer(const Repository& repository, const InferenceProtocol& protocol, CallGate& gate, const ServeConfig& config);
+    RestServer(const Repository& repository, const InferenceProtocol& protocol, const ModelControl& control, CallGate& gate,
+               const ServeConfig& config);
     ~RestServer();
     RestServer(const RestServer&) = delete;
     RestServer& operator=(const RestServer&) = delete;
@@ -47,6 +52,7 @@ private:
 
     const Repository& repository_;
     const InferenceProtocol& protocol_;
+    const ModelControl& control_;
     CallGate& gate_;
     const ServeConfig& config_;
     std::unique_ptr<httplib::Server> server_;

@@ -9,7 +9,7 @@
 #include "centroids.grpc.pb.h"
 #include "grpc_predict_v2.grpc.pb.h"
 #include "linfa_serving.grpc.pb.h"
-#include "metrics.hpp"
+#include "model_call.hpp"
 
 namespace linfa::serve {
 namespace {
@@ -50,39 +50,21 @@ RawMethod raw(Handler handler) {
     };
 }
 
-/// Runs a method and records it in the metrics; an exception escaping it (allocation
-/// failure) becomes INTERNAL.
+/// Runs a method as one recorded call.
 Status run_method(const MethodDef& method, grpc::ServerContextBase& ctx, const ByteBuffer& in, ByteBuffer& out) {
-    CallLabels& labels = current_call();
-    labels.model.clear();  // keeps the string's buffer: no allocation per call
-    labels.version = 0;
-    labels.rows = 0;
-    Metrics& m = metrics();
-    m.enter();
-    const auto start = std::chrono::steady_clock::now();
-    Status status;
-    try {
-        status = method.run(ctx, in, out);
-    } catch (const std::exception& e) {
-        status = Status(StatusCode::INTERNAL, std::string("request failed: ") + e.what());
-    }
-    m.observe("grpc", method.path, labels, status.error_code(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    m.leave();
-    return status;
+    return call::recorded("grpc", method.path, [&] { return method.run(ctx, in, out); });
 }
 
 /// A call refused by the in-flight cap, in the metrics (it reached no model).
-Status refuse_busy(const MethodDef& method, const CallGate& gate) {
-    Status status = gate.busy();
-    metrics().observe("grpc", method.path, CallLabels{}, status.error_code(), 0.0);
-    return status;
-}
+Status refuse_busy(const MethodDef& method, const CallGate& gate) { return call::refused("grpc", method.path, gate.busy()); }
 
 /// ml.ClusteringService (the seed's; when the default model answers labels),
 /// linfa.serving.v1.ModelService and the Open Inference Protocol's inference.GRPCInferenceService.
-std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const Handlers& h, const InferenceProtocol& oip) {
+std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const Handlers& h, const InferenceProtocol& oip,
+                                                                        const ModelControl& control) {
     const Handlers* hp = &h;
     const InferenceProtocol* op = &oip;
+    const ModelControl* cp = &control;
     std::vector<std::pair<std::string, std::vector<MethodDef>>> table{
         {"ml.ClusteringService",
          {{"/ml.ClusteringService/Predict",
@@ -116,7 +98,16 @@ std::vector<std::pair<std::string, std::vector<MethodDef>>> method_table(const H
                [op](auto&, auto& req, auto& resp) { return op->model_metadata(req, resp); })},
           {"/inference.GRPCInferenceService/ModelInfer",
            raw<inference::ModelInferRequest, inference::ModelInferResponse>(
-               [op](auto& ctx, auto& req, auto& resp) { return op->model_infer(call::Deadline(ctx), req, resp); })}}},
+               [op](auto& ctx, auto& req, auto& resp) { return op->model_infer(call::Deadline(ctx), req, resp); })},
+          {"/inference.GRPCInferenceService/RepositoryIndex",
+           raw<inference::RepositoryIndexRequest, inference::RepositoryIndexResponse>(
+               [cp](auto&, auto& req, auto& resp) { return cp->index(req, resp); })},
+          {"/inference.GRPCInferenceService/RepositoryModelLoad",
+           raw<inference::RepositoryModelLoadRequest, inference::RepositoryModelLoadResponse>(
+               [cp](auto&, auto& req, auto& resp) { return cp->load(req, resp); })},
+          {"/inference.GRPCInferenceService/RepositoryModelUnload",
+           raw<inference::RepositoryModelUnloadRequest, inference::RepositoryModelUnloadResponse>(
+               [cp](auto&, auto& req, auto& resp) { return cp->unload(req, resp); })}}},
     };
     if (!h.serves_labels()) table.erase(table.begin());
     return table;
@@ -209,10 +200,11 @@ Status CallGate::busy() const {
                                                       " calls in flight, which is the limit (limits.max_inflight_calls); retry later");
 }
 
-Services make_services(const Handlers& handlers, const InferenceProtocol& protocol, const ServeConfig& config) {
+Services make_services(const Handlers& handlers, const InferenceProtocol& protocol, const ModelControl& control,
+                       const ServeConfig& config) {
     Services services;
     services.gate = std::make_unique<CallGate>(config.limits.max_inflight_calls);
-    for (auto& [name, methods] : method_table(handlers, protocol)) {
+    for (auto& [name, methods] : method_table(handlers, protocol, control)) {
         if (config.api == "sync") services.list.push_back(std::make_unique<SyncService>(std::move(methods), *services.gate));
         else services.list.push_back(std::make_unique<CallbackService>(std::move(methods), *services.gate));
     }

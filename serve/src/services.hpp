@@ -21,6 +21,7 @@
 #include "config.hpp"
 #include "handlers.hpp"
 #include "inference_protocol.hpp"
+#include "model_control.hpp"
 
 namespace linfa::serve {
 
@@ -59,6 +60,7 @@ struct Services {
 };
 
 /// Creates the services of the chosen API style (config.api) with the config's call cap.
-Services make_services(const Handlers& handlers, const InferenceProtocol& protocol, const ServeConfig& config);
+Services make_services(const Handlers& handlers, const InferenceProtocol& protocol, const ModelControl& control,
+                       const ServeConfig& config);
 
 }  // namespace linfa::serve
