@@ -4,22 +4,11 @@ model it serves the same centroids as the other scenarios, read from a linfa mod
 its JSON encoding (a scikit-learn KMeans whose cluster_centers_ are exactly those centroids).
 usage: sk_server.py PORT MODEL.json
        PORT 0 picks a free one, printed as "listening on HOST:PORT" (the ml stubs must be on PYTHONPATH)"""
-import json, signal, sys
+import signal, sys
 from concurrent import futures
 import grpc, numpy as np
-from sklearn.cluster import KMeans
 import centroids_pb2 as pb, centroids_pb2_grpc as pbg
-
-
-def kmeans_with_centroids(path):
-    centroids = np.array(json.load(open(path))["centroids"], dtype=np.float64)
-    # Fitting on the centroids themselves, started at the centroids, leaves them in place
-    # (every centroid is its own cluster) up to the rounding of scikit-learn's data centring;
-    # then the exact values are put back.
-    model = KMeans(len(centroids), init=centroids, n_init=1, max_iter=1).fit(centroids)
-    assert np.allclose(model.cluster_centers_, centroids)
-    model.cluster_centers_ = centroids
-    return model
+from sk_server_model import kmeans_with_centroids
 
 
 class Servicer(pbg.ClusteringServiceServicer):

@@ -155,6 +155,7 @@ void read_config_file(const std::string& path, ServeConfig& c) {
     read_if_set(table, path, "server", "host", c.host);
     read_if_set(table, path, "server", "port", c.port);
     read_if_set(table, path, "server", "http_port", c.http_port);
+    read_if_set(table, path, "server", "http_threads", c.http_threads);
     read_if_set(table, path, "server", "threads", c.threads);
     read_if_set(table, path, "server", "api", c.api);
     read_if_set(table, path, "server", "model_repository", c.model_repository);
@@ -218,6 +219,9 @@ void check_settings(const ServeConfig& c) {
     }
     if (c.version <= 0) throw std::runtime_error("model.version must be a positive integer");
     if (c.http_port < -1 || c.http_port > 65535) throw std::runtime_error("server.http_port must be between 0 and 65535 (-1: none)");
+    if (c.http_threads < 1 || c.http_threads > 4096) {
+        throw std::runtime_error("server.http_threads must be between 1 and 4096, found " + std::to_string(c.http_threads));
+    }
     if (!c.default_model.empty() && !valid_model_name(c.default_model)) {
         throw std::runtime_error("server.default_model '" + c.default_model + "' is not a model name");
     }

@@ -69,6 +69,9 @@ struct ServeConfig {
     std::string host = "127.0.0.1";
     int port = 50051;
     int http_port = -1;         ///< the REST endpoints and /metrics; -1: none, 0: a free port
+    /// Threads of the REST port: each serves one keep-alive connection at a time, so this
+    /// many connections are served at once and more wait their turn.
+    std::uint32_t http_threads = 128;
     int threads = 0;            ///< 0: the API's default
     std::string api = "callback";  ///< "callback" or "sync"
     bool allow_model_control = false;  ///< the repository API (load, unload, index); folder repositories only

@@ -53,6 +53,8 @@ ServeConfig parse_command_line(int argc, char** argv, int& drain_seconds) {
         a.add_option("--http-port", config.http_port,
                      "also serve the Open Inference Protocol's REST endpoints and /metrics on this port (0 picks a free one; "
                      "-1, the default: none)");
+        a.add_option("--http-threads", config.http_threads,
+                     "REST port: connections served at once, one thread each (more wait their turn)");
         a.add_option("--threads", config.threads,
                      "sync API only: cap on grpc's worker threads (calls over it get RESOURCE_EXHAUSTED); "
                      "0: no cap. The callback API runs on grpc's own threads");

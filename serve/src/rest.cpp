@@ -9,6 +9,8 @@
 #include "model_call.hpp"
 #include "services.hpp"
 
+#include <sys/socket.h>
+
 #include <httplib.h>  // last: it pulls in resolv.h, whose macros clash with other headers
 
 namespace linfa::serve {
@@ -175,6 +177,20 @@ RestServer::RestServer(const Repository& repository, const InferenceProtocol& pr
         server_ = std::make_unique<httplib::Server>();
     }
     server_->set_payload_max_length(config_.limits.max_message_bytes);
+    // httplib serves a keep-alive connection on one pool thread until it closes: the pool
+    // bounds the connections served at once, and recycling a connection after 100 requests
+    // lets connections beyond the pool take a turn. Answers are small: without TCP_NODELAY,
+    // Nagle's algorithm holds each one back until the client's delayed ACK (~40 ms).
+    server_->new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
+    server_->set_keep_alive_max_count(100);
+    server_->set_tcp_nodelay(true);
+    // httplib's own options set SO_REUSEPORT, which lets a second server bind the same port
+    // and take half its connections; like the gRPC port, this one is never shared.
+    server_->set_socket_options([this](int socket) {
+        const int yes = 1;
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listen_socket_ = socket;
+    });
     routes();
 }
 
@@ -275,6 +291,12 @@ void RestServer::routes() {
 int RestServer::start(const std::string& host, int port) {
     const int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
     if (bound <= 0) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + " (HTTP)");
+    // Debian's httplib is a compiled library that listens with a backlog of 5: a client that
+    // opens 64 connections at once would see most SYNs dropped and retried a second later.
+    // Listening again on the bound socket only raises its backlog.
+    if (listen_socket_ >= 0 && ::listen(listen_socket_, SOMAXCONN) != 0) {
+        throw std::runtime_error("cannot raise the listen backlog of " + host + ":" + std::to_string(bound) + " (HTTP)");
+    }
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     return bound;
 }

@@ -56,6 +56,7 @@ private:
     CallGate& gate_;
     const ServeConfig& config_;
     std::unique_ptr<httplib::Server> server_;
+    int listen_socket_ = -1;  ///< the bound socket, as httplib's socket options callback saw it
     std::thread thread_;
 };
 

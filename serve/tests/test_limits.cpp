@@ -65,7 +65,9 @@ TEST_CASE("out-of-range limits stop the server with exit code 2 and the key name
              {{"--max-message-bytes", "10"}, "limits.max_message_bytes must be between 1024"},
              {{"--max-concurrent-streams", "4294967295"}, "limits.max_concurrent_streams must be at most"},
              {{"--config", config_file("negative_limit", "[limits]\nmax_inflight_calls = -1\n")}, "limits.max_inflight_calls is out of range"},
-             {{"--config", config_file("string_limit", "[limits]\nmax_concurrent_streams = \"8\"\n")}, "must be an integer"}}) {
+             {{"--config", config_file("string_limit", "[limits]\nmax_concurrent_streams = \"8\"\n")}, "must be an integer"},
+             {{"--http-threads", "0"}, "server.http_threads must be between 1 and 4096, found 0"},
+             {{"--http-port", "70000"}, "server.http_port must be between 0 and 65535"}}) {
         std::vector<std::string> all{"--model", model};
         all.insert(all.end(), args.begin(), args.end());
         const Refusal r = run_to_exit(LINFA_SERVE_EXE, all, work_path("limit_refusal.stderr"));

@@ -178,3 +178,15 @@ TEST_CASE("/metrics counts calls by protocol, model, version and status, rows, l
     }
     CHECK(server.stop() == 0);
 }
+
+TEST_CASE("REST: a second server cannot take the HTTP port of a running one") {
+    const std::string path = model_file<double>(3, 2);
+    ServerProcess first(LINFA_SERVE_EXE, {"--model", path, "--http-port", "0"});
+    REQUIRE(first.http_port() > 0);
+    const Refusal second = run_to_exit(LINFA_SERVE_EXE, {"--model", path, "--http-port", std::to_string(first.http_port())},
+                                       work_path("rest_port_taken.stderr"));
+    CHECK(second.exit_code == 3);
+    CHECK(second.stderr_text.find("cannot listen") != std::string::npos);
+    auto client = client_of(first);
+    CHECK(get(client, "/v2/health/live", 200)["live"] == true);
+}
