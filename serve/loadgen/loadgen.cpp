@@ -24,6 +24,7 @@
 #include "centroids.grpc.pb.h"
 #include "grpc_predict_v2.grpc.pb.h"
 #include "linfa_serving.grpc.pb.h"
+#include "../src/lock_checks.hpp"
 
 namespace {
 
@@ -286,6 +287,7 @@ nlohmann::json run_load(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    linfa::serve::disable_lock_order_checks();
     Options o;
     CLI::App app{"linfa-loadgen: closed-loop gRPC load for linfa-serve and the seed's ml.ClusteringService"};
     app.add_option("--target", o.target, "host:port");

@@ -21,6 +21,7 @@
 
 #include "config.hpp"
 #include "handlers.hpp"
+#include "lock_checks.hpp"
 #include "reloader.hpp"
 #include "rest.hpp"
 #include "repository.hpp"
@@ -135,6 +136,7 @@ std::unique_ptr<grpc::Server> build_server(const ServeConfig& c, const std::vect
 }  // namespace
 
 int main(int argc, char** argv) {
+    linfa::serve::disable_lock_order_checks();
     // A client that closes its connection while the REST server writes to it over TLS must
     // cost that request, not the process (SSL_write to a closed socket raises SIGPIPE).
     std::signal(SIGPIPE, SIG_IGN);
