@@ -3,8 +3,10 @@ CONCURRENCY linfa.serving.v1 Predict calls in flight; every INTERVAL seconds a n
 model is published (written beside, renamed into place), the version before the previous one is
 removed, and the server gets SIGHUP. Prints and writes (--out) the calls by status, the versions
 swapped in, and the server's RSS over the run (the issue's target: zero failed calls, RSS flat).
+--no-reload runs the same load without publishing anything: the baseline of the server's RSS
+under that load alone, so that growth from reloads can be told from growth from the load.
 usage: reload_under_load.py --server EXE --loadgen EXE --tool EXE --out DIR
-                            [--duration 60] [--interval 2] [--concurrency 1024] [--connections 64]"""
+                            [--duration 60] [--interval 2] [--concurrency 1024] [--connections 64] [--no-reload]"""
 import argparse, json, os, shutil, signal, subprocess, tempfile, time
 
 args = argparse.ArgumentParser()
@@ -14,6 +16,7 @@ args.add_argument("--duration", type=float, default=60)
 args.add_argument("--interval", type=float, default=2)
 args.add_argument("--concurrency", type=int, default=1024)
 args.add_argument("--connections", type=int, default=64)
+args.add_argument("--no-reload", action="store_true")
 opts = args.parse_args()
 os.makedirs(opts.out, exist_ok=True)
 work = tempfile.mkdtemp(prefix="linfa-reload-")
@@ -56,11 +59,12 @@ try:
         time.sleep(opts.interval)
         if load.poll() is not None:
             break
-        version += 1
-        publish(version)
-        if version > 2:
-            shutil.rmtree(f"{repo}/blobs/{version - 2}")  # latest = 1: the server has moved on from it
-        server.send_signal(signal.SIGHUP)
+        if not opts.no_reload:
+            version += 1
+            publish(version)
+            if version > 2:
+                shutil.rmtree(f"{repo}/blobs/{version - 2}")  # latest = 1: the server has moved on from it
+            server.send_signal(signal.SIGHUP)
         samples.append((round(time.time() - start, 1), round(rss_mb(server.pid), 1)))
     load.wait()
 finally:

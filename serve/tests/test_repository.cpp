@@ -239,7 +239,7 @@ TEST_CASE("--poll-seconds picks up a new version without a signal") {
     CHECK(wait_for_versions(server, "blobs", {2}));
 }
 
-TEST_CASE("reloads under load drop no call, and every answer comes from the version named") {
+TEST_CASE("reloads under load (new, broken and removed versions) drop no call, and every answer comes from the version named") {
     const fs::path dir = fresh_repository("under_load");
     // Versions alternate between two models of different k, so a mix-up shows in the labels.
     const std::vector<std::string> files{model_file<double>(3, 2), model_file<double>(5, 2)};
@@ -270,6 +270,17 @@ TEST_CASE("reloads under load drop no call, and every answer comes from the vers
         reload(server);
         CHECK(wait_for_versions(server, "blobs", {version - 1, version}));
     }
+    // Still under load: a broken new version is refused while 7 and 8 keep answering (the
+    // marker model shows when that reload is done); a served version removed retires and the
+    // next one down takes its place.
+    put_broken_version(dir, "blobs", 9);
+    put_version(dir, "marker", 1, files[0]);
+    reload(server);
+    CHECK(wait_for_versions(server, "marker", {1}));
+    CHECK(versions_of(server, "blobs") == std::vector<std::int64_t>{7, 8});
+    fs::remove_all(dir / "blobs" / "8");
+    reload(server);
+    CHECK(wait_for_versions(server, "blobs", {6, 7}));
     stop = true;
     for (auto& t : clients) t.join();
     CHECK(calls > 0);
