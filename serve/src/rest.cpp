@@ -259,22 +259,20 @@ void RestServer::routes() {
                       reply(res, 200, to_json(index));
                       return Status::OK;
                   }));
-    server_->Post(R"(/v2/repository/models/([^/]+)/load)", endpoint("/v2/repository/models/{name}/load", [this](const auto& req, auto& res) {
-                      inference::RepositoryModelLoadRequest request;
-                      request.set_model_name(req.matches[1].str());
-                      inference::RepositoryModelLoadResponse done;
-                      if (Status s = control_.load(request, done); !s.ok()) return s;
-                      reply(res, 200, json::object());
-                      return Status::OK;
-                  }));
-    server_->Post(R"(/v2/repository/models/([^/]+)/unload)", endpoint("/v2/repository/models/{name}/unload", [this](const auto& req, auto& res) {
-                      inference::RepositoryModelUnloadRequest request;
-                      request.set_model_name(req.matches[1].str());
-                      inference::RepositoryModelUnloadResponse done;
-                      if (Status s = control_.unload(request, done); !s.ok()) return s;
-                      reply(res, 200, json::object());
-                      return Status::OK;
-                  }));
+    // Load and unload: the model named in the path, an empty answer.
+    auto model_control = [this]<class Request, class Response>(Status (ModelControl::*call)(const Request&, Response&) const) {
+        return [this, call](const httplib::Request& req, httplib::Response& res) {
+            Request request;
+            request.set_model_name(req.matches[1].str());
+            Response response;
+            if (Status s = (control_.*call)(request, response); !s.ok()) return s;
+            reply(res, 200, json::object());
+            return Status::OK;
+        };
+    };
+    server_->Post(R"(/v2/repository/models/([^/]+)/load)", endpoint("/v2/repository/models/{name}/load", model_control(&ModelControl::load)));
+    server_->Post(R"(/v2/repository/models/([^/]+)/unload)",
+                  endpoint("/v2/repository/models/{name}/unload", model_control(&ModelControl::unload)));
     server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(metrics().render(*repository_.served()), "text/plain; version=0.0.4; charset=utf-8");
     });
