@@ -336,7 +336,7 @@ ReloadReport Repository::load_model(const std::string& name) {
     note_retired(*current, *next, report);
     unloaded_.erase(name);
     spdlog::info("event=model_load model={} versions={}", name, next->models[name].size());
-    publish(std::move(next));
+    publish_and_log(std::move(next), report);
     return report;
 }
 
