@@ -1,0 +1,207 @@
+// Sparse records in compressed sparse row form (CSR), the layout of scipy.sparse's csr_matrix
+// and of most text features (TF-IDF, bags of words, one-hot codes): row i's non-zeros are
+// data[indptr[i] .. indptr[i + 1]) at the columns indices[indptr[i] .. indptr[i + 1]).
+// `CsrView` views caller-owned buffers (NumPy's, without a copy); `CsrMatrix` owns them.
+// As scikit-learn does, column indices need not be sorted within a row and explicit zeros are
+// kept. A column listed twice in one row is refused: its value would be ambiguous (scipy sums
+// duplicates only when asked, so products and norms computed on the raw arrays disagree).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "error.hpp"
+#include "matrix.hpp"
+
+namespace linfa {
+
+/// The index types of sparse matrices, scipy's two: indices and row offsets are both `I`.
+/// Requires: `I` is exactly std::int32_t or std::int64_t.
+template <class I>
+concept SparseIndex = std::same_as<I, std::int32_t> || std::same_as<I, std::int64_t>;
+
+/// One sparse row: the columns of its non-zeros and their values (same length, any order).
+template <Float F, SparseIndex I>
+struct SparseRow {
+    std::span<const I> indices;  ///< the columns of the row's stored values
+    std::span<const F> values;   ///< the stored values, one per index
+};
+
+/// A read-only view of an n_rows x n_cols CSR matrix over caller-owned buffers, checked once
+/// when it is made: every algorithm that takes one may trust its structure and values.
+/// Valid while the buffers live.
+template <Float F, SparseIndex I = std::int32_t>
+class CsrView {
+public:
+    using Row = SparseRow<F, I>;  ///< one row's indices and values
+
+    /// Throws InvalidInput, naming what is wrong and where, unless `indptr` holds n_rows + 1
+    /// offsets that start at 0, never decrease and end at the common length of `indices` and
+    /// `data`; every column index is in [0, n_cols) and appears at most once in its row; and
+    /// every value is finite.
+    CsrView(std::size_t n_rows, std::size_t n_cols, std::span<const I> indptr, std::span<const I> indices, std::span<const F> data)
+        : n_rows_(n_rows), n_cols_(n_cols), indptr_(indptr), indices_(indices), data_(data) {
+        check_offsets();
+        check_rows();
+    }
+
+    /// Number of rows (samples).
+    std::size_t rows() const { return n_rows_; }
+    /// Number of columns (features).
+    std::size_t cols() const { return n_cols_; }
+    /// Stored entries, explicit zeros included.
+    std::size_t nnz() const { return data_.size(); }
+    /// Row `i` (< rows()): its stored columns and values.
+    Row row(std::size_t i) const {
+        const auto begin = static_cast<std::size_t>(indptr_[i]), end = static_cast<std::size_t>(indptr_[i + 1]);
+        return {indices_.subspan(begin, end - begin), data_.subspan(begin, end - begin)};
+    }
+    /// The rows + 1 offsets into indices() and data().
+    std::span<const I> indptr() const { return indptr_; }
+    /// The column of every stored value.
+    std::span<const I> indices() const { return indices_; }
+    /// The stored values.
+    std::span<const F> data() const { return data_; }
+
+private:
+    void check_offsets() const {
+        if (indptr_.size() != n_rows_ + 1) {
+            throw InvalidInput("CSR indptr has " + std::to_string(indptr_.size()) + " entries; a matrix of " + std::to_string(n_rows_) +
+                               " rows needs " + std::to_string(n_rows_ + 1));
+        }
+        if (indices_.size() != data_.size()) {
+            throw InvalidInput("CSR indices and data differ in length: " + std::to_string(indices_.size()) + " indices, " +
+                               std::to_string(data_.size()) + " values");
+        }
+        if (indptr_[0] != 0) throw InvalidInput("CSR indptr must start at 0, found " + std::to_string(indptr_[0]));
+        for (std::size_t i = 0; i < n_rows_; ++i) {
+            if (indptr_[i + 1] < indptr_[i]) {
+                throw InvalidInput("CSR indptr decreases at row " + std::to_string(i) + " (" + std::to_string(indptr_[i]) + " then " +
+                                   std::to_string(indptr_[i + 1]) + ")");
+            }
+        }
+        if (static_cast<std::size_t>(indptr_[n_rows_]) != data_.size()) {
+            throw InvalidInput("CSR indptr ends at " + std::to_string(indptr_[n_rows_]) + " but there are " + std::to_string(data_.size()) +
+                               " stored values");
+        }
+    }
+
+    void check_rows() const {
+        std::vector<I> sorted;  // the rare row whose indices are not in increasing order
+        for (std::size_t i = 0; i < n_rows_; ++i) {
+            const Row r = row(i);
+            bool increasing = true;
+            for (std::size_t e = 0; e < r.indices.size(); ++e) {
+                const I column = r.indices[e];
+                const std::string where = " (row " + std::to_string(i) + ", column " + std::to_string(column) + ")";
+                if (column < 0 || static_cast<std::size_t>(column) >= n_cols_) {
+                    throw InvalidInput("CSR column index " + std::to_string(column) + " out of range [0, " + std::to_string(n_cols_) +
+                                       ") in row " + std::to_string(i));
+                }
+                if (!std::isfinite(r.values[e])) throw InvalidInput("CSR data contain NaN or infinity" + where);
+                increasing &= e == 0 || r.indices[e - 1] < column;
+            }
+            if (increasing) continue;
+            sorted.assign(r.indices.begin(), r.indices.end());
+            std::sort(sorted.begin(), sorted.end());
+            const auto repeat = std::adjacent_find(sorted.begin(), sorted.end());
+            if (repeat != sorted.end()) {
+                throw InvalidInput("CSR column " + std::to_string(*repeat) + " appears twice in row " + std::to_string(i) +
+                                   " (sum duplicates first, e.g. scipy's sum_duplicates())");
+            }
+        }
+    }
+
+    std::size_t n_rows_, n_cols_;
+    std::span<const I> indptr_, indices_;
+    std::span<const F> data_;
+};
+
+/// An owning CSR matrix; `view()` is what algorithms take.
+template <Float F, SparseIndex I = std::int32_t>
+class CsrMatrix {
+public:
+    /// Takes the three arrays; throws as CsrView's constructor.
+    CsrMatrix(std::size_t n_rows, std::size_t n_cols, std::vector<I> indptr, std::vector<I> indices, std::vector<F> data)
+        : n_rows_(n_rows), n_cols_(n_cols), indptr_(std::move(indptr)), indices_(std::move(indices)), data_(std::move(data)) {
+        (void)view();  // checks
+    }
+
+    /// The non-zeros of a dense matrix of F (a Matrix, a MatrixView, an expression), row by row in increasing column order. Throws
+    /// InvalidInput for NaN or infinity, and when the non-zeros do not fit index type `I`.
+    template <class Derived>
+    static CsrMatrix from_dense(const Eigen::MatrixBase<Derived>& dense) {
+        static_assert(std::is_same_v<typename Derived::Scalar, F>, "from_dense: the dense matrix must hold F");
+        std::vector<I> indptr{0}, indices;
+        std::vector<F> data;
+        for (Eigen::Index i = 0; i < dense.rows(); ++i) {
+            for (Eigen::Index j = 0; j < dense.cols(); ++j) {
+                if (dense(i, j) == F(0)) continue;
+                indices.push_back(static_cast<I>(j));
+                data.push_back(dense(i, j));
+            }
+            if (data.size() > static_cast<std::size_t>(std::numeric_limits<I>::max())) {
+                throw InvalidInput("too many non-zeros for " + std::string(std::is_same_v<I, std::int32_t> ? "32" : "64") + "-bit indices");
+            }
+            indptr.push_back(static_cast<I>(data.size()));
+        }
+        return CsrMatrix(static_cast<std::size_t>(dense.rows()), static_cast<std::size_t>(dense.cols()), std::move(indptr),
+                         std::move(indices), std::move(data));
+    }
+
+    /// A view of this matrix, valid while it lives.
+    CsrView<F, I> view() const { return CsrView<F, I>(n_rows_, n_cols_, indptr_, indices_, data_); }
+    /// Number of rows.
+    std::size_t rows() const { return n_rows_; }
+    /// Number of columns.
+    std::size_t cols() const { return n_cols_; }
+    /// Stored entries.
+    std::size_t nnz() const { return data_.size(); }
+
+private:
+    std::size_t n_rows_, n_cols_;
+    std::vector<I> indptr_, indices_;
+    std::vector<F> data_;
+};
+
+/// The dense n_rows x n_cols matrix of `sparse` (zeros where nothing is stored).
+template <Float F, SparseIndex I>
+Matrix<F> to_dense(const CsrView<F, I>& sparse) {
+    Matrix<F> dense = Matrix<F>::Zero(static_cast<Eigen::Index>(sparse.rows()), static_cast<Eigen::Index>(sparse.cols()));
+    for (std::size_t i = 0; i < sparse.rows(); ++i) {
+        const auto r = sparse.row(i);
+        for (std::size_t e = 0; e < r.indices.size(); ++e) dense(Eigen::Index(i), Eigen::Index(r.indices[e])) = r.values[e];
+    }
+    return dense;
+}
+
+/// The squared Euclidean norm of every row, summed in double: what distance computations on
+/// sparse rows (||x||^2 - 2 x.c + ||c||^2) take once per fit, not once per iteration.
+template <Float F, SparseIndex I>
+std::vector<double> row_squared_norms(const CsrView<F, I>& sparse) {
+    std::vector<double> norms(sparse.rows());
+    for (std::size_t i = 0; i < sparse.rows(); ++i) {
+        double sum = 0;
+        for (const F v : sparse.row(i).values) sum += double(v) * double(v);
+        norms[i] = sum;
+    }
+    return norms;
+}
+
+/// x . c for sparse row `x` and a dense row `c` of as many features, summed in double.
+template <Float F, SparseIndex I>
+double dot(const SparseRow<F, I>& x, const F* c) {
+    double sum = 0;
+    for (std::size_t e = 0; e < x.indices.size(); ++e) sum += double(x.values[e]) * double(c[x.indices[e]]);
+    return sum;
+}
+
+}  // namespace linfa
