@@ -101,12 +101,13 @@ private:
             bool increasing = true;
             for (std::size_t e = 0; e < r.indices.size(); ++e) {
                 const I column = r.indices[e];
-                const std::string where = " (row " + std::to_string(i) + ", column " + std::to_string(column) + ")";
                 if (column < 0 || static_cast<std::size_t>(column) >= n_cols_) {
                     throw InvalidInput("CSR column index " + std::to_string(column) + " out of range [0, " + std::to_string(n_cols_) +
                                        ") in row " + std::to_string(i));
                 }
-                if (!std::isfinite(r.values[e])) throw InvalidInput("CSR data contain NaN or infinity" + where);
+                if (!std::isfinite(r.values[e])) {
+                    throw InvalidInput("CSR data contain NaN or infinity (row " + std::to_string(i) + ", column " + std::to_string(column) + ")");
+                }
                 increasing &= e == 0 || r.indices[e - 1] < column;
             }
             if (increasing) continue;
