@@ -8,6 +8,8 @@
 
 #include <linfa/core/sparse.hpp>
 
+#include "error_message.hpp"
+
 using linfa::CsrMatrix;
 using linfa::CsrView;
 using linfa::Matrix;
@@ -23,15 +25,10 @@ Matrix<F> example_dense() {
     return m;
 }
 
-/// The message of the InvalidInput that `make` throws (empty when it throws nothing).
+/// The message of the InvalidInput that `make` throws.
 template <class Make>
 std::string refusal(Make make) {
-    try {
-        make();
-    } catch (const linfa::InvalidInput& e) {
-        return e.what();
-    }
-    return "";
+    return test::message_of<linfa::InvalidInput>(make);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <linfa/core/rng.hpp>
 #include <linfa/metrics.hpp>
 
+#include "error_message.hpp"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -30,15 +32,10 @@ MatrixView<double> column(const Doubles& values) {
 MatrixView<double> view(const Matrix<double>& m) { return MatrixView<double>(m.data(), m.rows(), m.cols()); }
 std::span<const double> span(const Doubles& values) { return values; }
 
-/// The message of the InvalidInput that `call` throws ("" when it throws nothing).
+/// The message of the InvalidInput that `call` throws.
 template <class Call>
 std::string error_of(Call call) {
-    try {
-        call();
-    } catch (const InvalidInput& e) {
-        return e.what();
-    }
-    return "";
+    return test::message_of<InvalidInput>(call);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

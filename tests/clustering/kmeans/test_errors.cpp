@@ -1,6 +1,7 @@
 // Every invalid parameter and input gets a linfa::Error subclass whose message names it.
 #include <doctest/doctest.h>
 
+#include "error_message.hpp"
 #include "helpers.hpp"
 
 using linfa::Matrix;
@@ -9,16 +10,7 @@ using linfa::clustering::KMeans;
 using linfa::clustering::KMeansInputError;
 using linfa::clustering::KMeansParamsError;
 
-namespace {
-std::string message_of(const auto& fn) {
-    try {
-        fn();
-    } catch (const linfa::Error& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
-}  // namespace
+using test::message_of;
 
 TEST_CASE("invalid hyper-parameters are refused by check() and by fit") {
     const Matrix<double> x = Matrix<double>::Random(20, 2);
