@@ -2,6 +2,7 @@
 // and of the model file of every listed model (models.hpp) fitted on the example data.
 // Built twice, with and without OpenMP, and run with several thread counts: the outputs must
 // be identical (see tests/CMakeLists.txt).
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -44,6 +45,20 @@ void print_fingerprint(std::size_t d, linfa::clustering::InitMethod init,
                 static_cast<unsigned long long>(model.n_iterations()), static_cast<unsigned long long>(hash));
 }
 
+/// The same for a fit on sparse rows (blobs with small entries zeroed, as CSR).
+template <linfa::Float F>
+void print_sparse_fingerprint(linfa::clustering::InitMethod init) {
+    linfa::Matrix<F> x = test::blobs<F>(9, 40, 2500, 5, 8.0).records();
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = std::abs(x.data()[i]) < F(2) ? F(0) : x.data()[i];
+    const auto csr = linfa::CsrMatrix<F>::from_dense(x);
+    const auto model = linfa::clustering::KMeans<F>::params_with_rng(9, linfa::Rng(17)).init_method(init).check().fit(csr.view());
+    const double inertia = model.inertia();
+    const std::uint64_t hash = fnv1a(&inertia, sizeof inertia,
+                                     fnv1a(model.centroids().data(), sizeof(F) * std::size_t(model.centroids().size())));
+    std::printf("%s sparse init=%d iterations=%llu %016llx\n", linfa::scalar_name<F>().data(), int(init),
+                static_cast<unsigned long long>(model.n_iterations()), static_cast<unsigned long long>(hash));
+}
+
 int main() {
     print_listed_models();
     using linfa::clustering::InitMethod;
@@ -54,5 +69,7 @@ int main() {
         }
         print_fingerprint<float>(2, init, linfa::clustering::KMeansAlgorithm::Hamerly, 60);
         print_fingerprint<double>(3, init, linfa::clustering::KMeansAlgorithm::Hamerly, 60);
+        print_sparse_fingerprint<float>(init);
+        print_sparse_fingerprint<double>(init);
     }
 }

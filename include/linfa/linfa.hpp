@@ -10,6 +10,7 @@
 #include "core/parallel.hpp"
 #include "core/params.hpp"
 #include "core/rng.hpp"
+#include "core/sparse.hpp"
 #include "core/validation.hpp"
 #include "datasets/blobs.hpp"
 #include "io/model_file.hpp"

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "arithmetic.hpp"
 #include "error.hpp"
 #include "matrix.hpp"
 
@@ -173,6 +174,43 @@ private:
     std::vector<F> data_;
 };
 
+/// Sparse records with optional sample weights: what algorithms that take CSR input consume,
+/// as DatasetView is for dense records. Non-owning; valid while the viewed buffers live.
+template <Float F, SparseIndex I = std::int32_t>
+class SparseDatasetView {
+public:
+    /// The scalar type of the records and weights.
+    using scalar_type = F;
+
+    /// Views `records` with optional sample weights, one per row (empty: unweighted); implicit,
+    /// so a CsrView is usable as an unweighted dataset. Throws InvalidInput when `weights` is
+    /// neither empty nor one per row.
+    SparseDatasetView(CsrView<F, I> records, std::span<const F> weights = {})  // NOLINT: implicit by design
+        : records_(records), weights_(weights) {
+        if (!weights_.empty() && weights_.size() != records_.rows()) {
+            throw InvalidInput("expected one sample weight per row: " + std::to_string(records_.rows()) + " rows, " +
+                               std::to_string(weights_.size()) + " weights");
+        }
+    }
+
+    /// The records.
+    const CsrView<F, I>& records() const { return records_; }
+    /// Empty when the samples are unweighted (every weight is 1).
+    std::span<const F> weights() const { return weights_; }
+    /// Whether sample weights are attached.
+    bool has_weights() const { return !weights_.empty(); }
+    /// Number of samples (rows).
+    std::size_t n_samples() const { return records_.rows(); }
+    /// Number of features (columns).
+    std::size_t n_features() const { return records_.cols(); }
+    /// The weight of sample i (1 when unweighted).
+    F weight(std::size_t i) const { return weights_.empty() ? F(1) : weights_[i]; }
+
+private:
+    CsrView<F, I> records_;
+    std::span<const F> weights_;
+};
+
 /// The dense n_rows x n_cols matrix of `sparse` (zeros where nothing is stored).
 template <Float F, SparseIndex I>
 Matrix<F> to_dense(const CsrView<F, I>& sparse) {
@@ -184,14 +222,15 @@ Matrix<F> to_dense(const CsrView<F, I>& sparse) {
     return dense;
 }
 
-/// The squared Euclidean norm of every row, summed in double: what distance computations on
+/// The squared Euclidean norm of every row, summed in double (with multiply_add, as every
+/// sparse product here, so the rounding is the same for either index type): what distance computations on
 /// sparse rows (||x||^2 - 2 x.c + ||c||^2) take once per fit, not once per iteration.
 template <Float F, SparseIndex I>
 std::vector<double> row_squared_norms(const CsrView<F, I>& sparse) {
     std::vector<double> norms(sparse.rows());
     for (std::size_t i = 0; i < sparse.rows(); ++i) {
         double sum = 0;
-        for (const F v : sparse.row(i).values) sum += double(v) * double(v);
+        for (const F v : sparse.row(i).values) sum = multiply_add(double(v), double(v), sum);
         norms[i] = sum;
     }
     return norms;
@@ -201,7 +240,7 @@ std::vector<double> row_squared_norms(const CsrView<F, I>& sparse) {
 template <Float F, SparseIndex I>
 double dot(const SparseRow<F, I>& x, const F* c) {
     double sum = 0;
-    for (std::size_t e = 0; e < x.indices.size(); ++e) sum += double(x.values[e]) * double(c[x.indices[e]]);
+    for (std::size_t e = 0; e < x.indices.size(); ++e) sum = multiply_add(double(x.values[e]), double(c[x.indices[e]]), sum);
     return sum;
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../core/arithmetic.hpp"
 #include "../core/error.hpp"
 #include "../core/matrix.hpp"
 
@@ -28,16 +29,8 @@ enum class MetricKind : std::uint8_t {
 
 namespace metric_detail {
 
-/// `sum + diff * diff`, rounded the same wherever it is inlined: one fused multiply-add where
-/// the build has the instruction (GCC would otherwise contract some copies and not others),
-/// a plain multiply and add where it has none (there is then nothing to contract into).
-inline double add_square(double sum, double diff) {
-#if defined(__FMA__)
-    return std::fma(diff, diff, sum);
-#else
-    return sum + diff * diff;
-#endif
-}
+/// `sum + diff * diff`, rounded the same wherever it is inlined (see multiply_add).
+inline double add_square(double sum, double diff) { return multiply_add(diff, diff, sum); }
 
 /// The reduced distance of `Metric::reduced` for a kind K known at compile time, and D
 /// features (D > 0) or d at run time (D == 0): the same operations in the same order either

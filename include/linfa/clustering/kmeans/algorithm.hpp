@@ -10,6 +10,8 @@
 #include "lloyd.hpp"
 #include "model.hpp"
 #include "params.hpp"
+#include "sparse_init.hpp"
+#include "sparse_lloyd.hpp"
 
 namespace linfa::clustering {
 
@@ -22,9 +24,13 @@ inline KMeansAlgorithm resolve_algorithm(KMeansAlgorithm chosen, std::size_t k, 
     return k >= 8 && k * d >= 256 ? KMeansAlgorithm::Hamerly : KMeansAlgorithm::Lloyd;
 }
 
+/// Fits K-Means on dense records (DatasetView<F>) or sparse ones (SparseDatasetView<F, I>):
+/// the same runs, initialisations and convergence rule; the iteration differs (sparse rows
+/// always run Lloyd's, see KMeansParams::algorithm).
 template <Float F>
 struct KMeansFitter {
-    static KMeansWithLabels<F> fit(const KMeansParams<F>& params, const DatasetView<F>& data) {
+    template <class Data>
+    static KMeansWithLabels<F> fit(const KMeansParams<F>& params, const Data& data) {
         require_clusterable(params, data);
         Rng rng = params.rng();
         const double tol_scaled = kmeans_detail::scaled_tolerance(data, params.tolerance());
@@ -38,6 +44,9 @@ struct KMeansFitter {
             };
             auto result = iterate(params, data, kmeans_detail::initial_centroids(params, data, rng), tol_scaled,
                                   labels, on_iteration);
+            if (result.converged && params.on_converged()) {
+                params.on_converged()({run, result.n_iterations - 1, result.strict, result.last_shift, tol_scaled});
+            }
             if (!best || result.inertia < best->inertia()) {
                 best = KMeans<F>(std::move(result.centroids), result.inertia, result.n_iterations);
                 std::swap(labels, best_labels);
@@ -45,6 +54,15 @@ struct KMeansFitter {
         }
         best->count_cluster_weights(data, best_labels.data());  // so fit_with can continue from it
         return {std::move(*best), std::move(best_labels)};
+    }
+
+    template <SparseIndex I, class OnIteration>
+    static kmeans_detail::LloydResult<F> iterate(const KMeansParams<F>& params, const SparseDatasetView<F, I>& data,
+                                                 Matrix<F> centroids, double tol_scaled, Labels& labels,
+                                                 OnIteration& on_iteration) {
+        kmeans_detail::SparseLloydPass<F, I> pass(data, params.n_clusters());
+        return kmeans_detail::iterate_pass(pass, data.n_samples(), std::move(centroids), tol_scaled, params.max_n_iterations(),
+                                           labels, on_iteration);
     }
 
     template <class OnIteration>
@@ -58,7 +76,8 @@ struct KMeansFitter {
         return kmeans_detail::iterate<LloydPass>(data, std::move(centroids), tol_scaled, max_iter, labels, on_iteration);
     }
 
-    static void require_clusterable(const KMeansParams<F>& params, const DatasetView<F>& data) {
+    template <class Data>
+    static void require_clusterable(const KMeansParams<F>& params, const Data& data) {
         auto invalid = [](const std::string& what) { throw KMeansInputError("KMeans: " + what); };
         if (data.n_features() == 0) invalid("records have zero features; need at least one");
         if (data.n_samples() < params.n_clusters()) {
@@ -73,7 +92,8 @@ struct KMeansFitter {
             invalid("init_centroids have " + std::to_string(params.init_centroids().cols()) +
                     " features, the records have " + std::to_string(data.n_features()));
         }
-        require_trainable(data, /*finite_checked=*/true);  // by scaled_tolerance, in its pass
+        // Finite records: checked by scaled_tolerance in its pass (dense), by CsrView (sparse).
+        require_valid_weights<F>(data.weights());
     }
 };
 
@@ -84,6 +104,18 @@ KMeansWithLabels<F> KMeansValidParams<F>::fit_predict(const DatasetView<F>& data
 
 template <Float F>
 KMeans<F> KMeansValidParams<F>::fit(const DatasetView<F>& data) const {
+    return fit_predict(data).model;
+}
+
+template <Float F>
+template <SparseIndex I>
+KMeansWithLabels<F> KMeansValidParams<F>::fit_predict(const SparseDatasetView<F, I>& data) const {
+    return KMeansFitter<F>::fit(params_, data);
+}
+
+template <Float F>
+template <SparseIndex I>
+KMeans<F> KMeansValidParams<F>::fit(const SparseDatasetView<F, I>& data) const {
     return fit_predict(data).model;
 }
 

@@ -10,6 +10,19 @@
 
 namespace linfa::clustering::kmeans_detail {
 
+/// Statistics of one pass over the data.
+struct PassStats {
+    double inertia = 0;           ///< sum of weight x squared distance (kernel precision)
+    std::size_t n_changed = 0;    ///< labels that differ from the previous pass
+
+    /// Adds another chunk's statistics.
+    PassStats& operator+=(const PassStats& other) {
+        inertia += other.inertia;
+        n_changed += other.n_changed;
+        return *this;
+    }
+};
+
 /// Writes the nearest centroid of every row to `labels`; with `WithInertia`, also returns
 /// the weighted inertia. Distances from the direct kernel are exact; on the GEMM path the
 /// distance to the chosen centroid is recomputed exactly in double.

@@ -6,12 +6,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "../../core/rng.hpp"
+#include "../../core/sparse.hpp"
 #include "../../simd/reg.hpp"
 #include "../../nn/assigner.hpp"
 #include "params.hpp"
@@ -63,11 +65,23 @@ void copy_row(const DatasetView<F>& data, std::size_t i, Matrix<F>& to, std::siz
     to.row(static_cast<Eigen::Index>(row)) = data.records().row(static_cast<Eigen::Index>(i));
 }
 
+/// Row i of sparse `data`, written densely into row `row` of `to`.
+template <Float F, SparseIndex I>
+void copy_row(const SparseDatasetView<F, I>& data, std::size_t i, Matrix<F>& to, std::size_t row) {
+    to.row(static_cast<Eigen::Index>(row)).setZero();
+    const auto x = data.records().row(i);
+    for (std::size_t e = 0; e < x.indices.size(); ++e) to(Eigen::Index(row), Eigen::Index(x.indices[e])) = x.values[e];
+}
+
+/// The scalar type of a dataset, dense (DatasetView) or sparse (SparseDatasetView).
+template <class Data>
+using scalar_of = std::remove_cvref_t<decltype(std::declval<const Data&>().weight(0))>;
+
 /// k distinct samples, uniformly, by Floyd's algorithm: k draws, no per-sample state.
-template <Float F>
-Matrix<F> init_random_unweighted(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+template <class Data, Float F = scalar_of<Data>>
+Matrix<F> init_random_unweighted(const Data& data, std::size_t k, Rng& rng) {
     const std::size_t n = data.n_samples();
-    Matrix<F> centroids(static_cast<Eigen::Index>(k), data.records().cols());
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(data.n_features()));
     std::unordered_set<std::size_t> seen;
     std::size_t row = 0;
     for (std::size_t j = n - k; j < n; ++j) {
@@ -83,15 +97,15 @@ Matrix<F> init_random_unweighted(const DatasetView<F>& data, std::size_t k, Rng&
 
 /// k distinct samples drawn without replacement, with probability proportional to weight.
 /// When fewer than k samples have positive weight, the rest are the first unpicked samples.
-template <Float F>
-Matrix<F> init_random(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+template <class Data, Float F = scalar_of<Data>>
+Matrix<F> init_random(const Data& data, std::size_t k, Rng& rng) {
     const std::size_t n = data.n_samples();
     if (!data.has_weights()) return init_random_unweighted(data, k, rng);
     const ChunkPlan plan = plan_chunks(n);
     std::vector<double> mass(n);
     for (std::size_t i = 0; i < n; ++i) mass[i] = double(data.weight(i));
     auto chunk_mass = chunk_sums(plan, [&](std::size_t i) { return mass[i]; });
-    Matrix<F> centroids(static_cast<Eigen::Index>(k), data.records().cols());
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(data.n_features()));
     std::size_t picked = 0;
     for (; picked < k && ordered_total(chunk_mass) > 0; ++picked) {
         const std::size_t i = pick_by_mass(plan, chunk_mass, rng.uniform(), [&](std::size_t r) { return mass[r]; });
@@ -147,6 +161,19 @@ private:
     std::size_t d_, groups_;
     std::vector<double> coords_;
 };
+
+/// The k-means++ candidate that leaves the least potential: `trial_pot` holds, per chunk, the
+/// potential each of `n_trials` candidates would leave, summed here in chunk order.
+inline std::size_t least_potential_trial(const std::vector<double>& trial_pot, std::size_t n_chunks, std::size_t n_trials) {
+    std::size_t best = 0;
+    double best_pot = INFINITY;
+    for (std::size_t t = 0; t < n_trials; ++t) {
+        double pot = 0;
+        for (std::size_t chunk = 0; chunk < n_chunks; ++chunk) pot += trial_pot[chunk * n_trials + t];
+        if (pot < best_pot) best_pot = pot, best = t;
+    }
+    return best;
+}
 
 /// Greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's variant): each new centre is the
 /// best of 2 + log(k) candidates drawn with probability proportional to weight x D^2.
@@ -216,13 +243,7 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
                 default: return run(features, G{});
             }
         });
-        std::size_t best = 0;
-        double best_pot = INFINITY;
-        for (std::size_t t = 0; t < n_trials; ++t) {
-            double pot = 0;
-            for (std::size_t chunk = 0; chunk < plan.n_chunks; ++chunk) pot += trial_pot[chunk * n_trials + t];
-            if (pot < best_pot) best_pot = pot, best = t;
-        }
+        const std::size_t best = least_potential_trial(trial_pot, plan.n_chunks, n_trials);
         pending = probes[1 + best];
         copy_row(data, pending, centroids, c);
         for (std::size_t chunk = 0; chunk < plan.n_chunks; ++chunk) chunk_pot[chunk] = trial_pot[chunk * n_trials + best];
@@ -240,6 +261,30 @@ void lower_closest(const DatasetView<F>& data, const Matrix<F>& centres, std::ve
             for (std::size_t r = 0; r < rows; ++r) closest[b + r] = std::min(closest[b + r], double(sq[r]));
         });
     });
+}
+
+/// k-means||'s rounds (dense and sparse data alike): each keeps every point independently with
+/// probability oversampling x weight(i) x closest[i] / total, one RNG substream per chunk,
+/// appending them to `kept` in row order; `lower_closest(from)` then lowers `closest` by the
+/// points kept from index `from` on. Stops early once every point sits on a kept one.
+template <class Weight, class LowerClosest>
+void oversample(const ChunkPlan& plan, std::size_t n_rounds, double oversampling, Rng& rng, Weight&& weight,
+                const std::vector<double>& closest, std::vector<std::size_t>& kept, LowerClosest&& lower_closest) {
+    for (std::size_t round = 0; round < n_rounds; ++round) {
+        const double total = ordered_total(chunk_sums(plan, [&](std::size_t i) { return weight(i) * closest[i]; }));
+        if (!(total > 0)) break;
+        const RngStreams streams = rng.substreams();
+        std::vector<std::vector<std::size_t>> picked(plan.n_chunks);
+        for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
+            Rng stream = streams.stream(c);
+            for (std::size_t i = begin; i < end; ++i) {
+                if (stream.uniform() * total < oversampling * weight(i) * closest[i]) picked[c].push_back(i);
+            }
+        });
+        const std::size_t before = kept.size();
+        for (const auto& p : picked) kept.insert(kept.end(), p.begin(), p.end());
+        if (kept.size() > before) lower_closest(before);
+    }
 }
 
 /// k-means|| (Bahmani et al. 2012): a few rounds that each keep every point independently
@@ -262,22 +307,8 @@ Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) 
         return m;
     };
     lower_closest(data, rows_of(0), closest);
-
-    for (std::size_t round = 0; round < n_rounds; ++round) {
-        const double total = ordered_total(chunk_sums(plan, [&](std::size_t i) { return weight(i) * closest[i]; }));
-        if (!(total > 0)) break;
-        const RngStreams streams = rng.substreams();
-        std::vector<std::vector<std::size_t>> picked(plan.n_chunks);
-        for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            Rng stream = streams.stream(c);
-            for (std::size_t i = begin; i < end; ++i) {
-                if (stream.uniform() * total < oversampling * weight(i) * closest[i]) picked[c].push_back(i);
-            }
-        });
-        const std::size_t before = kept.size();
-        for (const auto& p : picked) kept.insert(kept.end(), p.begin(), p.end());
-        if (kept.size() > before) lower_closest(data, rows_of(before), closest);
-    }
+    oversample(plan, n_rounds, oversampling, rng, weight, closest, kept,
+               [&](std::size_t before) { lower_closest(data, rows_of(before), closest); });
 
     if (kept.size() < k) return init_kmeans_plusplus(data, k, rng);  // too few distinct points
     const Matrix<F> candidates = rows_of(0);
@@ -299,9 +330,15 @@ Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) 
     return init_kmeans_plusplus(weighted, k, rng);
 }
 
-/// The initial centroids the parameters ask for.
-template <Float F>
-Matrix<F> initial_centroids(const KMeansParams<F>& params, const DatasetView<F>& data, Rng& rng) {
+// The same on sparse rows: sparse_init.hpp.
+template <Float F, SparseIndex I>
+Matrix<F> init_kmeans_plusplus(const SparseDatasetView<F, I>& data, std::size_t k, Rng& rng);
+template <Float F, SparseIndex I>
+Matrix<F> init_kmeans_para(const SparseDatasetView<F, I>& data, std::size_t k, Rng& rng);
+
+/// The initial centroids the parameters ask for, from dense or sparse data.
+template <Float F, class Data>
+Matrix<F> initial_centroids(const KMeansParams<F>& params, const Data& data, Rng& rng) {
     const std::size_t k = params.n_clusters();
     switch (params.init_method()) {
         case InitMethod::Random: return init_random(data, k, rng);

@@ -124,18 +124,6 @@ double weighted_sum(const F* values, const F* weights, std::size_t rows) {
     return total;
 }
 
-/// Statistics of one pass over the data.
-struct PassStats {
-    double inertia = 0;           ///< sum of weight x squared distance (kernel precision)
-    std::size_t n_changed = 0;    ///< labels that differ from the previous pass
-
-    PassStats& operator+=(const PassStats& other) {
-        inertia += other.inertia;
-        n_changed += other.n_changed;
-        return *this;
-    }
-};
-
 /// The fused assignment + accumulation pass, with accumulators reused across iterations.
 template <Float F>
 class LloydPass {
@@ -306,7 +294,35 @@ struct LloydResult {
     Matrix<F> centroids;
     double inertia = 0;
     std::uint64_t n_iterations = 0;
+    bool converged = false;     ///< stopped before max_iterations
+    bool strict = false;        ///< ... because no label changed
+    double last_shift = 0;      ///< squared centroid movement of the last iteration
 };
+
+/// `iterate` with a pass already made (over dense or sparse rows: run, update, finish).
+template <class Pass, Float F, class OnIteration>
+LloydResult<F> iterate_pass(Pass& pass, std::size_t n_samples, Matrix<F> centroids, double tol_scaled,
+                            std::uint64_t max_iterations, Labels& labels, OnIteration&& on_iteration) {
+    labels.setConstant(static_cast<Eigen::Index>(n_samples), -1);
+    std::uint64_t iteration = 0;
+    PassStats stats;
+    bool settled = false;  // the last pass changed no label and the update moved nothing
+    bool converged = false;
+    double shift = 0;
+    while (iteration < max_iterations) {
+        stats = pass.run(centroids, labels.data());
+        on_iteration(iteration, stats.inertia);
+        ++iteration;
+        Matrix<F> next = pass.update(centroids, labels.data());
+        shift = centroid_shift(next, centroids);
+        settled = stats.n_changed == 0 && next == centroids;
+        centroids = std::move(next);
+        converged = stats.n_changed == 0 || shift <= tol_scaled;
+        if (converged) break;
+    }
+    const double inertia = pass.finish(centroids, labels.data(), settled ? &stats : nullptr);
+    return {std::move(centroids), inertia, iteration, converged, converged && stats.n_changed == 0, shift};
+}
 
 /// Iterates `Pass` (LloydPass or HamerlyPass) from `centroids` until no label changes, the
 /// shift is <= `tol_scaled`, or `max_iterations`. Ends with the labels of the final centroids
@@ -316,22 +332,7 @@ template <template <class> class Pass, Float F, class OnIteration>
 LloydResult<F> iterate(const DatasetView<F>& data, Matrix<F> centroids, double tol_scaled,
                        std::uint64_t max_iterations, Labels& labels, OnIteration&& on_iteration) {
     Pass<F> pass(data, static_cast<std::size_t>(centroids.rows()));
-    labels.setConstant(static_cast<Eigen::Index>(data.n_samples()), -1);
-    std::uint64_t iteration = 0;
-    PassStats stats;
-    bool settled = false;  // the last pass changed no label and the update moved nothing
-    while (iteration < max_iterations) {
-        stats = pass.run(centroids, labels.data());
-        on_iteration(iteration, stats.inertia);
-        ++iteration;
-        Matrix<F> next = pass.update(centroids, labels.data());
-        const double shift = centroid_shift(next, centroids);
-        settled = stats.n_changed == 0 && next == centroids;
-        centroids = std::move(next);
-        if (stats.n_changed == 0 || shift <= tol_scaled) break;
-    }
-    const double inertia = pass.finish(centroids, labels.data(), settled ? &stats : nullptr);
-    return {std::move(centroids), inertia, iteration};
+    return iterate_pass(pass, data.n_samples(), std::move(centroids), tol_scaled, max_iterations, labels, on_iteration);
 }
 
 }  // namespace linfa::clustering::kmeans_detail

@@ -40,6 +40,7 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/dataset.hpp"
@@ -53,6 +54,7 @@
 #include "lloyd.hpp"
 #include "minibatch_params.hpp"
 #include "model.hpp"
+#include "sparse_minibatch.hpp"
 
 namespace linfa::clustering {
 
@@ -162,6 +164,21 @@ private:
     std::vector<double> sums_, weights_;
 };
 
+/// The batch storage and the batch sums of a kind of data: dense (DatasetView) or sparse
+/// (SparseDatasetView, sparse_minibatch.hpp).
+template <class Data>
+struct MiniBatchParts;
+template <Float F>
+struct MiniBatchParts<DatasetView<F>> {
+    using Rows = GatheredRows<F>;  ///< a batch drawn by index
+    using Sums = BatchSums<F>;     ///< its per-cluster sums
+};
+template <Float F, SparseIndex I>
+struct MiniBatchParts<SparseDatasetView<F, I>> {
+    using Rows = SparseGatheredRows<F, I>;  ///< a batch drawn by index
+    using Sums = SparseBatchSums<F, I>;     ///< its per-cluster sums
+};
+
 struct StepResult {
     double inertia = 0;            ///< weighted inertia of the batch before the update
     std::size_t n_reassigned = 0;  ///< clusters moved onto batch samples
@@ -169,8 +186,8 @@ struct StepResult {
 
 /// Moves the clusters of low cumulated weight onto samples of `batch` (scikit-learn's rule,
 /// see minibatch.hpp's header). Returns how many moved.
-template <Float F>
-std::size_t reassign_low_weight(const DatasetView<F>& batch, MiniBatchState<F>& state, double ratio, Rng& rng) {
+template <Float F, class Data>
+std::size_t reassign_low_weight(const Data& batch, MiniBatchState<F>& state, double ratio, Rng& rng) {
     const std::size_t k = state.weights.size();
     const auto heaviest = static_cast<std::size_t>(std::max_element(state.weights.begin(), state.weights.end()) - state.weights.begin());
     const double threshold = ratio * state.weights[heaviest];
@@ -188,7 +205,7 @@ std::size_t reassign_low_weight(const DatasetView<F>& batch, MiniBatchState<F>& 
     // Draws proportional to weight, also when unweighted (as weights of 1), so that unit
     // weights and no weights give the same draws.
     std::vector<F> ones(batch.has_weights() ? 0 : batch.n_samples(), F(1));
-    const DatasetView<F> weighted(batch.records(), batch.has_weights() ? batch.weights() : std::span<const F>(ones));
+    const Data weighted(batch.records(), batch.has_weights() ? batch.weights() : std::span<const F>(ones));
     const Matrix<F> picked = init_random(weighted, moved.size(), rng);
     double lightest_kept = std::numeric_limits<double>::infinity();
     std::size_t next = 0;
@@ -204,9 +221,8 @@ std::size_t reassign_low_weight(const DatasetView<F>& batch, MiniBatchState<F>& 
 }
 
 /// One Sculley step on `batch` (see minibatch.hpp's header).
-template <Float F>
-StepResult minibatch_step(const DatasetView<F>& batch, MiniBatchState<F>& state, double reassignment_ratio, Rng& rng,
-                          BatchSums<F>& sums) {
+template <Float F, class Data, class Sums>
+StepResult minibatch_step(const Data& batch, MiniBatchState<F>& state, double reassignment_ratio, Rng& rng, Sums& sums) {
     const std::size_t k = state.weights.size(), d = static_cast<std::size_t>(state.centroids.cols());
     // scikit-learn's schedule, decided before the update: while a cluster has no weight yet,
     // or once 10 x n_clusters samples went by since the last reassignment.
@@ -245,18 +261,19 @@ public:
           max_no_improvement_(max_no_improvement) {}
 
     /// After step `step` (from 0) with `batch_inertia` per sample and the squared `shift` of
-    /// the centroids: whether to stop.
-    bool converged(std::uint64_t step, double batch_inertia, double shift) {
-        if (step == 0) return false;  // the first batch's inertia is the initialisation's
+    /// the centroids: whether to stop, and why.
+    MiniBatchStop converged(std::uint64_t step, double batch_inertia, double shift) {
+        if (step == 0) return MiniBatchStop::None;  // the first batch's inertia is the initialisation's
         ewa_ = std::isnan(ewa_) ? batch_inertia : ewa_ * (1 - alpha_) + batch_inertia * alpha_;
-        if (tol_ > 0 && shift <= tol_) return true;
+        if (tol_ > 0 && shift <= tol_) return MiniBatchStop::SmallChange;
         if (std::isnan(ewa_min_) || ewa_ < ewa_min_) {
             no_improvement_ = 0;
             ewa_min_ = ewa_;
         } else {
             ++no_improvement_;
         }
-        return max_no_improvement_ && no_improvement_ >= *max_no_improvement_;
+        const bool stop = max_no_improvement_ && no_improvement_ >= *max_no_improvement_;
+        return stop ? MiniBatchStop::NoImprovement : MiniBatchStop::None;
     }
     double ewa() const { return ewa_; }
 
@@ -274,7 +291,8 @@ template <Float F>
 struct MiniBatchKMeansFitter {
     using State = kmeans_detail::MiniBatchState<F>;
 
-    static KMeansWithLabels<F> fit(const MiniBatchKMeansParams<F>& params, const DatasetView<F>& data) {
+    template <class Data>
+    static KMeansWithLabels<F> fit(const MiniBatchKMeansParams<F>& params, const Data& data) {
         using namespace kmeans_detail;
         require_clusterable(params, data);
         const double tol_scaled = scaled_tolerance(data, params.tolerance());  // also checks finiteness
@@ -289,8 +307,8 @@ struct MiniBatchKMeansFitter {
 
         const std::uint64_t planned = planned_steps(params.max_n_iterations(), n, batch_size);
         MiniBatchConvergence convergence(batch_size, n, tol_scaled, params.max_no_improvement());
-        BatchSums<F> sums(k, data.n_features());
-        GatheredRows<F> batch;
+        typename MiniBatchParts<Data>::Sums sums(k, data.n_features());
+        typename MiniBatchParts<Data>::Rows batch;
         Matrix<F> previous;
         std::uint64_t step = 0;
         while (step < planned) {
@@ -300,10 +318,10 @@ struct MiniBatchKMeansFitter {
             const double shift =
                 tol_scaled > 0 ? (state.centroids.template cast<double>() - previous.template cast<double>()).squaredNorm() : 0.0;
             const double per_sample = result.inertia / double(batch_size);
-            const bool stop = convergence.converged(step, per_sample, shift);
-            if (params.on_step()) params.on_step()({step, planned, per_sample, convergence.ewa(), result.n_reassigned});
+            const MiniBatchStop stop = convergence.converged(step, per_sample, shift);
+            if (params.on_step()) params.on_step()({step, planned, per_sample, convergence.ewa(), result.n_reassigned, stop});
             ++step;
-            if (stop) break;
+            if (stop != MiniBatchStop::None) break;
         }
 
         Labels labels(static_cast<Eigen::Index>(n));
@@ -313,8 +331,8 @@ struct MiniBatchKMeansFitter {
         return {make_model(std::move(state), inertia, epochs), std::move(labels)};
     }
 
-    static KMeans<F> fit_with(const MiniBatchKMeansParams<F>& params, std::optional<KMeans<F>> model,
-                              const DatasetView<F>& batch) {
+    template <class Data>
+    static KMeans<F> fit_with(const MiniBatchKMeansParams<F>& params, std::optional<KMeans<F>> model, const Data& batch) {
         using namespace kmeans_detail;
         require_batch(params, model ? &*model : nullptr, batch);  // before anything changes
         const std::size_t k = params.n_clusters();
@@ -336,7 +354,7 @@ struct MiniBatchKMeansFitter {
             state.centroids = initialise(params, batch, init_size(params, std::min(params.batch_size(), n), n), rng);
             state.weights.assign(k, 0.0);
         }
-        BatchSums<F> sums(k, batch.n_features());
+        typename MiniBatchParts<Data>::Sums sums(k, batch.n_features());
         const StepResult result = minibatch_step(batch, state, params.reassignment_ratio(), rng, sums);
         return make_model(std::move(state), result.inertia, n_iterations);
     }
@@ -363,21 +381,22 @@ private:
 
     /// Initial centroids computed on `size` samples of `data` drawn with replacement (all of
     /// `data` when size == n_samples).
-    static Matrix<F> initialise(const MiniBatchKMeansParams<F>& params, const DatasetView<F>& data, std::size_t size, Rng& rng) {
+    template <class Data>
+    static Matrix<F> initialise(const MiniBatchKMeansParams<F>& params, const Data& data, std::size_t size, Rng& rng) {
         if (params.init_method() == InitMethod::Precomputed) return params.init_centroids();
         KMeansParams<F> init(params.n_clusters());
         init.init_method(params.init_method());
         if (size >= data.n_samples()) return kmeans_detail::initial_centroids(init, data, rng);
-        kmeans_detail::GatheredRows<F> subset;
+        typename kmeans_detail::MiniBatchParts<Data>::Rows subset;
         subset.gather(data, kmeans_detail::draw_rows(rng, data.n_samples(), size));
         return kmeans_detail::initial_centroids(init, subset.view(), rng);
     }
 
     /// The best of n_runs initialisations by inertia on a common validation subset.
-    static Matrix<F> best_initialisation(const MiniBatchKMeansParams<F>& params, const DatasetView<F>& data,
-                                         std::size_t size, Rng& rng) {
+    template <class Data>
+    static Matrix<F> best_initialisation(const MiniBatchKMeansParams<F>& params, const Data& data, std::size_t size, Rng& rng) {
         if (params.init_method() == InitMethod::Precomputed) return params.init_centroids();
-        kmeans_detail::GatheredRows<F> validation;
+        typename kmeans_detail::MiniBatchParts<Data>::Rows validation;
         validation.gather(data, kmeans_detail::draw_rows(rng, data.n_samples(), size));
         std::vector<std::int32_t> labels(size);
         Matrix<F> best;
@@ -392,7 +411,8 @@ private:
 
     [[noreturn]] static void invalid(const std::string& what) { throw KMeansInputError("MiniBatchKMeans: " + what); }
 
-    static void require_clusterable(const MiniBatchKMeansParams<F>& params, const DatasetView<F>& data) {
+    template <class Data>
+    static void require_clusterable(const MiniBatchKMeansParams<F>& params, const Data& data) {
         if (data.n_features() == 0) invalid("records have zero features; need at least one");
         if (data.n_samples() < params.n_clusters()) {
             invalid("n_samples = " + std::to_string(data.n_samples()) + " must be at least n_clusters = " +
@@ -412,7 +432,8 @@ private:
         }
     }
 
-    static void require_batch(const MiniBatchKMeansParams<F>& params, const KMeans<F>* model, const DatasetView<F>& batch) {
+    template <class Data>
+    static void require_batch(const MiniBatchKMeansParams<F>& params, const KMeans<F>* model, const Data& batch) {
         const std::size_t n = batch.n_samples(), k = params.n_clusters();
         if (n == 0) invalid("the batch is empty; need at least one sample");
         if (batch.n_features() == 0) invalid("the batch has zero features; need at least one");
@@ -435,7 +456,7 @@ private:
             }
             require_init_features(params, batch.n_features());
         }
-        require_finite<F>(batch.records(), "batch records");
+        if constexpr (std::is_same_v<Data, DatasetView<F>>) require_finite<F>(batch.records(), "batch records");  // CsrView checked its own
         require_valid_weights<F>(batch.weights());
     }
 };
@@ -452,6 +473,24 @@ KMeans<F> MiniBatchKMeansValidParams<F>::fit(const DatasetView<F>& data) const {
 
 template <Float F>
 KMeans<F> MiniBatchKMeansValidParams<F>::fit_with(std::optional<KMeans<F>> model, const DatasetView<F>& batch) const {
+    return MiniBatchKMeansFitter<F>::fit_with(params_, std::move(model), batch);
+}
+
+template <Float F>
+template <SparseIndex I>
+KMeansWithLabels<F> MiniBatchKMeansValidParams<F>::fit_predict(const SparseDatasetView<F, I>& data) const {
+    return MiniBatchKMeansFitter<F>::fit(params_, data);
+}
+
+template <Float F>
+template <SparseIndex I>
+KMeans<F> MiniBatchKMeansValidParams<F>::fit(const SparseDatasetView<F, I>& data) const {
+    return fit_predict(data).model;
+}
+
+template <Float F>
+template <SparseIndex I>
+KMeans<F> MiniBatchKMeansValidParams<F>::fit_with(std::optional<KMeans<F>> model, const SparseDatasetView<F, I>& batch) const {
     return MiniBatchKMeansFitter<F>::fit_with(params_, std::move(model), batch);
 }
 

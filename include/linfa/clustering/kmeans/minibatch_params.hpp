@@ -13,6 +13,7 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/rng.hpp"
+#include "../../core/sparse.hpp"
 #include "errors.hpp"
 #include "params.hpp"
 
@@ -25,6 +26,13 @@ struct KMeansWithLabels;
 template <Float F>
 class MiniBatchKMeansValidParams;
 
+/// Why the mini-batch `fit` stopped early (scikit-learn's two rules), if it did.
+enum class MiniBatchStop {
+    None,           ///< not at this step
+    SmallChange,    ///< the centroids moved within the scaled tolerance
+    NoImprovement,  ///< the smoothed batch inertia found no new minimum for max_no_improvement steps
+};
+
 /// What `fit` reports after each mini-batch step (see `MiniBatchKMeansParams::on_step`).
 struct MiniBatchStepInfo {
     std::uint64_t step;          ///< index of the step, from 0
@@ -32,6 +40,7 @@ struct MiniBatchStepInfo {
     double batch_inertia;        ///< weighted inertia of the batch before its update / batch size
     double ewa_inertia;          ///< its exponentially weighted average (NaN at step 0)
     std::size_t n_reassigned;    ///< clusters moved onto batch samples at this step
+    MiniBatchStop stop = MiniBatchStop::None;  ///< whether `fit` stops after this step, and why
 };
 
 /// Mini-batch K-Means (Sculley 2010, "Web-scale k-means clustering"; scikit-learn's
@@ -174,6 +183,26 @@ public:
     /// model's step count, so the same parameters and batches give the same model, also
     /// across save/load.
     KMeans<F> fit_with(std::optional<KMeans<F>> model, const DatasetView<F>& batch) const;
+    /// `fit` on sparse records (CSR, optional weights), with dense centroids.
+    template <SparseIndex I>
+    KMeans<F> fit(const SparseDatasetView<F, I>& data) const;
+    /// `fit_predict` on sparse records.
+    template <SparseIndex I>
+    KMeansWithLabels<F> fit_predict(const SparseDatasetView<F, I>& data) const;
+    /// `fit_with` on a sparse batch.
+    template <SparseIndex I>
+    KMeans<F> fit_with(std::optional<KMeans<F>> model, const SparseDatasetView<F, I>& batch) const;
+    /// `fit` on unweighted sparse records.
+    template <SparseIndex I>
+    KMeans<F> fit(const CsrView<F, I>& records) const { return fit(SparseDatasetView<F, I>(records)); }
+    /// `fit_predict` on unweighted sparse records.
+    template <SparseIndex I>
+    KMeansWithLabels<F> fit_predict(const CsrView<F, I>& records) const { return fit_predict(SparseDatasetView<F, I>(records)); }
+    /// `fit_with` on an unweighted sparse batch.
+    template <SparseIndex I>
+    KMeans<F> fit_with(std::optional<KMeans<F>> model, const CsrView<F, I>& batch) const {
+        return fit_with(std::move(model), SparseDatasetView<F, I>(batch));
+    }
 
 private:
     friend class MiniBatchKMeansParams<F>;

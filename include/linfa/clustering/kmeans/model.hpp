@@ -13,6 +13,7 @@
 #include "errors.hpp"
 #include "minibatch_params.hpp"
 #include "params.hpp"
+#include "sparse_assign.hpp"
 
 namespace linfa {
 template <class M>
@@ -25,6 +26,12 @@ template <Float F>
 struct KMeansFitter;
 template <Float F>
 struct MiniBatchKMeansFitter;
+
+/// The labels of some samples and the weighted inertia of that assignment.
+struct LabelsWithInertia {
+    Labels labels;   ///< the nearest centroid of each sample
+    double inertia;  ///< sum of weight x squared distance to it
+};
 
 /// A fitted K-Means model: k centroids in d-dimensional space.
 ///
@@ -130,10 +137,64 @@ public:
     /// Opposite of the (weighted) inertia of `data` under this model, as scikit-learn's score:
     /// higher is better.
     /// Throws as `predict`.
-    double score(const DatasetView<F>& data) const {
+    double score(const DatasetView<F>& data) const { return -predict_with_inertia(data).inertia; }
+
+    /// The labels of `data` and their weighted inertia, in one pass (`predict` and `score`).
+    /// Throws as `predict`.
+    LabelsWithInertia predict_with_inertia(const DatasetView<F>& data) const {
         require_predictable(data);
-        Labels labels(static_cast<Eigen::Index>(data.n_samples()));
-        return -kmeans_detail::assign_with_inertia(data, centroids_, labels.data());
+        LabelsWithInertia out{Labels(static_cast<Eigen::Index>(data.n_samples())), 0.0};
+        out.inertia = kmeans_detail::assign_with_inertia(data, centroids_, out.labels.data());
+        return out;
+    }
+
+    /// Index of the nearest centroid of each sparse row (distances through
+    /// ||x||^2 - 2 x.c + ||c||^2, in F, the chosen one's in double; ties: the lower index).
+    /// Throws KMeansInputError for a wrong feature count, InvalidInput for values past
+    /// input_bound() (the CsrView has checked the rest).
+    template <SparseIndex I>
+    Labels predict(const CsrView<F, I>& records) const {
+        return predict_with_inertia(SparseDatasetView<F, I>(records)).labels;
+    }
+
+    /// Euclidean distance from every sparse row to every centroid (n x k).
+    /// Throws as the sparse `predict`.
+    template <SparseIndex I>
+    Matrix<F> transform(const CsrView<F, I>& records) const {
+        const SparseDatasetView<F, I> data(records);
+        require_predictable(data);
+        const kmeans_detail::SparseCentroids<F> layout(centroids_);
+        const std::vector<double> norms = row_squared_norms(records);
+        const std::size_t k = n_clusters();
+        Matrix<F> distances = output_matrix<F>(static_cast<Eigen::Index>(data.n_samples()), static_cast<Eigen::Index>(k));
+        for_each_chunk(plan_chunks(data.n_samples(), 256), [&](std::size_t, std::size_t begin, std::size_t end) {
+            std::vector<F> scratch(layout.scratch_size());
+            std::vector<double> squared(k);
+            for (std::size_t i = begin; i < end; ++i) {
+                layout.distances(records.row(i), norms[i], scratch.data(), squared.data());
+                for (std::size_t j = 0; j < k; ++j) distances(Eigen::Index(i), Eigen::Index(j)) = F(std::sqrt(squared[j]));
+            }
+        });
+        return distances;
+    }
+
+    /// Opposite of the (weighted) inertia of sparse `data` under this model.
+    /// Throws as the sparse `predict`, and InvalidInput for invalid sample weights.
+    template <SparseIndex I>
+    double score(const SparseDatasetView<F, I>& data) const { return -predict_with_inertia(data).inertia; }
+    /// `score` of unweighted sparse records.
+    template <SparseIndex I>
+    double score(const CsrView<F, I>& records) const { return score(SparseDatasetView<F, I>(records)); }
+
+    /// The labels of sparse `data` and their weighted inertia, in one pass.
+    /// Throws as the sparse `score`.
+    template <SparseIndex I>
+    LabelsWithInertia predict_with_inertia(const SparseDatasetView<F, I>& data) const {
+        require_predictable(data);
+        LabelsWithInertia out{Labels(static_cast<Eigen::Index>(data.n_samples())), 0.0};
+        out.inertia = kmeans_detail::sparse_assign(data, kmeans_detail::SparseCentroids<F>(centroids_),
+                                                   row_squared_norms(data.records()), out.labels.data());
+        return out;
     }
 
 private:
@@ -163,7 +224,8 @@ private:
 
     /// Sets the cluster weights of a full fit: the total weight of the samples of each label
     /// (summed per chunk, chunks combined in order: the same for any thread count).
-    void count_cluster_weights(const DatasetView<F>& data, const std::int32_t* labels) {
+    template <class Data>
+    void count_cluster_weights(const Data& data, const std::int32_t* labels) {
         // Four interleaved copies per chunk: with few clusters, consecutive rows would chain
         // every addition on the same counter.
         constexpr std::size_t copies = 4;
@@ -187,6 +249,26 @@ private:
                                    std::to_string(data.n_features()));
         }
         require_finite<F>(data.records(), "records", input_bound());
+        require_valid_weights<F>(data.weights());
+    }
+
+    template <SparseIndex I>
+    void require_predictable(const SparseDatasetView<F, I>& data) const {
+        if (data.n_features() != n_features()) {
+            throw KMeansInputError("KMeans: expected " + std::to_string(n_features()) +
+                                   " features per sample (as in training), found " +
+                                   std::to_string(data.n_features()));
+        }
+        const InputBound bound = input_bound();
+        for (std::size_t i = 0; i < data.n_samples(); ++i) {
+            const auto row = data.records().row(i);
+            for (std::size_t e = 0; e < row.values.size(); ++e) {
+                if (!(double(std::abs(row.values[e])) > bound.magnitude)) continue;
+                throw InvalidInput("records contain a value too large (row " + std::to_string(i) + ", column " +
+                                   std::to_string(row.indices[e]) + ": " + short_number(double(row.values[e])) + "): " +
+                                   bound.reason + "; the largest accepted magnitude is " + short_number(bound.magnitude));
+            }
+        }
         require_valid_weights<F>(data.weights());
     }
 

@@ -11,6 +11,7 @@
 #include "../../core/dataset.hpp"
 #include "../../core/params.hpp"
 #include "../../core/rng.hpp"
+#include "../../core/sparse.hpp"
 #include "errors.hpp"
 
 namespace linfa::clustering {
@@ -38,6 +39,15 @@ enum class KMeansAlgorithm {
 template <Float F>
 class KMeansValidParams;
 
+/// How a run of the full-batch fit converged (see `KMeansParams::on_converged`).
+struct KMeansConvergence {
+    std::size_t run;           ///< the run, from 0
+    std::uint64_t iteration;   ///< the iteration it converged at, from 0
+    bool strict;               ///< no label changed (else: the centroids moved within the tolerance)
+    double center_shift;       ///< squared movement of all centroids in that iteration
+    double tolerance;          ///< the scaled tolerance it was compared with
+};
+
 /// Builder of K-Means hyper-parameters (see `KMeans<F>::params`).
 template <Float F>
 class KMeansParams : public GuardedParams<KMeansParams<F>> {
@@ -46,6 +56,8 @@ public:
     using Checked = KMeansValidParams<F>;
     /// Progress hook: (run, iteration index from 0, inertia of that iteration's assignment).
     using IterationCallback = std::function<void(std::size_t run, std::uint64_t iteration, double inertia)>;
+    /// Convergence hook: how a run stopped before max_n_iterations.
+    using ConvergedCallback = std::function<void(const KMeansConvergence&)>;
 
     /// Defaults for `n_clusters` clusters, drawing from a copy of `rng` (validated by `check()`).
     explicit KMeansParams(std::size_t n_clusters, Rng rng = Rng()) : n_clusters_(n_clusters), rng_(rng) {}
@@ -67,12 +79,16 @@ public:
         return *this;
     }
     /// The iteration (default KMeansAlgorithm::Auto); Lloyd and Hamerly give the same centroids.
+    /// Sparse records always run Lloyd's (Hamerly's bounds are not implemented for them).
     KMeansParams& algorithm(KMeansAlgorithm algo) { algorithm_ = algo; return *this; }
     /// The random engine of the initialisation, copied by each fit (default: Rng(), seed 42).
     KMeansParams& rng(Rng r) { rng_ = r; return *this; }
     /// Called after every Lloyd iteration (for verbose progress, say). Unset by default, and
     /// then the fit takes a path without it. It runs on the calling thread, between passes.
     KMeansParams& on_iteration(IterationCallback callback) { on_iteration_ = std::move(callback); return *this; }
+    /// Called when a run converges (no label changed, or the centroids moved within the
+    /// tolerance), after its last on_iteration call; not when it stops at max_n_iterations.
+    KMeansParams& on_converged(ConvergedCallback callback) { on_converged_ = std::move(callback); return *this; }
 
     /// Number of clusters k.
     std::size_t n_clusters() const { return n_clusters_; }
@@ -92,6 +108,8 @@ public:
     const Rng& rng() const { return rng_; }
     /// The progress hook (empty when unset).
     const IterationCallback& on_iteration() const { return on_iteration_; }
+    /// The convergence hook (empty when unset).
+    const ConvergedCallback& on_converged() const { return on_converged_; }
 
     /// Validates every parameter; throws KMeansParamsError naming the first invalid one.
     /// `fit` and `fit_predict` (from GuardedParams) call it, then KMeansValidParams's.
@@ -107,6 +125,7 @@ private:
     KMeansAlgorithm algorithm_ = KMeansAlgorithm::Auto;
     Rng rng_;
     IterationCallback on_iteration_;
+    ConvergedCallback on_converged_;
 };
 
 /// Parameters that passed `check()`: the only thing that can fit a model.
@@ -122,6 +141,20 @@ public:
     /// `fit`, also returning the label of every training sample, which the fit computes
     /// anyway (same as `model.predict(data)`, without the extra pass).
     KMeansWithLabels<F> fit_predict(const DatasetView<F>& data) const;
+    /// Clusters sparse records (CSR, optional sample weights) with dense centroids: Lloyd's
+    /// iteration whatever `algorithm()` says, every initialisation, the same determinism.
+    /// The model is the dense fit's up to rounding (distances through ||x||^2 - 2 x.c + ||c||^2).
+    template <SparseIndex I>
+    KMeans<F> fit(const SparseDatasetView<F, I>& data) const;
+    /// `fit` on sparse records, also returning the label of every training sample.
+    template <SparseIndex I>
+    KMeansWithLabels<F> fit_predict(const SparseDatasetView<F, I>& data) const;
+    /// `fit` on unweighted sparse records.
+    template <SparseIndex I>
+    KMeans<F> fit(const CsrView<F, I>& records) const { return fit(SparseDatasetView<F, I>(records)); }
+    /// `fit_predict` on unweighted sparse records.
+    template <SparseIndex I>
+    KMeansWithLabels<F> fit_predict(const CsrView<F, I>& records) const { return fit_predict(SparseDatasetView<F, I>(records)); }
 
 private:
     friend class KMeansParams<F>;
