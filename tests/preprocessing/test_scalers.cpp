@@ -10,6 +10,8 @@
 
 #include <linfa/preprocessing.hpp>
 
+#include "error_message.hpp"
+
 using linfa::DatasetView;
 using linfa::Matrix;
 using linfa::MatrixView;
@@ -246,4 +248,41 @@ TEST_CASE("Scalers refuse bad parameters and bad input with clear errors") {
     const Matrix<float> far = Matrix<float>::Constant(1, 1, 3e38f);
     CHECK_THROWS_WITH_AS(scaler.transform(DatasetView<float>(far)), doctest::Contains("MinMaxScaler: the scaled records"),
                          linfa::InvalidInput);
+}
+
+TEST_CASE_TEMPLATE("sparse records: MaxAbsScaler and StandardScaler(with_mean=false) as on the dense rows", F, float, double) {
+    using linfa::CsrMatrix;
+    linfa::Matrix<F> x = linfa::Matrix<F>::Random(200, 6) * F(4);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = std::abs(x.data()[i]) < F(2.5) ? F(0) : x.data()[i];
+    x.col(5).setConstant(F(1.5));  // a column stored in every row: no implicit zero
+    const auto csr = CsrMatrix<F>::from_dense(x);
+    const double tolerance = std::is_same_v<F, float> ? 1e-6 : 1e-12;
+
+    const auto max_abs = MaxAbsScaler<F>::params().check().fit(csr.view());
+    CHECK(max_abs.scale() == MaxAbsScaler<F>::params().fit(x).scale());
+    const auto scaled = max_abs.transform(csr.view());
+    CHECK(scaled.nnz() == csr.nnz());  // the zeros stay unstored
+    CHECK(linfa::to_dense(scaled.view()) == MaxAbsScaler<F>::params().fit(x).transform(x));
+    CHECK((linfa::to_dense(max_abs.inverse_transform(scaled.view()).view()) - x).cwiseAbs().maxCoeff() <= tolerance * 4);
+
+    const auto params = StandardScaler<F>::params().with_mean(false).check();
+    const auto sparse_fit = params.fit(csr.view());
+    const auto dense_fit = params.fit(x);
+    CHECK((sparse_fit.variance() - dense_fit.variance()).cwiseAbs().maxCoeff() <= tolerance * dense_fit.variance().maxCoeff());
+    CHECK((sparse_fit.mean() - dense_fit.mean()).cwiseAbs().maxCoeff() <= tolerance * 4);
+    CHECK(sparse_fit.scale()[5] == 1.0);  // the constant column: divided by 1, as on dense rows
+    CHECK((linfa::to_dense(sparse_fit.transform(csr.view()).view()) - dense_fit.transform(x)).cwiseAbs().maxCoeff() <= tolerance * 4);
+    // fit_with over two sparse batches: the statistics of both
+    const auto first = CsrMatrix<F>::from_dense(linfa::Matrix<F>(x.topRows(120)));
+    const auto second = CsrMatrix<F>::from_dense(linfa::Matrix<F>(x.bottomRows(80)));
+    const auto merged = params.fit_with(params.fit(first.view()), linfa::SparseDatasetView<F>(second.view()));
+    CHECK((merged.variance() - dense_fit.variance()).cwiseAbs().maxCoeff() <= tolerance * 10 * dense_fit.variance().maxCoeff());
+
+    using test::message_of;
+    CHECK(message_of([&] { StandardScaler<F>::params().check().fit(csr.view()); }) ==
+          "StandardScaler: cannot centre sparse records (every zero would become non-zero): set with_mean(false)");
+    CHECK(message_of([&] { StandardScaler<F>::params().fit(x).transform(csr.view()); }) ==
+          "StandardScaler: this transform moves zeros, so it cannot keep sparse input sparse");
+    const auto narrow = CsrMatrix<F>::from_dense(linfa::Matrix<F>(x.leftCols(3)));
+    CHECK(message_of([&] { max_abs.transform(narrow.view()); }) == "MaxAbsScaler: expected 6 features per sample (as in training), found 3");
 }

@@ -17,6 +17,7 @@
 
 #include "../core/dataset.hpp"
 #include "../core/parallel.hpp"
+#include "../core/sparse.hpp"
 #include "../core/validation.hpp"
 #include "errors.hpp"
 
@@ -100,12 +101,13 @@ void require_summarised(const DatasetView<F>& data, bool saw_non_finite, bool ov
 /// and one feature, valid weights (or none, unless `weighted`), and the feature count of the
 /// model being updated (`model_features`, if any). `who` names the scaler in the message.
 /// Finiteness is left to the summary's pass.
-template <Float F>
-void require_batch(const DatasetView<F>& batch, const char* who, bool weighted, std::optional<std::size_t> model_features) {
+template <class Data>
+void require_batch(const Data& batch, const char* who, bool weighted, std::optional<std::size_t> model_features) {
     const std::string name(who);
     if (batch.n_samples() == 0) throw ScalerInputError(name + ": need at least 1 sample, found 0");
     if (!weighted && batch.has_weights()) throw ScalerInputError(name + ": sample weights are not supported");
-    require_trainable(batch, /*finite_checked=*/true);
+    if (batch.n_features() == 0) throw InvalidInput("records have zero features; need at least one");
+    require_valid_weights(batch.weights());
     if (model_features && *model_features != batch.n_features()) {
         throw ScalerInputError(name + ": the batch has " + std::to_string(batch.n_features()) + " features, the model " +
                                std::to_string(*model_features));
@@ -207,6 +209,77 @@ ColumnExtremes column_extremes(const DatasetView<F>& data) {
     }
     summary_detail::require_summarised(data, saw_non_finite, false);
     return total;
+}
+
+/// The weighted moments of sparse records' columns, the values not stored counting as zeros:
+/// the means (from sums of deviations from each column's first stored value, so a constant
+/// column's mean is its value exactly, as on dense rows), then the squared deviations of the
+/// stored values plus mean^2 for the weight of the rows that store nothing in the column. In
+/// row order, so the same on any thread count. (A CsrView holds finite values only.) Throws
+/// InvalidInput when the squared deviations overflow double.
+template <Float F, SparseIndex I>
+ColumnMoments column_moments(const SparseDatasetView<F, I>& data) {
+    const std::size_t d = data.n_features();
+    const CsrView<F, I>& x = data.records();
+    ColumnMoments out = ColumnMoments::empty(d);
+    out.rows = data.n_samples();
+    std::vector<double> stored_weight(d, 0.0), shift(d, 0.0), shifted_sum(d, 0.0);
+    std::vector<char> seen(d, 0);
+    for (std::size_t i = 0; i < x.rows(); ++i) {
+        const double w = double(data.weight(i));
+        out.weight += w;
+        const auto row = x.row(i);
+        for (std::size_t e = 0; e < row.indices.size(); ++e) {
+            const auto j = std::size_t(row.indices[e]);
+            if (!seen[j]) seen[j] = 1, shift[j] = double(row.values[e]);
+            shifted_sum[j] = multiply_add(w, double(row.values[e]) - shift[j], shifted_sum[j]);
+            stored_weight[j] += w;
+        }
+    }
+    if (!(out.weight > 0)) return out;
+    for (std::size_t j = 0; j < d; ++j) {  // the rows not storing j hold 0: a deviation of -shift
+        const double sum = multiply_add(-(out.weight - stored_weight[j]), shift[j], shifted_sum[j]);
+        out.mean[Eigen::Index(j)] = shift[j] + sum / out.weight;
+    }
+    for (std::size_t i = 0; i < x.rows(); ++i) {
+        const double w = double(data.weight(i));
+        const auto row = x.row(i);
+        for (std::size_t e = 0; e < row.indices.size(); ++e) {
+            const auto j = Eigen::Index(row.indices[e]);
+            const double deviation = double(row.values[e]) - out.mean[j];
+            out.m2[j] = multiply_add(w * deviation, deviation, out.m2[j]);
+        }
+    }
+    for (Eigen::Index j = 0; j < out.m2.size(); ++j) {
+        out.m2[j] = multiply_add((out.weight - stored_weight[std::size_t(j)]) * out.mean[j], out.mean[j], out.m2[j]);
+    }
+    if (!out.mean.allFinite() || !out.m2.allFinite()) {
+        throw InvalidInput("records span too wide a range: their squared deviations overflow double "
+                           "(magnitudes up to about 1e150 are supported)");
+    }
+    return out;
+}
+
+/// The extremes of sparse records' columns, the values not stored counting as zeros.
+template <Float F, SparseIndex I>
+ColumnExtremes column_extremes(const SparseDatasetView<F, I>& data) {
+    const std::size_t d = data.n_features();
+    const CsrView<F, I>& x = data.records();
+    ColumnExtremes out = ColumnExtremes::empty(d);
+    out.rows = data.n_samples();
+    std::vector<std::size_t> stored(d, 0);
+    for (std::size_t e = 0; e < x.nnz(); ++e) {
+        const auto j = Eigen::Index(x.indices()[e]);
+        out.min[j] = std::min(out.min[j], double(x.data()[e]));
+        out.max[j] = std::max(out.max[j], double(x.data()[e]));
+        ++stored[std::size_t(j)];
+    }
+    for (std::size_t j = 0; j < d; ++j) {
+        if (stored[j] == x.rows()) continue;  // every row stores the column: no implicit zero
+        out.min[Eigen::Index(j)] = std::min(out.min[Eigen::Index(j)], 0.0);
+        out.max[Eigen::Index(j)] = std::max(out.max[Eigen::Index(j)], 0.0);
+    }
+    return out;
 }
 
 }  // namespace linfa::preprocessing

@@ -16,6 +16,7 @@
 
 #include "../core/dataset.hpp"
 #include "../core/parallel.hpp"
+#include "../core/sparse.hpp"
 #include "../core/validation.hpp"
 #include "errors.hpp"
 
@@ -60,7 +61,48 @@ struct FeatureMap {
         });
     }
 
+    /// Whether the map sends 0 to 0 (no centre, no offset): what a sparse transform needs, to
+    /// keep the zeros not stored.
+    bool keeps_zeros() const { return centre.isZero() && offset.isZero(); }
+
+    /// Sparse records mapped: the same structure, each stored value mapped (zeros not stored
+    /// stay zeros). Throws ScalerInputError naming `who` for a wrong feature count or a map
+    /// that moves zeros, InvalidInput for values whose image overflows F.
+    template <Float F, SparseIndex I>
+    CsrMatrix<F, I> apply(const CsrView<F, I>& x, const char* who) const {
+        return map_values(x, who, [&](std::size_t j, double v) {
+            const double y = v / divisor[Eigen::Index(j)] * multiplier[Eigen::Index(j)];
+            return clip ? std::clamp(y, clip->first, clip->second) : y;
+        });
+    }
+
+    /// Sparse records mapped back (the inverse of the sparse `apply`). Throws as it.
+    template <Float F, SparseIndex I>
+    CsrMatrix<F, I> invert(const CsrView<F, I>& x, const char* who) const {
+        return map_values(x, who, [&](std::size_t j, double y) { return y / multiplier[Eigen::Index(j)] * divisor[Eigen::Index(j)]; });
+    }
+
 private:
+    template <Float F, SparseIndex I, class Fn>
+    CsrMatrix<F, I> map_values(const CsrView<F, I>& x, const char* who, Fn&& fn) const {
+        if (x.cols() != n_features()) {
+            throw ScalerInputError(std::string(who) + ": expected " + std::to_string(n_features()) +
+                                   " features per sample (as in training), found " + std::to_string(x.cols()));
+        }
+        if (!keeps_zeros()) {
+            throw ScalerInputError(std::string(who) + ": this transform moves zeros, so it cannot keep sparse input sparse");
+        }
+        std::vector<F> values(x.nnz());
+        for (std::size_t e = 0; e < values.size(); ++e) {
+            values[e] = F(fn(std::size_t(x.indices()[e]), double(x.data()[e])));
+            if (!std::isfinite(values[e])) {
+                throw InvalidInput(std::string(who) + ": the scaled records (values too large for the scale) contain infinity");
+            }
+        }
+        return CsrMatrix<F, I>(x.rows(), x.cols(), {x.indptr().begin(), x.indptr().end()}, {x.indices().begin(), x.indices().end()},
+                               std::move(values));
+    }
+
     template <Float F, class Fn>
     Matrix<F> map_rows(const DatasetView<F>& data, const char* who, Fn&& fn) const {
         const std::size_t d = n_features();

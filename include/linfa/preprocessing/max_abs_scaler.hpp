@@ -49,10 +49,21 @@ public:
     /// `fit` on all batches together. Throws as `fit`, and ScalerInputError when the batch's
     /// feature count differs from the model's.
     MaxAbsScaler<F> fit_with(std::optional<MaxAbsScaler<F>> model, const DatasetView<F>& batch) const;
+    /// `fit` on sparse records (the values not stored count as zeros).
+    template <SparseIndex I>
+    MaxAbsScaler<F> fit(const CsrView<F, I>& records) const { return fit_with(std::nullopt, SparseDatasetView<F, I>(records)); }
+    /// `fit_with` on a sparse batch.
+    template <SparseIndex I>
+    MaxAbsScaler<F> fit_with(std::optional<MaxAbsScaler<F>> model, const SparseDatasetView<F, I>& batch) const {
+        return fit_summaries(std::move(model), batch);
+    }
 
 private:
     friend class MaxAbsScalerParams<F>;
     MaxAbsScalerValidParams() = default;
+
+    template <class Data>
+    static MaxAbsScaler<F> fit_summaries(std::optional<MaxAbsScaler<F>> model, const Data& batch);
 };
 
 /// Max-abs scaling: x -> x / max_abs per feature, with 1 for a feature whose largest magnitude
@@ -82,6 +93,12 @@ public:
     Matrix<F> transform(const DatasetView<F>& data) const { return map_.apply(data, "MaxAbsScaler"); }
     /// Scaled records back to the original scale. Throws as `transform`.
     Matrix<F> inverse_transform(const DatasetView<F>& data) const { return map_.invert(data, "MaxAbsScaler"); }
+    /// Sparse records scaled: the same structure, each stored value divided.
+    template <SparseIndex I>
+    CsrMatrix<F, I> transform(const CsrView<F, I>& records) const { return map_.apply(records, "MaxAbsScaler"); }
+    /// Scaled sparse records back to the original scale.
+    template <SparseIndex I>
+    CsrMatrix<F, I> inverse_transform(const CsrView<F, I>& records) const { return map_.invert(records, "MaxAbsScaler"); }
 
 private:
     friend class MaxAbsScalerValidParams<F>;
@@ -104,6 +121,12 @@ private:
 template <Float F>
 MaxAbsScaler<F> MaxAbsScalerValidParams<F>::fit_with(std::optional<MaxAbsScaler<F>> model,
                                                      const DatasetView<F>& batch) const {
+    return fit_summaries(std::move(model), batch);
+}
+
+template <Float F>
+template <class Data>
+MaxAbsScaler<F> MaxAbsScalerValidParams<F>::fit_summaries(std::optional<MaxAbsScaler<F>> model, const Data& batch) {
     require_batch(batch, "MaxAbsScaler", /*weighted=*/false, model ? std::optional(model->n_features()) : std::nullopt);
     ColumnExtremes extremes = column_extremes(batch);
     if (model) extremes = model->extremes().merged(extremes);

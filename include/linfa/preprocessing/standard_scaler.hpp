@@ -68,10 +68,30 @@ public:
     /// `fit` on all batches together up to rounding. The parameters given here apply. Throws as
     /// `fit`, and ScalerInputError when the batch's feature count differs from the model's.
     StandardScaler<F> fit_with(std::optional<StandardScaler<F>> model, const DatasetView<F>& batch) const;
+    /// `fit` on sparse records (the values not stored count as zeros). Throws ScalerInputError
+    /// when `with_mean` is on: centring would make every zero non-zero.
+    template <SparseIndex I>
+    StandardScaler<F> fit(const SparseDatasetView<F, I>& data) const { return fit_with(std::nullopt, data); }
+    /// `fit` on unweighted sparse records.
+    template <SparseIndex I>
+    StandardScaler<F> fit(const CsrView<F, I>& records) const { return fit(SparseDatasetView<F, I>(records)); }
+    /// `fit_with` on a sparse batch. Throws as the sparse `fit`.
+    template <SparseIndex I>
+    StandardScaler<F> fit_with(std::optional<StandardScaler<F>> model, const SparseDatasetView<F, I>& batch) const {
+        if (params_.with_mean()) {
+            throw ScalerInputError("StandardScaler: cannot centre sparse records (every zero would become non-zero): "
+                                   "set with_mean(false)");
+        }
+        return fit_moments(std::move(model), batch);
+    }
 
 private:
     friend class StandardScalerParams<F>;
     explicit StandardScalerValidParams(StandardScalerParams<F> params) : params_(params) {}
+
+    template <class Data>
+    StandardScaler<F> fit_moments(std::optional<StandardScaler<F>> model, const Data& batch) const;
+
     StandardScalerParams<F> params_;
 };
 
@@ -110,6 +130,13 @@ public:
     Matrix<F> transform(const DatasetView<F>& data) const { return map_.apply(data, "StandardScaler"); }
     /// Standardised records back to the original scale. Throws as `transform`.
     Matrix<F> inverse_transform(const DatasetView<F>& data) const { return map_.invert(data, "StandardScaler"); }
+    /// Sparse records scaled (the same structure, each stored value divided by its scale).
+    /// Throws ScalerInputError when the model centres (`with_mean`), as for a wrong feature count.
+    template <SparseIndex I>
+    CsrMatrix<F, I> transform(const CsrView<F, I>& records) const { return map_.apply(records, "StandardScaler"); }
+    /// Scaled sparse records back to the original scale. Throws as the sparse `transform`.
+    template <SparseIndex I>
+    CsrMatrix<F, I> inverse_transform(const CsrView<F, I>& records) const { return map_.invert(records, "StandardScaler"); }
 
 private:
     friend class StandardScalerValidParams<F>;
@@ -141,6 +168,12 @@ private:
 template <Float F>
 StandardScaler<F> StandardScalerValidParams<F>::fit_with(std::optional<StandardScaler<F>> model,
                                                          const DatasetView<F>& batch) const {
+    return fit_moments(std::move(model), batch);
+}
+
+template <Float F>
+template <class Data>
+StandardScaler<F> StandardScalerValidParams<F>::fit_moments(std::optional<StandardScaler<F>> model, const Data& batch) const {
     require_batch(batch, "StandardScaler", /*weighted=*/true, model ? std::optional(model->n_features()) : std::nullopt);
     ColumnMoments moments = column_moments(batch);
     if (model) moments = model->moments().merged(moments);
