@@ -151,25 +151,41 @@ class LinfaEstimator(PicklesModel, ParamsMixin):
 
     # ---------------------------------------------------------------- input
 
-    @staticmethod
-    def _check_training_data(X):
-        """(X as a C-contiguous float32 or float64 array, its feature names or None). float32
-        and float64 are kept, anything else becomes float64; such an array is not copied."""
+    # Whether fit and the predict-like methods take scipy.sparse X (as the extension's CSR view).
+    _accepts_sparse = False
+
+    def _check_training_data(self, X):
+        """(X as a C-contiguous float32 or float64 array, or a CSR view where the estimator
+        accepts sparse X; its feature names or None). float32 and float64 are kept, anything
+        else becomes float64; such an array is not copied."""
         names = feature_names_of(X)
-        return check_array(X), names
+        return check_array(X, accept_sparse=self._accepts_sparse), names
 
     def _check_test_data(self, X):
         """X for the fitted model: its feature names and count must be the training data's; it
         is converted to the model's dtype."""
         model = self._fitted_model()
         self._check_feature_names(X)
-        X = check_array(X, dtype=model.dtype)
+        X = check_array(X, dtype=model.dtype, accept_sparse=self._accepts_sparse)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input."
             )
         return X
+
+    def _prefixed_feature_names(self, count, input_features=None):
+        """Output feature names as scikit-learn's ClassNamePrefixFeaturesOutMixin makes them:
+        the class name in lower case and an index ("pca0", "kmeans1", ...). `input_features`,
+        when given, must be the training data's."""
+        self._fitted_model()
+        if input_features is not None:
+            names = np.asarray(input_features, dtype=object)
+            fitted = self.__dict__.get("feature_names_in_")
+            if len(names) != self.n_features_in_ or (fitted is not None and not np.array_equal(names, fitted)):
+                raise ValueError("input_features is not equal to feature_names_in_")
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(count)], dtype=object)
 
     def _check_feature_names(self, X):
         fitted = self.__dict__.get("feature_names_in_")

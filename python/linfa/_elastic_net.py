@@ -13,12 +13,8 @@ import numpy as np
 from . import _linfa
 from ._base import native_function, register_estimator
 from ._linear import _LinearRegressor
+from ._errors import ConvergenceWarning
 from ._validation import check_bool, is_bool, is_int
-
-try:  # scikit-learn is optional
-    from sklearn.exceptions import ConvergenceWarning
-except ImportError:
-    ConvergenceWarning = UserWarning
 
 _PRECOMPUTE = {False: _linfa.Precompute.Never, True: _linfa.Precompute.Always, "auto": _linfa.Precompute.Auto}
 _SELECTION = {"cyclic": _linfa.Selection.Cyclic, "random": _linfa.Selection.Random}

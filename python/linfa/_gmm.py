@@ -8,12 +8,8 @@ import warnings
 import numpy as np
 
 from ._base import LinfaEstimator, native_function, register_estimator
+from ._errors import ConvergenceWarning
 from ._validation import check_bool, is_bool, is_int
-
-try:
-    from sklearn.exceptions import ConvergenceWarning
-except ImportError:  # scikit-learn is optional
-    ConvergenceWarning = UserWarning
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 _INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")

@@ -1,15 +1,31 @@
 """linfa.MiniBatchKMeans: scikit-learn's MiniBatchKMeans interface over the C++ mini-batch
 K-Means (``linfa::clustering::MiniBatchKMeansParams``: ``fit`` and the one-batch ``fit_with``)."""
 
+import math
 import numbers
-import sys
 import warnings
 
 import numpy as np
 
+from . import _linfa
 from ._base import native_function
-from ._kmeans import _BaseKMeans
-from ._validation import check_sample_weight, is_int
+from ._kmeans import _BaseKMeans, _random_state_for_init
+from ._validation import _scipy_csr, check_sample_weight, is_int
+
+
+def _print_step(step, n_steps, batch_inertia, ewa_inertia, n_reassigned, stop):
+    """scikit-learn's verbose lines of MiniBatchKMeans, from the C++ fit's step reports."""
+    if n_reassigned:
+        print(f"[MiniBatchKMeans] Reassigning {n_reassigned} cluster centers.")
+    step += 1
+    if math.isnan(ewa_inertia):
+        print(f"Minibatch step {step}/{n_steps}: mean batch inertia: {batch_inertia}")
+    else:
+        print(f"Minibatch step {step}/{n_steps}: mean batch inertia: {batch_inertia}, ewa inertia: {ewa_inertia}")
+    if stop == "small change":
+        print(f"Converged (small centers change) at step {step}/{n_steps}")
+    elif stop == "no improvement":
+        print(f"Converged (lack of improvement in inertia) at step {step}/{n_steps}")
 
 
 class MiniBatchKMeans(_BaseKMeans):
@@ -25,12 +41,16 @@ class MiniBatchKMeans(_BaseKMeans):
     Parameters follow ``sklearn.cluster.MiniBatchKMeans``:
 
     n_clusters : int, default=8
-    init : {"k-means++", "random", "k-means||"} or array of shape (n_clusters, n_features)
+    init : {"k-means++", "random", "k-means||"}, callable or array of shape (n_clusters, n_features)
+        A callable is called as ``init(X_subset, n_clusters, random_state=random_state)`` on
+        init_size rows of X drawn with replacement (as scikit-learn), once, whatever n_init.
     max_iter : int, default=100
         Epochs: ``fit`` takes at most max_iter * n_samples / batch_size steps.
     batch_size : int, default=1024
     verbose : int, default=0
-        When > 0, ``fit`` prints scikit-learn's "Minibatch step i/n: ..." lines (from C++).
+        When > 0, ``fit`` prints scikit-learn's lines ("Minibatch step i/n: mean batch inertia:
+        ...", "Converged (small centers change) ...", "Converged (lack of improvement in
+        inertia) ...") to ``sys.stdout`` as the C++ fit reports them.
     compute_labels : bool, default=True
         Whether ``fit`` and ``partial_fit`` set ``labels_`` (and ``partial_fit`` ``inertia_``).
     random_state : None, int or numpy RandomState/Generator
@@ -43,11 +63,15 @@ class MiniBatchKMeans(_BaseKMeans):
         Early stopping after this many steps without improvement of the smoothed batch
         inertia; None disables it.
     init_size : int or None, default=None
-        Samples the initialisation runs on (default 3 * batch_size, at least 3 * n_clusters).
+        Samples the initialisation runs on (default 3 * batch_size, at least 3 * n_clusters;
+        at most n_samples). The value used is in ``_init_size``.
     n_init : "auto" or int, default="auto"
         Initialisations tried by ``fit``, each on its own random subset (the lowest inertia on
         a validation subset wins); "auto" is 3 for init="random", 1 otherwise.
     reassignment_ratio : float, default=0.01
+
+    X may be a scipy.sparse matrix or array, as for KMeans (CSR used in place): ``fit``,
+    ``partial_fit`` and the predict-like methods then work on the sparse rows.
 
     Attributes: ``cluster_centers_``, ``labels_``, ``inertia_`` (``fit``: of all of X;
     ``partial_fit``: of the last batch), ``n_iter_`` (epochs of the last ``fit``), ``n_steps_``
@@ -58,6 +82,7 @@ class MiniBatchKMeans(_BaseKMeans):
     """
 
     _random_init_runs = 3
+    _accepts_sparse = True
 
     def __init__(
         self,
@@ -93,18 +118,19 @@ class MiniBatchKMeans(_BaseKMeans):
     def fit(self, X, y=None, sample_weight=None):
         """Clusters X by mini-batches drawn from it; returns self."""
         X, names = self._check_training_data(X)
-        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        init_name, init_centroids = self._check_init(X)
-        n_runs = self._check_n_init(init_centroids is not None)
         verbose = self._check_params()
-        if verbose:
-            sys.stdout.flush()  # keep Python's buffered output before the C++ lines
+        self._check_enough_samples(X)
+        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        init_size = self._check_init_size(X.shape[0])
+        init_name, init_centroids = self._initial_centres(X, init_size)
+        n_runs = self._check_n_init(init_centroids is not None and not callable(self.init))
         model, labels = native_function("minibatch_fit", X.dtype)(
             X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
             int(self.max_iter), int(self.batch_size), float(self.tol),
             None if self.max_no_improvement is None else int(self.max_no_improvement),
-            self._init_size(), float(self.reassignment_ratio), self._seed(), verbose,
+            init_size, float(self.reassignment_ratio), self._seed(), _print_step if verbose else None,
         )
+        self._warn_fewer_distinct_clusters(labels)
         self.__dict__.pop("_stream_seed", None)  # a later partial_fit draws its own
         self._set_fitted(model, names)
         self._set_labels(labels)
@@ -116,9 +142,10 @@ class MiniBatchKMeans(_BaseKMeans):
         model = self.__dict__.get("_model")
         if model is None:
             X, names = self._check_training_data(X)
-            init_name, init_centroids = self._check_init(X)
             self._check_params()
-            init_size = self._init_size()
+            self._check_enough_samples(X)
+            init_size = self._check_init_size(X.shape[0])
+            init_name, init_centroids = self._initial_centres(X, init_size)
         else:  # the model's dtype and feature count, as predict
             names = self.__dict__.get("feature_names_in_")
             X = self._check_test_data(X)
@@ -179,17 +206,38 @@ class MiniBatchKMeans(_BaseKMeans):
             raise ValueError(f"compute_labels must be a bool, found {self.compute_labels!r}")
         return verbose
 
-    def _init_size(self):
-        """init_size for C++ (None: its default), raised to 3 * n_clusters with scikit-learn's
-        warning when smaller than n_clusters."""
+    def _check_init_size(self, n_samples):
+        """The samples the initialisation runs on, as scikit-learn computes them (3 x the batch
+        size, at least 3 x n_clusters, at most n_samples; an init_size below n_clusters is
+        raised to 3 x n_clusters with its warning). Sets ``_init_size``."""
+        batch_size = min(int(self.batch_size), n_samples)
         if self.init_size is None:
-            return None
-        if self.init_size < self.n_clusters:
+            size = 3 * batch_size
+            if size < self.n_clusters:
+                size = 3 * int(self.n_clusters)
+        elif self.init_size < self.n_clusters:
             warnings.warn(
                 f"init_size={self.init_size} should be larger than n_clusters={self.n_clusters}. "
                 "Setting it to min(3*n_clusters, n_samples)",
                 RuntimeWarning,
                 stacklevel=3,
             )
-            return 3 * int(self.n_clusters)
-        return int(self.init_size)
+            size = 3 * int(self.n_clusters)
+        else:
+            size = int(self.init_size)
+        self._init_size = min(size, n_samples)
+        return self._init_size
+
+    def _initial_centres(self, X, init_size):
+        """_check_init's answer, a callable init called on init_size rows of X drawn with
+        replacement (scikit-learn's subset) and returned as ("precomputed", centres)."""
+        init_name, init_centroids = self._check_init(X)
+        if init_name != "callable":
+            return init_name, init_centroids
+        random_state = _random_state_for_init(self.random_state)
+        rows = random_state.randint(0, X.shape[0], init_size) if init_size < X.shape[0] else slice(None)
+        if isinstance(X, (_linfa.CsrF32, _linfa.CsrF64)):
+            subset = _scipy_csr(X)[rows]
+        else:
+            subset = X[rows]
+        return "precomputed", self._call_init_on(subset, X, random_state)

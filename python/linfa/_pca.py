@@ -251,15 +251,8 @@ class PCA(LinfaEstimator):
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names: "pca0", "pca1", ... (one per component), as scikit-learn."""
-        self._fitted_model()
-        if input_features is not None:
-            names = np.asarray(input_features, dtype=object)
-            fitted = self.__dict__.get("feature_names_in_")
-            if len(names) != self.n_features_in_ or (
-                fitted is not None and not np.array_equal(names, fitted)
-            ):
-                raise ValueError("input_features is not equal to feature_names_in_")
-        return np.asarray([f"pca{i}" for i in range(self.n_components_)], dtype=object)
+        self._fitted_model()  # NotFittedError before n_components_ is read
+        return self._prefixed_feature_names(self.n_components_, input_features)
 
     # ---------------------------------------------------------------- internals
 

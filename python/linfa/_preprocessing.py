@@ -9,16 +9,31 @@ and its fitted attributes.
 
 Unlike scikit-learn's scalers, which treat NaN as missing (ignored in fit, kept in transform),
 linfa refuses NaN and infinity with a ValueError, so these estimators do not claim the
-``allow_nan`` tag. X must be dense (scipy.sparse input: TypeError). X is never modified:
-``copy`` is accepted for compatibility only.
+``allow_nan`` tag. StandardScaler(with_mean=False) and MaxAbsScaler take scipy.sparse X, as
+scikit-learn's do (CSR viewed in place, other formats converted once) and return CSR of the
+same structure; MinMaxScaler takes dense X only (scipy.sparse input: TypeError). X is never
+modified: ``copy`` is accepted for compatibility only.
 """
 
 import numbers
 
 import numpy as np
 
+from . import _linfa
 from ._base import LinfaEstimator, native_function, register_estimator
 from ._validation import check_array, check_bool, check_sample_weight, is_bool
+
+_SPARSE_VIEWS = (_linfa.CsrF32, _linfa.CsrF64)
+
+
+def _scaled(result, X):
+    """A scaler model's answer for X: an array for dense X; for sparse X (a CSR view) a scipy
+    CSR matrix of X's shape from the (data, indices, indptr) the model returned."""
+    if not isinstance(X, _SPARSE_VIEWS):
+        return result
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix(result, shape=X.shape)
 
 
 class _Scaler(LinfaEstimator):
@@ -54,7 +69,7 @@ class _Scaler(LinfaEstimator):
                 f"{type(self).__name__}.fit() got an unexpected keyword argument {unknown[0]!r}"
             )
         X = self._fit(X, reset=True, **fit_params)
-        return self._model.transform(X)
+        return _scaled(self._model.transform(X), X)
 
     def _fit(self, X, reset, sample_weight=None):
         """Fits on X (a new model when `reset` or unfitted, else the fitted one updated);
@@ -66,6 +81,8 @@ class _Scaler(LinfaEstimator):
         else:  # the model's feature names, count and dtype, as transform
             names = self.__dict__.get("feature_names_in_")
             X = self._check_test_data(X)
+        if isinstance(X, _SPARSE_VIEWS):
+            self._check_sparse_input(fitting=True)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         data = (X, weights) if "sample_weight" in self._fit_keywords else (X,)
         if model is None:
@@ -79,6 +96,10 @@ class _Scaler(LinfaEstimator):
     def _before_set_fitted(self, reset, weighted):
         """Hook run once a fit succeeded, before the fitted attributes are set."""
 
+    def _check_sparse_input(self, fitting):
+        """Hook run for sparse X before fit (`fitting`) and the transforms: raises when the
+        scaler, as configured or as fitted, would move zeros (StandardScaler centring)."""
+
     def _native_params(self):
         """The checked parameters, as the C++ fit functions take them after the data."""
         raise NotImplementedError
@@ -86,19 +107,27 @@ class _Scaler(LinfaEstimator):
     # ---------------------------------------------------------------- fitted use
 
     def transform(self, X):
-        """X scaled, as a new array of the fitted model's dtype (X is not modified)."""
-        return self._fitted_model().transform(self._check_test_data(X))
+        """X scaled, as a new array of the fitted model's dtype (X is not modified); sparse X
+        (where the scaler takes it) as a new CSR matrix of the same structure."""
+        model = self._fitted_model()
+        X = self._check_test_data(X)
+        if isinstance(X, _SPARSE_VIEWS):
+            self._check_sparse_input(fitting=False)
+        return _scaled(model.transform(X), X)
 
     def inverse_transform(self, X):
-        """Scaled X back to the original scale, as a new array of the fitted model's dtype."""
+        """Scaled X back to the original scale, as a new array of the fitted model's dtype
+        (sparse X: a new CSR matrix)."""
         model = self._fitted_model()
-        X = check_array(X, dtype=model.dtype)
+        X = check_array(X, dtype=model.dtype, accept_sparse=self._accepts_sparse)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input."
             )
-        return model.inverse_transform(X)
+        if isinstance(X, _SPARSE_VIEWS):
+            self._check_sparse_input(fitting=False)
+        return _scaled(model.inverse_transform(X), X)
 
     def get_feature_names_out(self, input_features=None):
         """The output feature names, one per input feature and the same: those given (which
@@ -149,6 +178,7 @@ class StandardScaler(_Scaler):
     _model_kind = "preprocessing.standard_scaler"
     _native = "standard_scaler"
     _fit_keywords = ("sample_weight",)
+    _accepts_sparse = True
 
     def __init__(self, *, copy=True, with_mean=True, with_std=True):
         self.copy = copy
@@ -187,6 +217,14 @@ class StandardScaler(_Scaler):
     def _check_copy(copy):
         if copy is not None:
             check_bool(copy, "copy")
+
+    def _check_sparse_input(self, fitting):
+        centres = self.with_mean if fitting else self._fitted_model().with_mean
+        if centres:  # scikit-learn's message
+            raise ValueError(
+                "Cannot center sparse matrices: pass `with_mean=False` instead. See docstring for "
+                "motivation and alternatives."
+            )
 
     def _before_set_fitted(self, reset, weighted):
         # n_samples_seen_ becomes a float once weights are given, as scikit-learn's (the flag
@@ -304,11 +342,12 @@ class MaxAbsScaler(_Scaler):
     ``n_samples_seen_`` (int), ``n_features_in_``, ``feature_names_in_``.
 
     NaN and infinity are refused (ValueError); scikit-learn's scaler ignores NaN instead.
-    Unlike scikit-learn's, it takes dense data only (scipy.sparse input: TypeError).
+    A scipy.sparse X is scaled without being made dense (the result: CSR of its structure).
     """
 
     _model_kind = "preprocessing.max_abs_scaler"
     _native = "max_abs_scaler"
+    _accepts_sparse = True
 
     def __init__(self, *, copy=True):
         self.copy = copy

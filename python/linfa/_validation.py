@@ -7,6 +7,8 @@ import warnings
 
 import numpy as np
 
+from . import _linfa
+
 _FLOATS = (np.float32, np.float64)
 
 
@@ -38,14 +40,57 @@ def feature_names_of(X):
     return None
 
 
-def _reject_unsupported(X):
+def is_sparse(X):
+    """Whether X is a scipy.sparse matrix or array (of any format)."""
     module = type(X).__module__ or ""
-    if module.startswith("scipy.sparse") or (hasattr(X, "tocsr") and hasattr(X, "nnz")):
+    return module.startswith("scipy.sparse") or (hasattr(X, "tocsr") and hasattr(X, "nnz"))
+
+
+def _reject_unsupported(X):
+    if is_sparse(X):
         raise TypeError(
             "A sparse matrix was passed, but dense data is required. "
             "Use X.toarray() to convert to a dense numpy array."
         )
     _warn_sparse_columns(X)
+
+
+_SPARSE_VIEWS = {np.dtype(np.float32): _linfa.CsrF32, np.dtype(np.float64): _linfa.CsrF64}
+
+
+def check_sparse(X, *, dtype=None, name="X"):
+    """A scipy.sparse X as the extension's checked view of its CSR arrays (CsrF32 / CsrF64).
+    A CSR matrix or array of float32 or float64 (or of `dtype`) is viewed without a copy; any
+    other format or dtype is converted once (to CSR, to float64). Index arrays of different
+    integer types are both made int64."""
+    if isinstance(X, tuple(_SPARSE_VIEWS.values())):
+        if dtype is None or np.dtype(dtype) == X.dtype:
+            return X
+        X = _scipy_csr(X)
+    if X.format != "csr":
+        X = X.tocsr()
+    target = np.dtype(dtype) if dtype is not None else (
+        X.dtype if X.dtype.type in _FLOATS else np.dtype(np.float64)
+    )
+    if X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported\n{name} has dtype {X.dtype}")
+    if X.dtype != target:
+        X = X.astype(target)
+    n_samples, n_features = _check_not_empty(X.shape)
+    indices, indptr = X.indices, X.indptr
+    if indices.dtype != indptr.dtype:
+        indices, indptr = indices.astype(np.int64), indptr.astype(np.int64)
+    return _SPARSE_VIEWS[target](
+        np.ascontiguousarray(X.data), np.ascontiguousarray(indices), np.ascontiguousarray(indptr),
+        n_samples, n_features,
+    )
+
+
+def _scipy_csr(view):
+    """The scipy CSR matrix over a CsrF32 / CsrF64 view's arrays (no copy)."""
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix((view.data, view.indices, view.indptr), shape=view.shape)
 
 
 def _warn_sparse_columns(X):
@@ -62,8 +107,11 @@ def _warn_sparse_columns(X):
         )
 
 
-def check_array(X, *, dtype=None, name="X"):
-    """X as a 2-D C-contiguous array of `dtype` (None: keep float32/float64, else float64)."""
+def check_array(X, *, dtype=None, name="X", accept_sparse=False):
+    """X as a 2-D C-contiguous array of `dtype` (None: keep float32/float64, else float64);
+    with `accept_sparse`, a sparse X as check_sparse makes it."""
+    if accept_sparse and (is_sparse(X) or isinstance(X, tuple(_SPARSE_VIEWS.values()))):
+        return check_sparse(X, dtype=dtype, name=name)
     _reject_unsupported(X)
     array = X if isinstance(X, np.ndarray) else np.asarray(X)
     if array.dtype.kind == "c":
@@ -75,16 +123,18 @@ def check_array(X, *, dtype=None, name="X"):
     )
     # One conversion at most: to the target type and C order together.
     array = np.ascontiguousarray(array, dtype=target)
-    n_samples, n_features = array.shape
-    if n_samples < 1:
-        raise ValueError(
-            f"Found array with 0 sample(s) (shape={array.shape}) while a minimum of 1 is required."
-        )
-    if n_features < 1:
-        raise ValueError(
-            f"Found array with 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
-        )
+    _check_not_empty(array.shape)
     return array
+
+
+def _check_not_empty(shape):
+    """`shape` (2-D); scikit-learn's ValueError unless it has a sample and a feature."""
+    n_samples, n_features = shape
+    if n_samples < 1:
+        raise ValueError(f"Found array with 0 sample(s) (shape={shape}) while a minimum of 1 is required.")
+    if n_features < 1:
+        raise ValueError(f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is required.")
+    return n_samples, n_features
 
 
 def _shape_message(array, name):

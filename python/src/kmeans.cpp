@@ -2,9 +2,8 @@
 // full-batch fit and its mini-batch fit / step, with as little policy as possible; the
 // scikit-learn estimator contract lives in linfa/_kmeans.py and linfa/_minibatch.py.
 #include "common.hpp"
+#include "sparse.hpp"
 
-#include <cmath>
-#include <cstdio>
 #include <string>
 
 #include <linfa/clustering/kmeans.hpp>
@@ -33,44 +32,40 @@ void set_init(Params& params, const std::string& init, const std::optional<CArra
     }
 }
 
-/// Prints scikit-learn's per-iteration line straight to the C stdout, so it needs no GIL.
-void print_iteration(std::size_t run, std::uint64_t iteration, double inertia) {
-    if (iteration == 0) std::printf("Initialization complete (run %zu)\n", run);
-    std::printf("Iteration %llu, inertia %.6g.\n", static_cast<unsigned long long>(iteration), inertia);
-    std::fflush(stdout);
+/// Calls the Python function `progress` (the estimator's verbose printer) with `args`. The fit
+/// runs without the GIL, so it is taken for the call; `progress` is a handle (no reference
+/// counting when the parameters holding it are copied) to an argument alive for the fit.
+template <class... Args>
+void report(py::handle progress, Args... args) {
+    py::gil_scoped_acquire gil;
+    progress(args...);
 }
 
 /// Fits and returns (model, labels of the training samples): the fit computes the labels
 /// anyway, so `labels_` costs no extra pass.
-template <linfa::Float F>
-std::pair<KMeans<F>, linfa::Labels> fit(const CArray<F>& x, const std::optional<CArray<F>>& weights, std::size_t n_clusters,
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
+template <linfa::Float F, class Records>
+std::pair<KMeans<F>, linfa::Labels> fit(const Records& x, const std::optional<CArray<F>>& weights, std::size_t n_clusters,
               const std::string& init, const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
-              std::uint64_t max_iter, double tol, std::uint64_t seed, bool verbose, KMeansAlgorithm algorithm) {
+              std::uint64_t max_iter, double tol, std::uint64_t seed, const std::optional<py::function>& progress,
+              KMeansAlgorithm algorithm) {
     auto params = KMeans<F>::params_with_rng(n_clusters, linfa::Rng(seed))
                       .n_runs(n_runs)
                       .max_n_iterations(max_iter)
                       .tolerance(tol)
                       .algorithm(algorithm);
     set_init(params, init, init_centroids);
-    if (verbose) params.on_iteration(print_iteration);
-    const linfa::DatasetView<F> data = dataset_of(x, weights);
-    auto fitted = without_gil([&] { return params.fit_predict(data); });
+    if (progress) {  // progress("iteration", run, iteration, inertia) and progress("converged", run, iteration, strict, shift, tol)
+        const py::handle to = *progress;
+        params.on_iteration([to](std::size_t run, std::uint64_t iteration, double inertia) { report(to, "iteration", run, iteration, inertia); });
+        params.on_converged([to](const linfa::clustering::KMeansConvergence& c) {
+            report(to, "converged", c.run, c.iteration, c.strict, c.center_shift, c.tolerance);
+        });
+    }
+    auto fitted = with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return params.fit_predict(data); }); });
     return {std::move(fitted.model), std::move(fitted.labels)};
 }
 
-/// Prints scikit-learn's MiniBatchKMeans progress lines, as `print_iteration`.
-void print_step(const linfa::clustering::MiniBatchStepInfo& info) {
-    if (info.n_reassigned) std::printf("[MiniBatchKMeans] Reassigning %zu cluster centers.\n", info.n_reassigned);
-    if (std::isnan(info.ewa_inertia)) {
-        std::printf("Minibatch step %llu/%llu: mean batch inertia: %.6g\n", static_cast<unsigned long long>(info.step + 1),
-                    static_cast<unsigned long long>(info.n_steps), info.batch_inertia);
-    } else {
-        std::printf("Minibatch step %llu/%llu: mean batch inertia: %.6g, ewa inertia: %.6g\n",
-                    static_cast<unsigned long long>(info.step + 1), static_cast<unsigned long long>(info.n_steps),
-                    info.batch_inertia, info.ewa_inertia);
-    }
-    std::fflush(stdout);
-}
 
 /// Mini-batch hyper-parameters shared by the full mini-batch fit and the one-batch step.
 template <linfa::Float F>
@@ -87,46 +82,69 @@ linfa::clustering::MiniBatchKMeansParams<F> minibatch_params(std::size_t n_clust
 }
 
 /// The mini-batch algorithm over X; returns (model, labels of X).
-template <linfa::Float F>
-std::pair<KMeans<F>, linfa::Labels> minibatch_fit(const CArray<F>& x, const std::optional<CArray<F>>& weights,
+template <linfa::Float F, class Records>
+std::pair<KMeans<F>, linfa::Labels> minibatch_fit(const Records& x, const std::optional<CArray<F>>& weights,
                                                   std::size_t n_clusters, const std::string& init,
                                                   const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
                                                   std::uint64_t max_iter, std::size_t batch_size, double tol,
                                                   std::optional<std::uint64_t> max_no_improvement,
                                                   std::optional<std::size_t> init_size, double reassignment_ratio,
-                                                  std::uint64_t seed, bool verbose) {
+                                                  std::uint64_t seed, const std::optional<py::function>& progress) {
     auto params = minibatch_params(n_clusters, init, init_centroids, batch_size, init_size, reassignment_ratio, seed);
     params.n_runs(n_runs).max_n_iterations(max_iter).tolerance(tol).max_no_improvement(max_no_improvement);
-    if (verbose) params.on_step(print_step);
-    const linfa::DatasetView<F> data = dataset_of(x, weights);
-    auto fitted = without_gil([&] { return params.fit_predict(data); });
+    if (progress) {  // progress(step, n_steps, batch inertia, ewa inertia, reassigned, stop: "" / "small change" / "no improvement")
+        const py::handle to = *progress;
+        params.on_step([to](const linfa::clustering::MiniBatchStepInfo& info) {
+            using linfa::clustering::MiniBatchStop;
+            const char* stop = info.stop == MiniBatchStop::SmallChange ? "small change" : info.stop == MiniBatchStop::NoImprovement ? "no improvement" : "";
+            report(to, info.step, info.n_steps, info.batch_inertia, info.ewa_inertia, info.n_reassigned, stop);
+        });
+    }
+    auto fitted = with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return params.fit_predict(data); }); });
     return {std::move(fitted.model), std::move(fitted.labels)};
 }
 
 /// One mini-batch step on X from `model` (None: initialised from X); returns the new model.
-template <linfa::Float F>
-KMeans<F> minibatch_step(std::optional<KMeans<F>> model, const CArray<F>& x, const std::optional<CArray<F>>& weights,
+template <linfa::Float F, class Records>
+KMeans<F> minibatch_step(std::optional<KMeans<F>> model, const Records& x, const std::optional<CArray<F>>& weights,
                          std::size_t n_clusters, const std::string& init, const std::optional<CArray<F>>& init_centroids,
                          std::size_t batch_size, std::optional<std::size_t> init_size, double reassignment_ratio,
                          std::uint64_t seed) {
     const auto params = minibatch_params(n_clusters, init, init_centroids, batch_size, init_size, reassignment_ratio, seed);
-    const linfa::DatasetView<F> data = dataset_of(x, weights);
-    return without_gil([&] { return params.fit_with(std::move(model), data); });
+    return with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return params.fit_with(std::move(model), data); }); });
 }
 
-/// Labels of X and their weighted inertia, in one pass (a model's `predict` + `score`).
-template <linfa::Float F>
-std::pair<linfa::Labels, double> predict_with_inertia(const KMeans<F>& model, const linfa::DatasetView<F>& data) {
-    if (data.n_features() != model.n_features()) {
-        throw linfa::clustering::KMeansInputError("KMeans: expected " + std::to_string(model.n_features()) +
-                                                  " features per sample (as in training), found " +
-                                                  std::to_string(data.n_features()));
-    }
-    linfa::require_finite<F>(data.records(), "records");
-    linfa::require_valid_weights<F>(data.weights());
-    linfa::Labels labels(static_cast<Eigen::Index>(data.n_samples()));
-    const double inertia = linfa::clustering::kmeans_detail::assign_with_inertia(data, model.centroids(), labels.data());
-    return {std::move(labels), inertia};
+/// Binds predict, transform, score and predict_with_inertia for X of type `Records` (a dense
+/// array or a CSR matrix): pybind11 picks the overload by X's type.
+template <linfa::Float F, class Records>
+void bind_predictions(py::class_<KMeans<F>>& model_class) {
+    model_class
+        .def(
+            "predict",
+            [](const KMeans<F>& k, const Records& x) {
+                return with_records(x, [&](const auto& records) { return without_gil([&] { return k.predict(records); }); });
+            },
+            py::arg("X").noconvert())
+        .def(
+            "transform",
+            [](const KMeans<F>& k, const Records& x) {
+                return with_records(x, [&](const auto& records) { return without_gil([&] { return k.transform(records); }); });
+            },
+            py::arg("X").noconvert())
+        .def(
+            "score",
+            [](const KMeans<F>& k, const Records& x, const std::optional<CArray<F>>& w) {
+                return with_dataset(x, w, [&](const auto& data) { return without_gil([&] { return k.score(data); }); });
+            },
+            py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none())
+        .def(
+            "predict_with_inertia",
+            [](const KMeans<F>& k, const Records& x, const std::optional<CArray<F>>& w) {
+                auto out = with_dataset(x, w, [&](const auto& data) { return without_gil([&] { return k.predict_with_inertia(data); }); });
+                return std::make_pair(std::move(out.labels), out.inertia);
+            },
+            py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
+            "(labels, weighted inertia) of X in one pass.");
 }
 
 /// Binds KMeans<F> as `name`, and its fit functions for this scalar type.
@@ -148,52 +166,33 @@ void bind_model(py::module_& m, const char* name) {
                 return py::array_t<double>(py::ssize_t(w.size()), w.data());
             },
             "Cumulated sample weight of each cluster (float64), or None when the model file had none.")
-        .def_property_readonly("n_steps", &KMeans<F>::n_steps)
-        .def(
-            "predict",
-            [](const KMeans<F>& k, const CArray<F>& x) {
-                const linfa::DatasetView<F> data(view_of(x));
-                return without_gil([&] { return k.predict(data); });
-            },
-            py::arg("X").noconvert())
-        .def(
-            "transform",
-            [](const KMeans<F>& k, const CArray<F>& x) {
-                const linfa::DatasetView<F> data(view_of(x));
-                return without_gil([&] { return k.transform(data); });
-            },
-            py::arg("X").noconvert())
-        .def(
-            "score",
-            [](const KMeans<F>& k, const CArray<F>& x, const std::optional<CArray<F>>& w) {
-                const linfa::DatasetView<F> data = dataset_of(x, w);
-                return without_gil([&] { return k.score(data); });
-            },
-            py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none())
-        .def(
-            "predict_with_inertia",
-            [](const KMeans<F>& k, const CArray<F>& x, const std::optional<CArray<F>>& w) {
-                const linfa::DatasetView<F> data = dataset_of(x, w);
-                return without_gil([&] { return predict_with_inertia(k, data); });
-            },
-            py::arg("X").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
-            "(labels, weighted inertia) of X in one pass.");
+        .def_property_readonly("n_steps", &KMeans<F>::n_steps);
+    bind_predictions<F, CArray<F>>(model_class);
+    bind_predictions<F, SparseArrays<F>>(model_class);
 
-    m.def(per_scalar_name<F>("fit").c_str(), &fit<F>, py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
-          py::arg("n_clusters"), py::arg("init"), py::arg("init_centroids").noconvert(), py::arg("n_runs"),
-          py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("verbose"), py::arg("algorithm"),
-          "Fits K-Means; arrays must be C-contiguous of this scalar type (they are not copied).");
-    m.def(per_scalar_name<F>("minibatch_fit").c_str(), &minibatch_fit<F>, py::arg("X").noconvert(),
-          py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),
-          py::arg("init_centroids").noconvert(), py::arg("n_runs"), py::arg("max_iter"), py::arg("batch_size"),
-          py::arg("tol"), py::arg("max_no_improvement"), py::arg("init_size"), py::arg("reassignment_ratio"),
-          py::arg("seed"), py::arg("verbose"),
-          "Mini-batch K-Means over X; returns (model, labels of X). Arrays are not copied.");
-    m.def(per_scalar_name<F>("minibatch_step").c_str(), &minibatch_step<F>, py::arg("model"), py::arg("X").noconvert(),
-          py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),
-          py::arg("init_centroids").noconvert(), py::arg("batch_size"), py::arg("init_size"),
-          py::arg("reassignment_ratio"), py::arg("seed"),
-          "One mini-batch step on X from model (None: initialised from X); returns the new model.");
+    auto bind_fit = [&](auto fit_function) {
+        m.def(per_scalar_name<F>("fit").c_str(), fit_function, py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+              py::arg("n_clusters"), py::arg("init"), py::arg("init_centroids").noconvert(), py::arg("n_runs"),
+              py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("progress"), py::arg("algorithm"),
+              "Fits K-Means on a dense array or a CSR matrix of this scalar type (not copied).");
+    };
+    bind_fit(&fit<F, CArray<F>>);
+    bind_fit(&fit<F, SparseArrays<F>>);
+    auto bind_minibatch = [&](auto fit_function, auto step_function) {
+        m.def(per_scalar_name<F>("minibatch_fit").c_str(), fit_function, py::arg("X").noconvert(),
+              py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),
+              py::arg("init_centroids").noconvert(), py::arg("n_runs"), py::arg("max_iter"), py::arg("batch_size"),
+              py::arg("tol"), py::arg("max_no_improvement"), py::arg("init_size"), py::arg("reassignment_ratio"),
+              py::arg("seed"), py::arg("progress"),
+              "Mini-batch K-Means over X (dense or CSR); returns (model, labels of X). Arrays are not copied.");
+        m.def(per_scalar_name<F>("minibatch_step").c_str(), step_function, py::arg("model"), py::arg("X").noconvert(),
+              py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),
+              py::arg("init_centroids").noconvert(), py::arg("batch_size"), py::arg("init_size"),
+              py::arg("reassignment_ratio"), py::arg("seed"),
+              "One mini-batch step on X (dense or CSR) from model (None: initialised from X); returns the new model.");
+    };
+    bind_minibatch(&minibatch_fit<F, CArray<F>>, &minibatch_step<F, CArray<F>>);
+    bind_minibatch(&minibatch_fit<F, SparseArrays<F>>, &minibatch_step<F, SparseArrays<F>>);
     m.def(per_scalar_name<F>("view_address").c_str(),
           [](const CArray<F>& x) { return reinterpret_cast<std::uintptr_t>(view_of(x).data()); },
           py::arg("X").noconvert(), "Address of the buffer fit would view (a zero-copy check for tests).");

@@ -7,6 +7,7 @@
 // The statistics are double for either scalar type and come back as float64 arrays; the Python
 // layer casts those that scikit-learn keeps in X's dtype.
 #include "common.hpp"
+#include "sparse.hpp"
 
 #include <optional>
 #include <utility>
@@ -22,13 +23,12 @@ using linfa::preprocessing::StandardScaler;
 
 // ------------------------------------------------------------------ fitting
 
-/// `model` (None: a new one) updated with X and its optional sample weights.
-template <linfa::Float F>
-StandardScaler<F> fit_standard(std::optional<StandardScaler<F>> model, const CArray<F>& x,
+/// `model` (None: a new one) updated with X (dense or CSR) and its optional sample weights.
+template <linfa::Float F, class Records>
+StandardScaler<F> fit_standard(std::optional<StandardScaler<F>> model, const Records& x,
                                const std::optional<CArray<F>>& weights, bool with_mean, bool with_std) {
-    const auto params = StandardScaler<F>::params().with_mean(with_mean).with_std(with_std);
-    const linfa::DatasetView<F> data = dataset_of(x, weights);
-    return without_gil([&] { return params.fit_with(std::move(model), data); });
+    const auto params = StandardScaler<F>::params().with_mean(with_mean).with_std(with_std).check();
+    return with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return params.fit_with(std::move(model), data); }); });
 }
 
 /// `model` (None: a new one) updated with X.
@@ -40,12 +40,19 @@ MinMaxScaler<F> fit_min_max(std::optional<MinMaxScaler<F>> model, const CArray<F
     return without_gil([&] { return params.fit_with(std::move(model), data); });
 }
 
-/// `model` (None: a new one) updated with X.
-template <linfa::Float F>
-MaxAbsScaler<F> fit_max_abs(std::optional<MaxAbsScaler<F>> model, const CArray<F>& x) {
-    const auto params = MaxAbsScaler<F>::params();
-    const linfa::DatasetView<F> data(view_of(x));
-    return without_gil([&] { return params.fit_with(std::move(model), data); });
+/// `model` (None: a new one) updated with X (dense or CSR).
+template <linfa::Float F, class Records>
+MaxAbsScaler<F> fit_max_abs(std::optional<MaxAbsScaler<F>> model, const Records& x) {
+    const auto params = MaxAbsScaler<F>::params().check();
+    return with_dataset(x, std::optional<CArray<F>>(), [&](const auto& data) { return without_gil([&] { return params.fit_with(std::move(model), data); }); });
+}
+
+/// A C++ CSR matrix's three arrays, (data, indices, indptr), as new numpy arrays.
+template <linfa::Float F, linfa::SparseIndex I>
+py::tuple csr_arrays(const linfa::CsrMatrix<F, I>& matrix) {
+    const auto view = matrix.view();
+    auto array = [](auto span) { return py::array(py::ssize_t(span.size()), span.data()); };
+    return py::make_tuple(array(view.data()), array(view.indices()), array(view.indptr()));
 }
 
 // ------------------------------------------------------------------ models
@@ -77,6 +84,21 @@ void def_scaler_members(py::class_<M>& model_class) {
                 return without_gil([&] { return s.inverse_transform(data); });
             },
             py::arg("X").noconvert(), "Scaled X back to the original scale (a new array).");
+    if constexpr (requires(const M& s, const linfa::CsrView<F, std::int32_t>& x) { s.transform(x); }) {
+        model_class
+            .def(
+                "transform",
+                [](const M& s, const SparseArrays<F>& x) {
+                    return x.visit([&](const auto& view) { return csr_arrays(without_gil([&] { return s.transform(view); })); });
+                },
+                py::arg("X").noconvert(), "CSR X scaled: (data, indices, indptr) of a new CSR matrix of X's shape.")
+            .def(
+                "inverse_transform",
+                [](const M& s, const SparseArrays<F>& x) {
+                    return x.visit([&](const auto& view) { return csr_arrays(without_gil([&] { return s.inverse_transform(view); })); });
+                },
+                py::arg("X").noconvert(), "Scaled CSR X back: (data, indices, indptr) of a new CSR matrix.");
+    }
 }
 
 template <linfa::Float F>
@@ -97,15 +119,19 @@ void bind_standard(py::module_& m, const char* name) {
         .def_property_readonly("with_mean", &M::with_mean)
         .def_property_readonly("with_std", &M::with_std);
 
-    m.def(per_scalar_name<F>("standard_scaler_fit").c_str(),
-          [](const CArray<F>& x, const std::optional<CArray<F>>& w, bool with_mean, bool with_std) {
-              return fit_standard<F>(std::nullopt, x, w, with_mean, with_std);
-          },
-          py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"),
-          "Fits a StandardScaler on X with optional sample weights; arrays are not copied.");
-    m.def(per_scalar_name<F>("standard_scaler_partial_fit").c_str(), &fit_standard<F>, py::arg("model"),
-          py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"),
-          "`model` (None: a new one) updated with one more batch; arrays are not copied.");
+    auto bind_fits = [&]<class Records>(Records*) {
+        m.def(per_scalar_name<F>("standard_scaler_fit").c_str(),
+              [](const Records& x, const std::optional<CArray<F>>& w, bool with_mean, bool with_std) {
+                  return fit_standard<F>(std::nullopt, x, w, with_mean, with_std);
+              },
+              py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"),
+              "Fits a StandardScaler on X (dense or CSR) with optional sample weights; arrays are not copied.");
+        m.def(per_scalar_name<F>("standard_scaler_partial_fit").c_str(), &fit_standard<F, Records>, py::arg("model"),
+              py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"),
+              "`model` (None: a new one) updated with one more batch (dense or CSR); arrays are not copied.");
+    };
+    bind_fits(static_cast<CArray<F>*>(nullptr));
+    bind_fits(static_cast<SparseArrays<F>*>(nullptr));
 }
 
 template <linfa::Float F>
@@ -142,11 +168,14 @@ void bind_max_abs(py::module_& m, const char* name) {
         .def_property_readonly("scale", [](const M& s) { return copied(s.scale()); }, "What each feature is divided by.")
         .def_property_readonly("rows", [](const M& s) { return s.extremes().rows; }, "Rows seen.");
 
-    m.def(per_scalar_name<F>("max_abs_scaler_fit").c_str(),
-          [](const CArray<F>& x) { return fit_max_abs<F>(std::nullopt, x); }, py::arg("X").noconvert(),
-          "Fits a MaxAbsScaler on X; X is not copied.");
-    m.def(per_scalar_name<F>("max_abs_scaler_partial_fit").c_str(), &fit_max_abs<F>, py::arg("model"),
-          py::arg("X").noconvert(), "`model` (None: a new one) updated with one more batch; X is not copied.");
+    auto bind_fits = [&]<class Records>(Records*) {
+        m.def(per_scalar_name<F>("max_abs_scaler_fit").c_str(), [](const Records& x) { return fit_max_abs<F>(std::nullopt, x); },
+              py::arg("X").noconvert(), "Fits a MaxAbsScaler on X (dense or CSR); X is not copied.");
+        m.def(per_scalar_name<F>("max_abs_scaler_partial_fit").c_str(), &fit_max_abs<F, Records>, py::arg("model"),
+              py::arg("X").noconvert(), "`model` (None: a new one) updated with one more batch (dense or CSR); X is not copied.");
+    };
+    bind_fits(static_cast<CArray<F>*>(nullptr));
+    bind_fits(static_cast<SparseArrays<F>*>(nullptr));
 }
 
 }  // namespace

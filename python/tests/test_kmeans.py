@@ -142,7 +142,7 @@ def test_bad_training_data(X, message):
 
 
 def test_too_few_samples():
-    with pytest.raises(ValueError, match="n_samples = 2 must be at least n_clusters = 3"):
+    with pytest.raises(ValueError, match=r"n_samples=2 should be >= n_clusters=3\."):
         KMeans(3).fit(np.zeros((2, 2)))
 
 
@@ -195,12 +195,6 @@ def test_bad_prediction_data(blobs):
             method(np.array([[0.0, 1e200]]))
 
 
-def test_sparse_input_is_a_type_error():
-    sparse = pytest.importorskip("scipy.sparse")
-    with pytest.raises(TypeError, match="sparse"):
-        KMeans(2).fit(sparse.csr_matrix(np.eye(4)))
-
-
 def test_not_fitted():
     km = KMeans(2)
     for call in (lambda: km.predict([[0.0, 0.0]]), lambda: km.transform([[0.0, 0.0]]),
@@ -249,7 +243,7 @@ def test_get_and_set_params():
     km = KMeans(4, init="random", tol=1e-3)
     params = km.get_params()
     assert params == dict(n_clusters=4, init="random", n_init="auto", max_iter=300, tol=1e-3,
-                          verbose=0, random_state=None, algorithm="lloyd")
+                          verbose=0, random_state=None, copy_x=True, algorithm="lloyd")
     assert km.set_params(n_clusters=5, max_iter=10) is km
     assert (km.n_clusters, km.max_iter) == (5, 10)
     with pytest.raises(ValueError, match="Invalid parameter"):
@@ -265,8 +259,50 @@ def test_verbose_prints_each_iteration(capfd, blobs):
     assert len(lines) == km.n_iter_
     assert lines[0].startswith("Iteration 0, inertia ") and lines[0].endswith(".")
     assert "Initialization complete" in out
+    assert out.splitlines()[-1] == f"Converged at iteration {km.n_iter_ - 1}: strict convergence."
+    KMeans(3, init="random", n_init=1, random_state=0, verbose=1, tol=10.0).fit(X)
+    assert "center shift" in capfd.readouterr().out.splitlines()[-1]
     KMeans(3, random_state=0).fit(X)
     assert capfd.readouterr().out == ""  # silent by default
+
+
+def test_verbose_lines_go_through_sys_stdout(capsys, blobs):
+    X, _ = blobs
+    KMeans(3, n_init=2, random_state=0, verbose=1).fit(X)
+    out = capsys.readouterr().out
+    assert out.count("Initialization complete") == 2 and out.count("Converged at iteration") == 2
+
+
+def test_callable_init_is_called_once_per_run_with_scikit_learns_arguments(blobs):
+    X, _ = blobs
+    calls = []
+
+    def init(data, n_clusters, random_state):
+        calls.append((data.shape, n_clusters, type(random_state).__name__))
+        return data[:n_clusters] + len(calls)
+
+    km = KMeans(3, init=init, n_init=2, random_state=0).fit(X)
+    assert calls == [(X.shape, 3, "RandomState")] * 2
+    assert km._n_init == 2 and km.cluster_centers_.shape == (3, 2)
+    with pytest.raises(ValueError, match=r"The shape of the initial centers \(2, 2\) does not match the number of clusters 3"):
+        KMeans(3, init=lambda data, k, random_state: data[:2]).fit(X)
+    with pytest.raises(ValueError, match="does not match the number of features of the data 2"):
+        KMeans(3, init=lambda data, k, random_state: np.zeros((3, 5))).fit(X)
+
+
+def test_scikit_learns_warnings_and_messages(blobs):
+    X, _ = blobs
+    from linfa._errors import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match=r"Number of distinct clusters \(2\) found smaller than n_clusters \(3\)"):
+        KMeans(3, random_state=0).fit(np.repeat([[0.0, 0.0], [1.0, 1.0]], 5, axis=0))
+    with pytest.raises(ValueError, match=r"n_samples=2 should be >= n_clusters=3\."):
+        KMeans(3).fit(X[:2])
+    with pytest.warns(RuntimeWarning, match="doesn't make sense for a single cluster"):
+        assert KMeans(1, algorithm="elkan").fit(X)._algorithm == "lloyd"
+    km = KMeans(3, random_state=0).fit(X)
+    assert list(km.get_feature_names_out()) == ["kmeans0", "kmeans1", "kmeans2"]
+    assert KMeans(3, copy_x=False, random_state=0).fit(X).inertia_ == km.inertia_  # a no-op: X is never modified
 
 
 def test_works_with_sklearn_tools(blobs):
@@ -289,7 +325,7 @@ def test_one_sample_and_huge_k():
     one = np.array([[1.0, 2.0, 3.0]])
     km = KMeans(1, n_init=1).fit(one)
     assert km.inertia_ == 0.0 and np.array_equal(km.cluster_centers_, one)
-    with pytest.raises(ValueError, match="n_samples = 1 must be at least n_clusters = 2"):
+    with pytest.raises(ValueError, match=r"n_samples=1 should be >= n_clusters=2\."):
         KMeans(2).fit(one)
     with pytest.raises(ValueError, match="n_clusters"):
         KMeans(10**12).fit(np.zeros((5, 2)))

@@ -262,9 +262,9 @@ def test_wrong_feature_count_in_a_later_batch():
 
 
 def test_too_few_samples():
-    with pytest.raises(ValueError, match="n_samples = 2 must be at least n_clusters = 3"):
+    with pytest.raises(ValueError, match=r"n_samples=2 should be >= n_clusters=3\."):
         MiniBatchKMeans(3).fit(np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="first batch has n_samples = 2; it must be at least n_clusters = 3"):
+    with pytest.raises(ValueError, match=r"n_samples=2 should be >= n_clusters=3\."):
         MiniBatchKMeans(3).partial_fit(np.zeros((2, 2)))
     km = MiniBatchKMeans(3, random_state=0).partial_fit(np.random.RandomState(0).rand(10, 2))
     km.partial_fit(np.zeros((1, 2)))  # later batches may be as small as one sample
@@ -442,11 +442,16 @@ def test_kmeans_algorithm_names():
     X, _ = make_blobs(n_per_blob=500, centres=CENTRES * 4, spread=3.0, seed=7)  # 20 overlapping blobs
     reference = KMeans(20, random_state=0, algorithm="lloyd").fit(X)
     for name in ("elkan", "hamerly", "auto", "full"):
-        km = KMeans(20, random_state=0, algorithm=name).fit(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "auto" and "full" are deprecated: Lloyd's
+            km = KMeans(20, random_state=0, algorithm=name).fit(X)
         assert same_partition(km.labels_, reference.labels_), name
         np.testing.assert_allclose(km.cluster_centers_, reference.cluster_centers_, rtol=1e-12, atol=1e-12)
         assert km.inertia_ == pytest.approx(reference.inertia_, rel=1e-12)
     assert KMeans().get_params()["algorithm"] == "lloyd"
+    for name in ("auto", "full"):
+        with pytest.warns(FutureWarning, match=f"algorithm='{name}' is deprecated, it will be removed in 1.3. Using 'lloyd' instead."):
+            assert KMeans(20, random_state=0, algorithm=name).fit(X)._algorithm == "lloyd"
     for bad in ("magic", None, 1):
         with pytest.raises(ValueError, match="algorithm must be one of"):
             KMeans(2, algorithm=bad).fit(X)

@@ -476,11 +476,56 @@ def test_bad_test_data(cls, params):
             getattr(scaler, method)(np.zeros((0, 3)))
 
 
-def test_sparse_input_is_refused():
+def test_min_max_scaler_refuses_sparse_input():
     sparse = pytest.importorskip("scipy.sparse")
-    for cls in SCALERS:
-        with pytest.raises(TypeError, match="dense data is required"):
-            cls().fit(sparse.eye(5, format="csr"))
+    with pytest.raises(TypeError, match="dense data is required"):
+        MinMaxScaler().fit(sparse.eye(5, format="csr"))
+
+
+def sparse_data(dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(2.0, 3.0, (300, 12)) * (rng.random((300, 12)) < 0.3)
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("cls, params", [(StandardScaler, {"with_mean": False}), (MaxAbsScaler, {})])
+def test_sparse_rows_scale_as_scikit_learn_does(cls, params, dtype):
+    sparse = pytest.importorskip("scipy.sparse")
+    sklearn_preprocessing = pytest.importorskip("sklearn.preprocessing")
+    X = sparse_data(dtype)
+    Xs = sparse.csr_matrix(X)
+    ours = cls(**params).fit(Xs)
+    theirs = getattr(sklearn_preprocessing, cls.__name__)(**params).fit(Xs)
+    for name in ("scale_", "var_", "max_abs_"):
+        if hasattr(theirs, name):
+            close(getattr(ours, name), getattr(theirs, name), 1e-12 if dtype == np.float64 else 1e-6)
+    out = ours.transform(Xs)
+    assert sparse.isspmatrix_csr(out) and out.dtype == dtype
+    np.testing.assert_array_equal(out.indices, Xs.indices)  # the same structure: zeros stay unstored
+    close(out.toarray(), theirs.transform(Xs).toarray(), 1e-12 if dtype == np.float64 else 1e-6)
+    close(out.toarray(), cls(**params).fit(X).transform(X), 1e-12 if dtype == np.float64 else 1e-6)
+    close(ours.inverse_transform(out).toarray(), X, 1e-12 if dtype == np.float64 else 1e-6)
+    close(cls(**params).fit_transform(Xs.tocsc()).toarray(), out.toarray(), 0)
+    # partial_fit over sparse batches equals fit on all of them
+    batched = cls(**params)
+    for start in range(0, 300, 100):
+        batched.partial_fit(Xs[start:start + 100])
+    close(batched.scale_, ours.scale_, 1e-12 if dtype == np.float64 else 1e-6)
+
+
+def test_centring_sparse_input_is_refused_with_scikit_learns_message():
+    sparse = pytest.importorskip("scipy.sparse")
+    Xs = sparse.csr_matrix(sparse_data())
+    message = "Cannot center sparse matrices: pass `with_mean=False` instead"
+    with pytest.raises(ValueError, match=message):
+        StandardScaler().fit(Xs)
+    fitted = StandardScaler().fit(Xs.toarray())
+    with pytest.raises(ValueError, match=message):
+        fitted.transform(Xs)
+    weights = np.linspace(0.5, 2, Xs.shape[0])
+    weighted = StandardScaler(with_mean=False).fit(Xs, sample_weight=weights)
+    close(weighted.var_, StandardScaler(with_mean=False).fit(Xs.toarray(), sample_weight=weights).var_, 1e-12)
 
 
 @pytest.mark.parametrize(
