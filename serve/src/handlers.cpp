@@ -132,10 +132,10 @@ Status requested_outputs(const ModelInfo& info, const v1::PredictRequest& req, s
     return Status::OK;
 }
 
-/// Fills `output` of the response for every row.
-template <class T>
-Status answer(const ServedVersion& m, const call::Deadline& deadline, Output output, std::span<const T> values,
-              std::size_t n_rows, v1::PredictResponse& resp) {
+/// Fills `output` of the response for every row (`values`: packed rows or SparseRows).
+template <class Rows>
+Status answer(const ServedVersion& m, const call::Deadline& deadline, Output output, const Rows& values, std::size_t n_rows,
+              v1::PredictResponse& resp) {
     const std::size_t width = m.info().width(output);
     auto matrix = [&](google::protobuf::RepeatedField<double>* field, auto set_width) -> Status {
         field->Resize(static_cast<int>(n_rows * width), 0.0);
@@ -172,25 +172,40 @@ Status Handlers::predict(grpc::ServerContextBase& ctx, const v1::PredictRequest&
     const std::size_t n_rows = req.n_rows();
     if (req.f64_size() > 0 && req.f32_size() > 0) return invalid("set either f64 or f32, not both");
     const std::size_t found = static_cast<std::size_t>(req.f64_size() > 0 ? req.f64_size() : req.f32_size());
-    if (n_rows != 0 && found != n_rows * d) {
+    if (req.has_sparse() && found > 0) return invalid("set either dense rows (f64 or f32) or sparse rows, not both");
+    if (!req.has_sparse() && n_rows != 0 && found != n_rows * d) {
         return invalid("bad packed length: " + std::to_string(n_rows) + " rows x " + std::to_string(d) +
                        " features need " + std::to_string(n_rows * d) + " values, found " + std::to_string(found));
     }
     if (n_rows == 0 && found != 0) return invalid("n_rows is 0 but " + std::to_string(found) + " values were sent");
     std::vector<Output> wanted;
     if (Status s = requested_outputs(m.info(), req, wanted); !s.ok()) return s;
-    auto handle = [&](auto values) -> Status {
-        if (Status s = call::check_rows(m, values, n_rows); !s.ok()) return s;
+    auto handle = [&](const auto& rows) -> Status {
         for (const Output output : wanted) {
-            if (Status s = answer(m, call::Deadline(ctx), output, values, n_rows, resp); !s.ok()) return s;
+            if (Status s = answer(m, call::Deadline(ctx), output, rows, n_rows, resp); !s.ok()) return s;
         }
         resp.set_model_name(m.name);
         resp.set_model_version(m.version);
         return Status::OK;
     };
     try {
-        if (req.f32_size() > 0) return handle(std::span<const float>(req.f32().data(), found));
-        return handle(std::span<const double>(req.f64().data(), found));
+        if (req.has_sparse()) {
+            const auto& sparse = req.sparse();
+            std::optional<SparseRows> rows;
+            if (Status s = call::check_rows(m, {sparse.offsets().data(), std::size_t(sparse.offsets_size())},
+                                            {sparse.indices().data(), std::size_t(sparse.indices_size())},
+                                            {sparse.values().data(), std::size_t(sparse.values_size())}, n_rows, rows);
+                !s.ok()) {
+                return s;
+            }
+            return handle(*rows);
+        }
+        auto dense = [&](auto values) -> Status {
+            if (Status s = call::check_rows(m, values, n_rows); !s.ok()) return s;
+            return handle(values);
+        };
+        if (req.f32_size() > 0) return dense(std::span<const float>(req.f32().data(), found));
+        return dense(std::span<const double>(req.f64().data(), found));
     } catch (const std::exception& e) {
         return call::internal("linfa.serving.v1.ModelService/Predict", e);
     }

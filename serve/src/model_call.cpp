@@ -28,16 +28,45 @@ double largest_for(const std::string& model_scalar) {
     return std::numeric_limits<double>::max();
 }
 
+/// Rows [begin, begin + count) of packed rows.
+template <class T>
+std::span<const T> slice_of(std::span<const T> values, std::size_t d, std::size_t begin, std::size_t count, std::vector<std::int32_t>&) {
+    return values.subspan(begin * d, count * d);
+}
+
+/// Rows [begin, begin + count) of sparse rows (their offsets rebased into `offsets`).
+SparseRows slice_of(const SparseRows& rows, std::size_t d, std::size_t begin, std::size_t count, std::vector<std::int32_t>& offsets) {
+    if (begin == 0 && count == rows.rows()) return rows;
+    const auto all = rows.indptr();
+    const std::int32_t first = all[begin];
+    offsets.resize(count + 1);
+    for (std::size_t i = 0; i <= count; ++i) offsets[i] = all[begin + i] - first;
+    const auto stored = std::size_t(offsets[count]);
+    return SparseRows(count, d, offsets, rows.indices().subspan(std::size_t(first), stored), rows.data().subspan(std::size_t(first), stored));
+}
+
 /// Calls fn(slice of rows, first row, row count) slice by slice, checking the deadline.
-template <class T, class Fn>
-Status by_slices(const ServedVersion& m, const Deadline& deadline, std::span<const T> values, std::size_t n_rows, Fn&& fn) {
+template <class Rows, class Fn>
+Status by_slices(const ServedVersion& m, const Deadline& deadline, const Rows& rows, std::size_t n_rows, Fn&& fn) {
     const std::size_t d = m.info().n_features;
+    std::vector<std::int32_t> offsets;
     for (std::size_t begin = 0; begin < n_rows; begin += rows_per_slice) {
         if (deadline.expired()) return deadline_exceeded();
-        const std::size_t rows = std::min(rows_per_slice, n_rows - begin);
-        fn(values.subspan(begin * d, rows * d), begin, rows);
+        const std::size_t count = std::min(rows_per_slice, n_rows - begin);
+        fn(slice_of(rows, d, begin, count, offsets), begin, count);
     }
     return Status::OK;
+}
+
+/// INVALID_ARGUMENT unless `value`, at `where`, is finite in the model's scalar type and
+/// within the model's bound (`largest`: the scalar's; `bound`: the smaller of it and the model's).
+Status check_value(const ModelInfo& info, double value, double largest, double bound, const std::string& where) {
+    const double magnitude = std::abs(value);
+    if (!(magnitude <= largest)) {  // also catches NaN
+        return invalid(where + " is not a finite " + info.scalar + " value (" + std::to_string(value) + ")");
+    }
+    return invalid(where + " is too large (" + linfa::short_number(value) + "): " + info.magnitude_reason + " " + info.scalar +
+                   "; the largest accepted magnitude is " + linfa::short_number(bound));
 }
 
 }  // namespace
@@ -91,57 +120,73 @@ Status check_rows(const ServedVersion& m, std::span<const T> values, std::size_t
     // The model's own bound (e.g. where its squared distances would overflow), if it has one.
     const double bound = std::min(largest, info.max_magnitude);
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const double magnitude = std::abs(double(values[i]));
-        if (magnitude <= bound) continue;
-        const std::string where = "row " + std::to_string(i / d) + ", feature " + std::to_string(i % d);
-        if (!(magnitude <= largest)) {  // also catches NaN
-            return invalid(where + " is not a finite " + info.scalar + " value (" + std::to_string(double(values[i])) + ")");
-        }
-        return invalid(where + " is too large (" + linfa::short_number(double(values[i])) + "): " + info.magnitude_reason + " " +
-                       info.scalar + "; the largest accepted magnitude is " + linfa::short_number(bound));
+        if (std::abs(double(values[i])) <= bound) continue;
+        return check_value(info, double(values[i]), largest, bound, "row " + std::to_string(i / d) + ", feature " + std::to_string(i % d));
     }
     return Status::OK;
 }
 
-template <class T>
-Status labels(const ServedVersion& m, const Deadline& deadline, std::span<const T> values, std::size_t n_rows, std::int32_t* out) {
-    return by_slices(m, deadline, values, n_rows, [&](auto slice, std::size_t begin, std::size_t rows) {
-        m.model->predict(slice, std::span(out + begin, rows));
+Status check_rows(const ServedVersion& m, std::span<const std::int32_t> offsets, std::span<const std::int32_t> indices,
+                  std::span<const double> values, std::size_t n_rows, std::optional<SparseRows>& out) {
+    if (Status s = check_count(m, n_rows); !s.ok()) return s;
+    const ModelInfo& info = m.info();
+    try {
+        out.emplace(n_rows, info.n_features, offsets, indices, values);
+    } catch (const linfa::InvalidInput& e) {
+        return invalid(std::string("sparse rows: ") + e.what());
+    }
+    const double largest = largest_for<double>(info.scalar);
+    const double bound = std::min(largest, info.max_magnitude);
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        const auto row = out->row(i);
+        for (std::size_t e = 0; e < row.values.size(); ++e) {
+            if (std::abs(row.values[e]) <= bound) continue;
+            return check_value(info, row.values[e], largest, bound, "row " + std::to_string(i) + ", feature " + std::to_string(row.indices[e]));
+        }
+    }
+    return Status::OK;
+}
+
+template <class Rows>
+Status labels(const ServedVersion& m, const Deadline& deadline, const Rows& rows, std::size_t n_rows, std::int32_t* out) {
+    return by_slices(m, deadline, rows, n_rows, [&](const auto& slice, std::size_t begin, std::size_t count) {
+        m.model->predict(slice, std::span(out + begin, count));
     });
 }
 
-template <class T>
-Status distances(const ServedVersion& m, const Deadline& deadline, std::span<const T> values, std::size_t n_rows,
+template <class Rows>
+Status distances(const ServedVersion& m, const Deadline& deadline, const Rows& rows, std::size_t n_rows,
                  const std::int32_t* known_labels, double* out) {
     std::vector<std::int32_t> computed;
-    return by_slices(m, deadline, values, n_rows, [&](auto slice, std::size_t begin, std::size_t rows) {
+    return by_slices(m, deadline, rows, n_rows, [&](const auto& slice, std::size_t begin, std::size_t count) {
         const std::int32_t* slice_labels = known_labels ? known_labels + begin : nullptr;
         if (!slice_labels) {
-            computed.resize(rows);
+            computed.resize(count);
             m.model->predict(slice, std::span(computed));
             slice_labels = computed.data();
         }
-        m.model->distances(slice, std::span(slice_labels, rows), std::span(out + begin, rows));
+        m.model->distances(slice, std::span(slice_labels, count), std::span(out + begin, count));
     });
 }
 
-template <class T>
-Status matrix(const ServedVersion& m, const Deadline& deadline, Output what, std::span<const T> values, std::size_t n_rows,
-              double* out) {
+template <class Rows>
+Status matrix(const ServedVersion& m, const Deadline& deadline, Output what, const Rows& rows, std::size_t n_rows, double* out) {
     const std::size_t width = m.info().width(what);
-    return by_slices(m, deadline, values, n_rows, [&](auto slice, std::size_t begin, std::size_t rows) {
-        m.model->compute(what, slice, std::span(out + begin * width, rows * width));
+    return by_slices(m, deadline, rows, n_rows, [&](const auto& slice, std::size_t begin, std::size_t count) {
+        m.model->compute(what, slice, std::span(out + begin * width, count * width));
     });
 }
 
-#define LINFA_SERVE_CALL_FOR(T)                                                                                                      \
-    template Status check_rows<T>(const ServedVersion&, std::span<const T>, std::size_t);                                            \
-    template Status labels<T>(const ServedVersion&, const Deadline&, std::span<const T>, std::size_t, std::int32_t*);                \
-    template Status distances<T>(const ServedVersion&, const Deadline&, std::span<const T>, std::size_t, const std::int32_t*,      \
-                                 double*);                                                                                           \
-    template Status matrix<T>(const ServedVersion&, const Deadline&, Output, std::span<const T>, std::size_t, double*);
-LINFA_SERVE_CALL_FOR(float)
-LINFA_SERVE_CALL_FOR(double)
+template Status check_rows<float>(const ServedVersion&, std::span<const float>, std::size_t);
+template Status check_rows<double>(const ServedVersion&, std::span<const double>, std::size_t);
+
+#define LINFA_SERVE_CALL_FOR(Rows)                                                                                               \
+    template Status labels<Rows>(const ServedVersion&, const Deadline&, const Rows&, std::size_t, std::int32_t*);                \
+    template Status distances<Rows>(const ServedVersion&, const Deadline&, const Rows&, std::size_t, const std::int32_t*, double*); \
+    template Status matrix<Rows>(const ServedVersion&, const Deadline&, Output, const Rows&, std::size_t, double*);
+LINFA_SERVE_CALL_FOR(std::span<const float>)
+LINFA_SERVE_CALL_FOR(std::span<const double>)
+LINFA_SERVE_CALL_FOR(SparseRows)
 #undef LINFA_SERVE_CALL_FOR
 
 }  // namespace linfa::serve::call

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -83,19 +84,25 @@ grpc::Status check_count(const ServedVersion& m, std::size_t n_rows);
 /// within the model's own input bound.
 template <class T>
 grpc::Status check_rows(const ServedVersion& m, std::span<const T> values, std::size_t n_rows);
+/// The same for sparse rows: `offsets`, `indices` and `values` (as a request carries them)
+/// checked as a CSR matrix of n_rows x the model's features, then as above; `out` views them.
+grpc::Status check_rows(const ServedVersion& m, std::span<const std::int32_t> offsets, std::span<const std::int32_t> indices,
+                        std::span<const double> values, std::size_t n_rows, std::optional<SparseRows>& out);
+
+// `Rows` below is what a request carries: std::span<const float>, std::span<const double>
+// (packed n_rows x n_features) or SparseRows.
 
 /// One label per row into `out`.
-template <class T>
-grpc::Status labels(const ServedVersion& m, const Deadline& deadline, std::span<const T> values, std::size_t n_rows,
-                    std::int32_t* out);
+template <class Rows>
+grpc::Status labels(const ServedVersion& m, const Deadline& deadline, const Rows& rows, std::size_t n_rows, std::int32_t* out);
 /// One distance per row to the cluster of its label, from `known_labels` when given (else the
 /// labels are computed here).
-template <class T>
-grpc::Status distances(const ServedVersion& m, const Deadline& deadline, std::span<const T> values, std::size_t n_rows,
+template <class Rows>
+grpc::Status distances(const ServedVersion& m, const Deadline& deadline, const Rows& rows, std::size_t n_rows,
                        const std::int32_t* known_labels, double* out);
 /// n_rows x m.info().width(what) values, row-major, of values, probabilities or transformed rows.
-template <class T>
-grpc::Status matrix(const ServedVersion& m, const Deadline& deadline, Output what, std::span<const T> values,
-                    std::size_t n_rows, double* out);
+template <class Rows>
+grpc::Status matrix(const ServedVersion& m, const Deadline& deadline, Output what, const Rows& rows, std::size_t n_rows,
+                    double* out);
 
 }  // namespace linfa::serve::call

@@ -17,7 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include <linfa/core/sparse.hpp>
+
 namespace linfa::serve {
+
+/// Rows of a request in compressed sparse row form, checked (see linfa::CsrView).
+using SparseRows = linfa::CsrView<double, std::int32_t>;
 
 /// The answers a model can give; the adapter finds which through the core concepts.
 enum class Output { labels, values, probabilities, transformed, distances };
@@ -65,8 +70,8 @@ struct ModelInfo {
     std::string magnitude_reason;
 };
 
-/// A model behind the server. Rows are packed row-major, `n_rows x info().n_features`,
-/// already validated (shape, finite values). Implementations must be safe to call from many
+/// A model behind the server. Rows are packed row-major, `n_rows x info().n_features`, or
+/// sparse (SparseRows), already validated (shape, finite values). Implementations must be safe to call from many
 /// threads at once (fitted linfa models are immutable, so this holds for every adapter).
 class ServableModel {
 public:
@@ -87,6 +92,13 @@ public:
     /// rows of `rows` (requires info().has(what)).
     virtual void compute(Output what, std::span<const double> rows, std::span<double> out) const = 0;
     virtual void compute(Output what, std::span<const float> rows, std::span<double> out) const = 0;
+
+    /// The same three for sparse rows (of info().n_features columns): the model's own sparse
+    /// methods where it has them (K-Means), else the rows made dense first, so every model
+    /// answers sparse rows as it answers the same rows dense.
+    virtual void predict(const SparseRows& rows, std::span<std::int32_t> labels) const = 0;
+    virtual void distances(const SparseRows& rows, std::span<const std::int32_t> labels, std::span<double> out) const = 0;
+    virtual void compute(Output what, const SparseRows& rows, std::span<double> out) const = 0;
 };
 
 /// Loaders keyed by (kind, scalar).

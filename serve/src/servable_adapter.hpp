@@ -54,6 +54,16 @@ concept HasProbabilities = PredictProba<M, DatasetView<F>>;
 template <class M, class F = typename model_io<M>::scalar_type>
 concept HasTransform = Transformer<M, DatasetView<F>>;
 
+/// Models that take sparse rows themselves (K-Means); others are given them made dense.
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasSparseLabels = requires(const M& m, const CsrView<F, std::int32_t>& x) {
+    { m.predict(x) } -> std::same_as<Labels>;
+};
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasSparseTransform = requires(const M& m, const CsrView<F, std::int32_t>& x) {
+    { m.transform(x) } -> std::same_as<Matrix<F>>;
+};
+
 /// A model linfa-serve can serve: loadable, with an input width, answering something.
 template <class M>
 concept Servable = SerializableModel<M> && requires(const M& m) {
@@ -108,6 +118,39 @@ public:
         compute_any(what, rows, out);
     }
 
+    void predict(const SparseRows& rows, std::span<std::int32_t> labels) const override {
+        if constexpr (has_labels && HasSparseLabels<M>) {
+            thread_local std::vector<F> values;
+            use_threads_for(labels.size());
+            const Labels result = model_.predict(sparse_view(rows, values));
+            std::copy(result.data(), result.data() + result.size(), labels.begin());
+        } else {
+            thread_local std::vector<F> dense;
+            predict_any(densify(rows, dense), labels);
+        }
+    }
+    void distances(const SparseRows& rows, std::span<const std::int32_t> labels, std::span<double> out) const override {
+        if constexpr (has_labels && HasSparseTransform<M>) {
+            thread_local std::vector<F> values;
+            use_threads_for(labels.size());
+            pick_distances(model_.transform(sparse_view(rows, values)), labels, out);
+        } else {
+            thread_local std::vector<F> dense;
+            distances_any(densify(rows, dense), labels, out);
+        }
+    }
+    void compute(Output what, const SparseRows& rows, std::span<double> out) const override {
+        if constexpr (HasSparseTransform<M>) {
+            if (what == Output::transformed) {
+                thread_local std::vector<F> values;
+                use_threads_for(rows.rows());
+                return copy_rows(model_.transform(sparse_view(rows, values)), out);
+            }
+        }
+        thread_local std::vector<F> dense;
+        compute_any(what, densify(rows, dense), out);
+    }
+
 private:
     /// The outputs and their widths, the default first (labels, else values, else transformed
     /// rows, else probabilities); widths come from answering one row of zeros, so they need
@@ -141,6 +184,42 @@ private:
         }
     }
 
+    /// `rows` with values in the model's scalar type (converted into `values` if needed).
+    CsrView<F, std::int32_t> sparse_view(const SparseRows& rows, std::vector<F>& values) const {
+        if constexpr (std::is_same_v<F, double>) {
+            (void)values;
+            return rows;
+        } else {
+            values.assign(rows.data().begin(), rows.data().end());
+            return CsrView<F, std::int32_t>(rows.rows(), rows.cols(), rows.indptr(), rows.indices(), values);
+        }
+    }
+
+    /// `rows` made dense in `buffer` (n_rows x n_features, row-major), for the models without
+    /// sparse methods.
+    std::span<const F> densify(const SparseRows& rows, std::vector<F>& buffer) const {
+        const std::size_t d = info_.n_features;
+        buffer.assign(rows.rows() * d, F(0));
+        for (std::size_t i = 0; i < rows.rows(); ++i) {
+            const auto row = rows.row(i);
+            for (std::size_t e = 0; e < row.indices.size(); ++e) buffer[i * d + std::size_t(row.indices[e])] = F(row.values[e]);
+        }
+        return buffer;
+    }
+
+    /// Row i's entry at column labels[i] of `all` (the distance to its own cluster).
+    static void pick_distances(const Matrix<F>& all, std::span<const std::int32_t> labels, std::span<double> out) {
+        for (std::size_t i = 0; i < labels.size(); ++i) out[i] = double(all(Eigen::Index(i), Eigen::Index(labels[i])));
+    }
+
+    /// `result` row-major into doubles.
+    template <class Result>
+    static void copy_rows(const Result& result, std::span<double> out) {
+        for (Eigen::Index i = 0; i < result.rows(); ++i) {
+            for (Eigen::Index j = 0; j < result.cols(); ++j) out[std::size_t(i * result.cols() + j)] = double(result(i, j));
+        }
+    }
+
     template <class T>
     void predict_any(std::span<const T> rows, std::span<std::int32_t> labels) const {
         if constexpr (has_labels) {
@@ -163,10 +242,7 @@ private:
         if constexpr (has_labels && has_transform) {
             thread_local std::vector<F> buffer;
             use_threads_for(labels.size());
-            const auto all = model_.transform(view_of(rows, buffer));  // n x n_outputs
-            for (std::size_t i = 0; i < labels.size(); ++i) {
-                out[i] = double(all(Eigen::Index(i), Eigen::Index(labels[i])));
-            }
+            pick_distances(model_.transform(view_of(rows, buffer)), labels, out);  // of n x n_outputs
         } else {
             (void)rows, (void)labels, (void)out;
             throw std::logic_error("this model has no distances");
@@ -178,11 +254,7 @@ private:
         thread_local std::vector<F> buffer;
         const DatasetView<F> data = view_of(rows, buffer);
         use_threads_for(data.n_samples());
-        auto copy = [&](const auto& result) {  // row-major, any scalar, into doubles
-            for (Eigen::Index i = 0; i < result.rows(); ++i) {
-                for (Eigen::Index j = 0; j < result.cols(); ++j) out[std::size_t(i * result.cols() + j)] = double(result(i, j));
-            }
-        };
+        auto copy = [&](const auto& result) { copy_rows(result, out); };
         if constexpr (HasValues<M>) {
             if (what == Output::values) return copy(model_.predict(data));
         }

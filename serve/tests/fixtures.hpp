@@ -84,6 +84,23 @@ inline v1::PredictRequest packed_f64(const std::vector<double>& rows, std::size_
     return req;
 }
 
+/// The same rows (n_rows x d, row-major) as a v1 request's sparse rows: the non-zero values.
+inline v1::PredictRequest sparse_request(const std::vector<double>& rows, std::size_t n_rows, std::size_t d) {
+    v1::PredictRequest req;
+    req.set_n_rows(static_cast<std::uint32_t>(n_rows));
+    auto* sparse = req.mutable_sparse();
+    sparse->add_offsets(0);
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        for (std::size_t f = 0; f < d; ++f) {
+            if (rows[i * d + f] == 0) continue;
+            sparse->add_indices(static_cast<std::int32_t>(f));
+            sparse->add_values(rows[i * d + f]);
+        }
+        sparse->add_offsets(sparse->values_size());
+    }
+    return req;
+}
+
 inline grpc::Status linfa_predict(const ServerProcess& server, const v1::PredictRequest& req, v1::PredictResponse& resp) {
     return v1::ModelService::NewStub(channel_to(server))->Predict(context().get(), req, &resp);
 }

@@ -99,7 +99,8 @@ void check_served(const std::string& stem) {
     } else {
         CHECK(steps.empty());
     }
-    const auto queries = linfa::example_dataset<F>(300, 4, 23);
+    auto queries = linfa::example_dataset<F>(300, 4, 23);
+    for (Eigen::Index i = 0; i < queries.records.size(); i += 3) queries.records.data()[i] = F(0);  // some zeros, for the sparse rows
     const auto expected = reference_outputs(model, queries.records);
     REQUIRE(meta.outputs_size() >= int(expected.size()));
     for (const auto& entry : expected) {  // no structured binding: clang 14 cannot CAPTURE one
@@ -123,6 +124,18 @@ void check_served(const std::string& stem) {
             CHECK(answered(resp, output) == values);  // bit for bit what the model answers
         }
         CHECK(oip_answer(server, rows, output) == values);  // the same through the Open Inference Protocol
+
+        // The same rows sent sparse: the same answer. Models with sparse methods (K-Means) compute
+        // on the sparse rows (distances through ||x||^2 - 2 x.c + ||c||^2: the same labels, the
+        // same distances to rounding); the others get them made dense (bit for bit).
+        auto sparse = sparse_request(rows, 300, 4);
+        sparse.add_outputs(v1::Output(output));
+        v1::PredictResponse sparse_resp;
+        REQUIRE(linfa_predict(server, sparse, sparse_resp).ok());
+        const std::vector<double> from_sparse = answered(sparse_resp, output);
+        REQUIRE(from_sparse.size() == values.size());
+        const double tolerance = std::is_same_v<F, float> ? 1e-4 : 1e-9;
+        for (std::size_t i = 0; i < values.size(); ++i) CHECK(from_sparse[i] == doctest::Approx(values[i]).epsilon(tolerance).scale(1.0));
     }
     // The default output: the first listed.
     v1::PredictResponse plain;

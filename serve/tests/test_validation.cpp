@@ -118,6 +118,36 @@ void bad_input_matrix(const char* api) {
         seed.add_features(2);
         check_invalid(raw_call(server, "/linfa.serving.v1.ModelService/Predict", seed.SerializeAsString()), "empty batch");
     }
+    SUBCASE("bad sparse rows: each malformed part named, and dense and sparse rows together refused") {
+        auto sparse = [&](std::vector<std::int32_t> offsets, std::vector<std::int32_t> indices, std::vector<double> values,
+                          std::uint32_t n_rows) {
+            v1::PredictRequest req;
+            req.set_n_rows(n_rows);
+            req.mutable_sparse()->mutable_offsets()->Add(offsets.begin(), offsets.end());
+            req.mutable_sparse()->mutable_indices()->Add(indices.begin(), indices.end());
+            req.mutable_sparse()->mutable_values()->Add(values.begin(), values.end());
+            v1::PredictResponse resp;
+            return linfa_predict(server, req, resp);
+        };
+        check_invalid(sparse({0, 1}, {1}, {2.0}, 2), "sparse rows: CSR indptr has 2 entries; a matrix of 2 rows needs 3");
+        check_invalid(sparse({0, 2, 1}, {0, 1}, {1.0, 2.0}, 2), "sparse rows: CSR indptr decreases at row 1");
+        check_invalid(sparse({0, 1}, {2}, {1.0}, 1), "sparse rows: CSR column index 2 out of range [0, 2) in row 0");
+        check_invalid(sparse({0, 1}, {-1}, {1.0}, 1), "sparse rows: CSR column index -1 out of range");
+        check_invalid(sparse({0, 2}, {1, 1}, {1.0, 2.0}, 1), "sparse rows: CSR column 1 appears twice in row 0");
+        check_invalid(sparse({0, 1}, {0}, {nan_value}, 1), "sparse rows: CSR data contain NaN or infinity (row 0, column 0)");
+        check_invalid(sparse({0, 2}, {0}, {1.0, 2.0}, 1), "sparse rows: CSR indices and data differ in length");
+        check_invalid(sparse({0, 1}, {1}, {1e300}, 1), "row 0, feature 1 is too large");
+        check_invalid(sparse({0}, {}, {}, 0), "empty batch");
+        check_invalid(sparse(std::vector<std::int32_t>(12, 0), {}, {}, 11), "too many rows: 11");
+        auto both = packed_f64({1, 2}, 1);
+        both.mutable_sparse()->add_offsets(0);
+        both.mutable_sparse()->add_offsets(0);
+        v1::PredictResponse resp;
+        check_invalid(linfa_predict(server, both, resp), "either dense rows (f64 or f32) or sparse rows, not both");
+        // A valid sparse request still answers afterwards, as the dense rows would.
+        REQUIRE(linfa_predict(server, sparse_request({0, 3.5, 0, 0}, 2, 2), resp).ok());
+        CHECK(std::vector<int>(resp.labels().begin(), resp.labels().end()) == reference_labels<double>(model, std::vector<double>{0, 3.5, 0, 0}));
+    }
     SUBCASE("malformed protobuf bytes") {
         const std::string garbage("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);  // a varint tag past 64 bits
         v1::PredictRequest valid = packed_f64({1, 2, 3, 4}, 2);

@@ -90,6 +90,18 @@ void seed_predict_batch(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std:
     check_labels(s.model, std::span<const double>(packed), std::span(resp.cluster_indexes().data(), resp.cluster_indexes_size()));
 }
 
+/// Sparse rows answered OK: the labels linfa's own sparse predict gives for them (the request
+/// was accepted, so the rows are a valid CSR matrix of the model's width).
+template <class F>
+void check_sparse_labels(const linfa::clustering::KMeans<F>& model, const linfa::serving::v1::SparseRows& rows,
+                         std::span<const std::int32_t> labels) {
+    const std::span<const std::int32_t> offsets(rows.offsets().data(), rows.offsets_size()), indices(rows.indices().data(), rows.indices_size());
+    const std::vector<F> values(rows.values().begin(), rows.values().end());
+    const linfa::CsrView<F, std::int32_t> view(labels.size(), model.n_features(), offsets, indices, values);
+    const linfa::Labels expected = model.predict(view);
+    if (!std::equal(expected.data(), expected.data() + expected.size(), labels.begin())) finding("labels differ from linfa's sparse predict");
+}
+
 template <class F>
 void v1_predict(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t size) {
     linfa::serving::v1::PredictRequest req;
@@ -112,7 +124,9 @@ void v1_predict(linfa_fuzz::Served<F>& s, const std::uint8_t* data, std::size_t 
     } else {
         if (resp.labels_size() != n_rows) finding("one label per row expected");
         const std::span<const std::int32_t> labels(resp.labels().data(), resp.labels_size());
-        if (req.f32_size() > 0) {
+        if (req.has_sparse()) {
+            check_sparse_labels(s.model, req.sparse(), labels);
+        } else if (req.f32_size() > 0) {
             check_labels(s.model, std::span<const float>(req.f32().data(), req.f32_size()), labels);
         } else {
             check_labels(s.model, std::span<const double>(req.f64().data(), req.f64_size()), labels);

@@ -127,6 +127,21 @@ void requests(bool f64_model) {
         for (std::size_t i = 0; i < d; ++i) req.add_f64(1), req.add_f32(1);
         request(m + "v1_predict_both_fields", 2, f64_model, req);
     }
+    auto sparse = [&](const std::string& name, std::uint32_t n_rows, std::vector<std::int32_t> offsets, std::vector<std::int32_t> indices,
+                      bool distances) {
+        v1::PredictRequest req;
+        req.set_n_rows(n_rows);
+        req.set_return_distances(distances);
+        req.mutable_sparse()->mutable_offsets()->Add(offsets.begin(), offsets.end());
+        req.mutable_sparse()->mutable_indices()->Add(indices.begin(), indices.end());
+        for (double v : rows_of(indices.size(), 1)) req.mutable_sparse()->add_values(v);
+        request(m + "v1_predict_sparse_" + name, 2, f64_model, req);
+    };
+    sparse("valid", 3, {0, 1, 1, 3}, {0, 1, 0}, true);
+    sparse("unsorted", 1, {0, 2}, {1, 0}, false);
+    sparse("decreasing_offsets", 2, {0, 2, 1}, {0, 1}, false);
+    sparse("column_out_of_range", 1, {0, 1}, {std::int32_t(d)}, false);
+    sparse("duplicate_column", 1, {0, 2}, {0, 0}, false);
     {
         v1::PredictRequest req;
         req.set_n_rows(1);
