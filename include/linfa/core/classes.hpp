@@ -97,11 +97,12 @@ private:
 
 /// Checks what every classifier needs to train: at least one sample and one feature, class
 /// labels, finite records, valid sample weights. `model` names the caller in messages.
-template <Float F>
-void require_classification_data(const DatasetView<F>& data, const std::string& model) {
+/// `Data`: a DatasetView or a SparseDatasetView.
+template <class Data>
+void require_classification_data(const Data& data, const std::string& model) {
     if (data.n_samples() == 0) throw InvalidInput(model + ": need at least one sample, found 0");
     if (!data.has_labels()) throw InvalidInput(model + ": the dataset has no class labels to fit");
-    require_trainable<F>(data);
+    require_trainable(data);
 }
 
 /// Throws InvalidInput unless `data` has `n_features` features and finite records: what every

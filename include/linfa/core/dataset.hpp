@@ -17,69 +17,43 @@
 
 namespace linfa {
 
-/// Non-owning view of records with optional sample weights, continuous targets (one or several
-/// per row) and class labels (one per row). Valid while the viewed data lives. Unsupervised
-/// algorithms read the records and weights; a regressor reads `targets()`, a classifier
-/// `labels()`. Every part is checked against the number of rows when it is attached.
-template <Float F>
-class DatasetView {
+/// What a dataset view carries besides its records: optional sample weights, continuous
+/// targets (one or several per row) and class labels (one per row), each checked against the
+/// number of samples when it is attached. DatasetView (dense records) and SparseDatasetView
+/// (CSR records, core/sparse.hpp) share it, so supervised fits read targets and labels the
+/// same way whatever the records.
+/// Requires: `View` derives from SampleParts<F, View> and has `std::size_t n_samples() const`.
+template <Float F, class View>
+class SampleParts {
 public:
-    /// Views `records` (one sample per row) with optional sample weights, one per row (empty:
-    /// unweighted). Throws InvalidInput when `weights` is neither empty nor one per row.
-    DatasetView(MatrixView<F> records, std::span<const F> weights = {})
-        : records_(records), weights_(weights) {
-        if (!weights_.empty()) require_rows("sample weights", "weight", weights_.size());
-    }
-    /// Views every row of `records`, unweighted (implicit: a Matrix is usable as a dataset).
-    DatasetView(const Matrix<F>& records)  // NOLINT: implicit by design, a Matrix is a dataset
-        : DatasetView(MatrixView<F>(records.data(), records.rows(), records.cols())) {}
-
     /// This view with continuous targets: an n_samples x n_targets row-major matrix. Throws
     /// InvalidInput unless `targets` has one row per sample.
-    DatasetView with_targets(MatrixView<F> targets) const {
+    View with_targets(MatrixView<F> targets) const {
         require_rows("targets", "row of targets", static_cast<std::size_t>(targets.rows()));
-        DatasetView view = *this;
+        View view = self();
         view.targets_ = {targets.data(), static_cast<std::size_t>(targets.cols())};
         view.has_targets_ = true;
         return view;
     }
     /// This view with one continuous target per sample; throws InvalidInput unless `target`
     /// holds one value per sample.
-    DatasetView with_targets(std::span<const F> target) const {
+    View with_targets(std::span<const F> target) const {
         return with_targets(MatrixView<F>(target.data(), static_cast<Eigen::Index>(target.size()), 1));
     }
     /// This view with one class label per sample; throws InvalidInput unless there is one per
     /// sample.
-    DatasetView with_labels(std::span<const std::int32_t> labels) const {
+    View with_labels(std::span<const std::int32_t> labels) const {
         require_rows("labels", "label", labels.size());
-        DatasetView view = *this;
+        View view = self();
         view.labels_ = labels;
         view.has_labels_ = true;
         return view;
     }
 
-    /// This view's weights, targets and labels with other records of the same samples, such
-    /// as a transformer's output; throws InvalidInput unless `records` has one row per sample.
-    DatasetView with_records(MatrixView<F> records) const {
-        require_rows("records", "row of records", static_cast<std::size_t>(records.rows()));
-        DatasetView view(records, weights_);
-        view.targets_ = targets_;
-        view.has_targets_ = has_targets_;
-        view.labels_ = labels_;
-        view.has_labels_ = has_labels_;
-        return view;
-    }
-
-    /// The records, n_samples x n_features, row-major.
-    const MatrixView<F>& records() const { return records_; }
     /// Empty when the samples are unweighted (every weight is 1).
     std::span<const F> weights() const { return weights_; }
     /// Whether sample weights are attached.
     bool has_weights() const { return !weights_.empty(); }
-    /// Number of samples (rows of the records).
-    std::size_t n_samples() const { return static_cast<std::size_t>(records_.rows()); }
-    /// Number of features (columns of the records).
-    std::size_t n_features() const { return static_cast<std::size_t>(records_.cols()); }
     /// Weight of sample i (1 when unweighted).
     F weight(std::size_t i) const { return weights_.empty() ? F(1) : weights_[i]; }
 
@@ -90,7 +64,7 @@ public:
     /// The continuous targets (n_samples x n_targets); throws InvalidInput when there are none.
     MatrixView<F> targets() const {
         if (!has_targets()) throw InvalidInput("dataset has no continuous targets");
-        return MatrixView<F>(targets_.data, records_.rows(), static_cast<Eigen::Index>(targets_.cols));
+        return MatrixView<F>(targets_.data, static_cast<Eigen::Index>(self().n_samples()), static_cast<Eigen::Index>(targets_.cols));
     }
     /// Whether class labels are attached (`with_labels`).
     bool has_labels() const { return has_labels_; }
@@ -100,25 +74,74 @@ public:
         return labels_;
     }
 
+protected:
+    /// Sets the weights: empty, or one per sample of the (already constructed) records.
+    void attach_weights(std::span<const F> weights) {
+        if (!weights.empty()) require_rows("sample weights", "weight", weights.size());
+        weights_ = weights;
+    }
+
+    /// Throws InvalidInput unless `found` (parts of kind `part`) is one per sample.
+    void require_rows(const char* part, const char* each, std::size_t found) const {
+        if (found != self().n_samples()) {
+            throw InvalidInput(std::string(part) + ": expected one " + each + " per sample (" +
+                               std::to_string(self().n_samples()) + "), found " + std::to_string(found));
+        }
+    }
+
 private:
     struct TargetsPart {
         const F* data = nullptr;
         std::size_t cols = 0;
     };
 
-    void require_rows(const char* part, const char* each, std::size_t found) const {
-        if (found != n_samples()) {
-            throw InvalidInput(std::string(part) + ": expected one " + each + " per sample (" +
-                               std::to_string(n_samples()) + "), found " + std::to_string(found));
-        }
-    }
+    const View& self() const { return static_cast<const View&>(*this); }
 
-    MatrixView<F> records_;
     std::span<const F> weights_;
     TargetsPart targets_;
     std::span<const std::int32_t> labels_;
     bool has_targets_ = false;
     bool has_labels_ = false;
+};
+
+/// The scalar type of a dataset view, dense (DatasetView) or sparse (SparseDatasetView).
+template <class Data>
+using scalar_of = std::remove_cvref_t<decltype(std::declval<const Data&>().weight(0))>;
+
+/// Non-owning view of dense records with the parts of SampleParts: optional sample weights,
+/// continuous targets and class labels. Valid while the viewed data lives. Unsupervised
+/// algorithms read the records and weights; a regressor reads `targets()`, a classifier
+/// `labels()`.
+template <Float F>
+class DatasetView : public SampleParts<F, DatasetView<F>> {
+    using Parts = SampleParts<F, DatasetView<F>>;
+
+public:
+    /// Views `records` (one sample per row) with optional sample weights, one per row (empty:
+    /// unweighted). Throws InvalidInput when `weights` is neither empty nor one per row.
+    DatasetView(MatrixView<F> records, std::span<const F> weights = {}) : records_(records) { this->attach_weights(weights); }
+    /// Views every row of `records`, unweighted (implicit: a Matrix is usable as a dataset).
+    DatasetView(const Matrix<F>& records)  // NOLINT: implicit by design, a Matrix is a dataset
+        : DatasetView(MatrixView<F>(records.data(), records.rows(), records.cols())) {}
+
+    /// This view's weights, targets and labels with other records of the same samples, such
+    /// as a transformer's output; throws InvalidInput unless `records` has one row per sample.
+    DatasetView with_records(MatrixView<F> records) const {
+        this->require_rows("records", "row of records", static_cast<std::size_t>(records.rows()));
+        DatasetView view(records);
+        static_cast<Parts&>(view) = *this;  // the weights, targets and labels
+        return view;
+    }
+
+    /// The records, n_samples x n_features, row-major.
+    const MatrixView<F>& records() const { return records_; }
+    /// Number of samples (rows of the records).
+    std::size_t n_samples() const { return static_cast<std::size_t>(records_.rows()); }
+    /// Number of features (columns of the records).
+    std::size_t n_features() const { return static_cast<std::size_t>(records_.cols()); }
+
+private:
+    MatrixView<F> records_;
 };
 
 /// The targets a `Dataset<F, T>` can own, each carried through `view()`: class labels

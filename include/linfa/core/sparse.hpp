@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arithmetic.hpp"
+#include "dataset.hpp"
 #include "error.hpp"
 #include "matrix.hpp"
 
@@ -35,6 +36,9 @@ struct SparseRow {
     std::span<const I> indices;  ///< the columns of the row's stored values
     std::span<const F> values;   ///< the stored values, one per index
 };
+
+template <Float F, SparseIndex I>
+class CsrMatrix;
 
 /// A read-only view of an n_rows x n_cols CSR matrix over caller-owned buffers, checked once
 /// when it is made: every algorithm that takes one may trust its structure and values.
@@ -73,6 +77,13 @@ public:
     std::span<const F> data() const { return data_; }
 
 private:
+    friend class CsrMatrix<F, I>;
+    struct Checked {};
+    /// A view of arrays already checked (a CsrMatrix's, immutable since): no second check.
+    CsrView(Checked, std::size_t n_rows, std::size_t n_cols, std::span<const I> indptr, std::span<const I> indices,
+            std::span<const F> data)
+        : n_rows_(n_rows), n_cols_(n_cols), indptr_(indptr), indices_(indices), data_(data) {}
+
     void check_offsets() const {
         if (indptr_.size() != n_rows_ + 1) {
             throw InvalidInput("CSR indptr has " + std::to_string(indptr_.size()) + " entries; a matrix of " + std::to_string(n_rows_) +
@@ -127,14 +138,15 @@ private:
     std::span<const F> data_;
 };
 
-/// An owning CSR matrix; `view()` is what algorithms take.
+/// An owning CSR matrix; `view()` is what algorithms take. Its arrays are checked once, when
+/// it is made, and never change, so a view of it costs nothing.
 template <Float F, SparseIndex I = std::int32_t>
 class CsrMatrix {
 public:
     /// Takes the three arrays; throws as CsrView's constructor.
     CsrMatrix(std::size_t n_rows, std::size_t n_cols, std::vector<I> indptr, std::vector<I> indices, std::vector<F> data)
         : n_rows_(n_rows), n_cols_(n_cols), indptr_(std::move(indptr)), indices_(std::move(indices)), data_(std::move(data)) {
-        (void)view();  // checks
+        (void)CsrView<F, I>(n_rows_, n_cols_, indptr_, indices_, data_);  // checks
     }
 
     /// The non-zeros of a dense matrix of F (a Matrix, a MatrixView, an expression), row by row in increasing column order. Throws
@@ -160,7 +172,7 @@ public:
     }
 
     /// A view of this matrix, valid while it lives.
-    CsrView<F, I> view() const { return CsrView<F, I>(n_rows_, n_cols_, indptr_, indices_, data_); }
+    CsrView<F, I> view() const { return CsrView<F, I>(typename CsrView<F, I>::Checked{}, n_rows_, n_cols_, indptr_, indices_, data_); }
     /// Number of rows.
     std::size_t rows() const { return n_rows_; }
     /// Number of columns.
@@ -174,10 +186,11 @@ private:
     std::vector<F> data_;
 };
 
-/// Sparse records with optional sample weights: what algorithms that take CSR input consume,
-/// as DatasetView is for dense records. Non-owning; valid while the viewed buffers live.
+/// Sparse records with the parts of SampleParts (optional sample weights, continuous targets,
+/// class labels): what algorithms that take CSR input consume, as DatasetView is for dense
+/// records. Non-owning; valid while the viewed buffers live.
 template <Float F, SparseIndex I = std::int32_t>
-class SparseDatasetView {
+class SparseDatasetView : public SampleParts<F, SparseDatasetView<F, I>> {
 public:
     /// The scalar type of the records and weights.
     using scalar_type = F;
@@ -186,30 +199,45 @@ public:
     /// so a CsrView is usable as an unweighted dataset. Throws InvalidInput when `weights` is
     /// neither empty nor one per row.
     SparseDatasetView(CsrView<F, I> records, std::span<const F> weights = {})  // NOLINT: implicit by design
-        : records_(records), weights_(weights) {
-        if (!weights_.empty() && weights_.size() != records_.rows()) {
-            throw InvalidInput("expected one sample weight per row: " + std::to_string(records_.rows()) + " rows, " +
-                               std::to_string(weights_.size()) + " weights");
-        }
+        : records_(records) {
+        this->attach_weights(weights);
     }
 
     /// The records.
     const CsrView<F, I>& records() const { return records_; }
-    /// Empty when the samples are unweighted (every weight is 1).
-    std::span<const F> weights() const { return weights_; }
-    /// Whether sample weights are attached.
-    bool has_weights() const { return !weights_.empty(); }
     /// Number of samples (rows).
     std::size_t n_samples() const { return records_.rows(); }
     /// Number of features (columns).
     std::size_t n_features() const { return records_.cols(); }
-    /// The weight of sample i (1 when unweighted).
-    F weight(std::size_t i) const { return weights_.empty() ? F(1) : weights_[i]; }
 
 private:
     CsrView<F, I> records_;
-    std::span<const F> weights_;
 };
+
+/// Marks the sparse types a model can predict on: CsrView and SparseDatasetView.
+template <class S>
+struct sparse_rows_traits : std::false_type {};
+/// A CSR view: its rows are predicted on.
+template <Float F, SparseIndex I>
+struct sparse_rows_traits<CsrView<F, I>> : std::true_type {
+    using scalar = F;  ///< the values' type
+};
+/// A sparse dataset: its records are predicted on (weights, targets and labels unused).
+template <Float F, SparseIndex I>
+struct sparse_rows_traits<SparseDatasetView<F, I>> : std::true_type {
+    using scalar = F;  ///< the values' type
+};
+
+/// Sparse rows of scalar F to predict on: a CsrView<F, I> or a SparseDatasetView<F, I>.
+template <class S, class F>
+concept SparseRowsOf = sparse_rows_traits<S>::value && std::same_as<typename sparse_rows_traits<S>::scalar, F>;
+
+/// The rows of a CSR view: itself.
+template <Float F, SparseIndex I>
+const CsrView<F, I>& sparse_records(const CsrView<F, I>& x) { return x; }
+/// The rows of a sparse dataset: its records.
+template <Float F, SparseIndex I>
+const CsrView<F, I>& sparse_records(const SparseDatasetView<F, I>& data) { return data.records(); }
 
 /// The dense n_rows x n_cols matrix of `sparse` (zeros where nothing is stored).
 template <Float F, SparseIndex I>

@@ -13,6 +13,7 @@
 #include "dataset.hpp"
 #include "error.hpp"
 #include "parallel.hpp"
+#include "sparse.hpp"
 
 namespace linfa {
 
@@ -87,6 +88,13 @@ template <Float F>
 void require_trainable(const DatasetView<F>& data, bool finite_checked = false) {
     if (data.n_features() == 0) throw InvalidInput("records have zero features; need at least one");
     if (!finite_checked) require_finite<F>(data.records(), "records");
+    require_valid_weights<F>(data.weights());
+}
+
+/// The same for sparse records, whose values were checked finite when their view was made.
+template <Float F, SparseIndex I>
+void require_trainable(const SparseDatasetView<F, I>& data) {
+    if (data.n_features() == 0) throw InvalidInput("records have zero features; need at least one");
     require_valid_weights<F>(data.weights());
 }
 

@@ -73,10 +73,6 @@ void copy_row(const SparseDatasetView<F, I>& data, std::size_t i, Matrix<F>& to,
     for (std::size_t e = 0; e < x.indices.size(); ++e) to(Eigen::Index(row), Eigen::Index(x.indices[e])) = x.values[e];
 }
 
-/// The scalar type of a dataset, dense (DatasetView) or sparse (SparseDatasetView).
-template <class Data>
-using scalar_of = std::remove_cvref_t<decltype(std::declval<const Data&>().weight(0))>;
-
 /// k distinct samples, uniformly, by Floyd's algorithm: k draws, no per-sample state.
 template <class Data, Float F = scalar_of<Data>>
 Matrix<F> init_random_unweighted(const Data& data, std::size_t k, Rng& rng) {
