@@ -59,7 +59,7 @@ void BM_LossGradient(benchmark::State& state) {
     const Problem<F>& p = problem<F>(n, d, k);
     const Eigen::Index rows = rows_for(k);
     const DatasetView<F> data(p.x);
-    const LogisticLoss<F> loss(data, p.targets, p.targets, std::vector<double>(k, 1.0),
+    const LogisticLoss<DatasetView<F>> loss(data, p.targets, p.targets, std::vector<double>(k, 1.0),
                                rows == 1 ? Layout::Binary : Layout::Multinomial, rows, true, 1.0);
     const Eigen::VectorXd w = Eigen::VectorXd::Constant(loss.n_parameters(), 0.01);
     Eigen::VectorXd gradient;

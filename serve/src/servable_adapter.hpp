@@ -54,10 +54,19 @@ concept HasProbabilities = PredictProba<M, DatasetView<F>>;
 template <class M, class F = typename model_io<M>::scalar_type>
 concept HasTransform = Transformer<M, DatasetView<F>>;
 
-/// Models that take sparse rows themselves (K-Means); others are given them made dense.
+/// Models that take sparse rows themselves (K-Means, the linear models); others are given
+/// them made dense.
 template <class M, class F = typename model_io<M>::scalar_type>
 concept HasSparseLabels = requires(const M& m, const CsrView<F, std::int32_t>& x) {
     { m.predict(x) } -> std::same_as<Labels>;
+};
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasSparseValues = requires(const M& m, const CsrView<F, std::int32_t>& x) {
+    { m.predict(x) } -> std::same_as<Matrix<F>>;
+};
+template <class M, class F = typename model_io<M>::scalar_type>
+concept HasSparseProbabilities = requires(const M& m, const CsrView<F, std::int32_t>& x) {
+    { m.predict_proba(x) } -> std::same_as<Matrix<F>>;
 };
 template <class M, class F = typename model_io<M>::scalar_type>
 concept HasSparseTransform = requires(const M& m, const CsrView<F, std::int32_t>& x) {
@@ -140,12 +149,19 @@ public:
         }
     }
     void compute(Output what, const SparseRows& rows, std::span<double> out) const override {
+        thread_local std::vector<F> values;
+        const auto sparse = [&] {
+            use_threads_for(rows.rows());
+            return sparse_view(rows, values);
+        };
         if constexpr (HasSparseTransform<M>) {
-            if (what == Output::transformed) {
-                thread_local std::vector<F> values;
-                use_threads_for(rows.rows());
-                return copy_rows(model_.transform(sparse_view(rows, values)), out);
-            }
+            if (what == Output::transformed) return copy_rows(model_.transform(sparse()), out);
+        }
+        if constexpr (HasSparseValues<M>) {
+            if (what == Output::values) return copy_rows(model_.predict(sparse()), out);
+        }
+        if constexpr (HasSparseProbabilities<M>) {
+            if (what == Output::probabilities) return copy_rows(model_.predict_proba(sparse()), out);
         }
         thread_local std::vector<F> dense;
         compute_any(what, densify(rows, dense), out);

@@ -125,9 +125,10 @@ void check_served(const std::string& stem) {
         }
         CHECK(oip_answer(server, rows, output) == values);  // the same through the Open Inference Protocol
 
-        // The same rows sent sparse: the same answer. Models with sparse methods (K-Means) compute
-        // on the sparse rows (distances through ||x||^2 - 2 x.c + ||c||^2: the same labels, the
-        // same distances to rounding); the others get them made dense (bit for bit).
+        // The same rows sent sparse: the same answer. Models with sparse methods (K-Means, the
+        // linear models) compute on the sparse rows (K-Means' distances through
+        // ||x||^2 - 2 x.c + ||c||^2, linear scores summed in double: the same labels, the same
+        // values to rounding); the others get them made dense (bit for bit).
         auto sparse = sparse_request(rows, 300, 4);
         sparse.add_outputs(v1::Output(output));
         v1::PredictResponse sparse_resp;

@@ -24,12 +24,14 @@ public:
 
 /// Checks what every regressor needs: at least one sample and one feature, continuous targets,
 /// finite records and targets, valid sample weights. `model` names the caller in messages.
-template <Float F>
-void require_regression_data(const DatasetView<F>& data, const std::string& model) {
+/// `Data`: a DatasetView or a SparseDatasetView.
+template <class Data>
+void require_regression_data(const Data& data, const std::string& model) {
+    using F = scalar_of<Data>;
     if (data.n_samples() == 0) throw LinearInputError(model + ": need at least one sample, found 0");
     if (!data.has_targets()) throw LinearInputError(model + ": the dataset has no continuous targets to fit");
     if (data.n_targets() == 0) throw LinearInputError(model + ": the targets have zero columns; need at least one");
-    require_trainable<F>(data);
+    require_trainable(data);
     require_finite<F>(data.targets(), "targets");
 }
 

@@ -10,6 +10,7 @@
 #include "../core/dataset.hpp"
 #include "../core/error.hpp"
 #include "../core/parallel.hpp"
+#include "../core/sparse.hpp"
 #include "../core/validation.hpp"
 #include "../metrics/regression.hpp"
 
@@ -57,13 +58,40 @@ public:
         });
     }
 
+    /// The predicted targets of sparse rows (a CsrView or a SparseDatasetView), n_samples x
+    /// n_targets; the dense rows' predictions to rounding. Throws InvalidInput for a wrong
+    /// feature count.
+    template <class Sparse>
+        requires SparseRowsOf<Sparse, F>
+    Matrix<F> predict(const Sparse& data) const {
+        const auto& x = sparse_records(data);
+        require_feature_count(x.cols());
+        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(x.rows()), coef_.rows());
+        for_each_chunk(plan_chunks(x.rows()), [&](std::size_t, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) {
+                for (Eigen::Index j = 0; j < coef_.rows(); ++j) {
+                    out(Eigen::Index(i), j) = F(dot(x.row(i), coef_.row(j).data()) + double(intercept_[j]));
+                }
+            }
+        });
+        return out;
+    }
+
+    /// R^2 as `score`, for sparse records with continuous targets.
+    template <SparseIndex I>
+    double score(const SparseDatasetView<F, I>& data) const { return score_of(predict(data), data); }
+
     /// The coefficient of determination R^2 of the predictions for `data`'s continuous targets,
     /// weighted by its sample weights, averaged over targets (scikit-learn's `score`); NaN for
     /// fewer than two samples, where R^2 is undefined (as scikit-learn). Throws as `predict`,
     /// and InvalidInput when `data` has no continuous targets, not n_targets of them, or
     /// non-finite ones, or (two samples or more) invalid sample weights (metrics::r2_score).
-    double score(const DatasetView<F>& data) const {
-        const Matrix<F> predicted = predict(data);
+    double score(const DatasetView<F>& data) const { return score_of(predict(data), data); }
+
+private:
+    /// R^2 of `predicted` against `data`'s targets (dense or sparse records).
+    template <class Data>
+    double score_of(const Matrix<F>& predicted, const Data& data) const {
         const auto y = data.targets();
         if (static_cast<std::size_t>(y.cols()) != n_targets()) {
             throw InvalidInput("score: expected " + std::to_string(n_targets()) + " targets per sample, found " +
@@ -75,12 +103,15 @@ public:
         return metrics::r2_score<F>(y, predicted_view, data.weights());
     }
 
-private:
-    void require_predictable(const DatasetView<F>& data) const {
-        if (data.n_features() != n_features()) {
+    void require_feature_count(std::size_t found) const {
+        if (found != n_features()) {
             throw InvalidInput("linear model: expected " + std::to_string(n_features()) +
-                               " features per sample (as in training), found " + std::to_string(data.n_features()));
+                               " features per sample (as in training), found " + std::to_string(found));
         }
+    }
+
+    void require_predictable(const DatasetView<F>& data) const {
+        require_feature_count(data.n_features());
         require_finite<F>(data.records(), "records");
     }
 

@@ -5,6 +5,7 @@
 //   linear_regression/model.hpp      the fitted model (predict, score through linear_model.hpp)
 //   linear_regression/serialization.hpp   model files
 //   linear_regression/model_example.hpp   for the generic tests
+//   sparse_least_squares.hpp         fit on sparse records (conjugate gradients, shared with Ridge)
 #pragma once
 
 #include "errors.hpp"
@@ -13,3 +14,4 @@
 #include "linear_regression/model_example.hpp"
 #include "linear_regression/params.hpp"
 #include "linear_regression/serialization.hpp"
+#include "sparse_least_squares.hpp"

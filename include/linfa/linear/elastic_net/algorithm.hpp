@@ -1,6 +1,6 @@
 // Fitting ElasticNet: validate, centre (weighted means), scale rows by sqrt(sample weight)
 // with the weights rescaled to sum to n, then coordinate descent per target (cd.hpp) on the
-// Gram matrix or on a centred column-major copy of X.
+// Gram matrix or on a centred column-major copy of X; sparse records by sparse_cd.hpp.
 #pragma once
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include "../errors.hpp"
 #include "../solvers.hpp"
 #include "cd.hpp"
+#include "sparse_cd.hpp"
 #include "model.hpp"
 
 namespace linfa::linear {
@@ -109,6 +110,30 @@ std::vector<Outcome> fit_on_columns(const DatasetView<F>& data, const linalg::Ce
 template <Float F>
 ElasticNet<F> ElasticNetValidParams<F>::fit(const DatasetView<F>& data) const {
     require_regression_data(data, "ElasticNet");
+    const std::size_t n = data.n_samples(), d = data.n_features();
+    const auto descend = [&](const linalg::Centring& c, double scale, const auto& pen, auto order, auto& coef) {
+        return enet_detail::use_gram(params_.precompute(), n, d)
+            ? enet_detail::fit_on_gram(data, c, scale, params_, pen, order, coef)
+            : enet_detail::fit_on_columns(data, c, scale, params_, pen, order, coef);
+    };
+    return fit_targets(data, linalg::weighted_means(data, true, params_.fit_intercept()), descend);
+}
+
+template <Float F>
+template <SparseIndex I>
+ElasticNet<F> ElasticNetValidParams<F>::fit(const SparseDatasetView<F, I>& data) const {
+    require_regression_data(data, "ElasticNet");
+    const linalg::SparseColumns<F, I> columns(data.records());
+    const auto descend = [&](const linalg::Centring& c, double scale, const auto& pen, auto order, auto& coef) {
+        const linalg::CentredSparseOperator<F, I> a(data, columns, c, scale);
+        return enet_detail::fit_sparse(a, c, params_, pen, order, coef);
+    };
+    return fit_targets(data, linalg::weighted_means(data, columns, true, params_.fit_intercept()), descend);
+}
+
+template <Float F>
+template <class Data, class Descend>
+ElasticNet<F> ElasticNetValidParams<F>::fit_targets(const Data& data, const linalg::Centring& centring, Descend&& descend) const {
     const auto& p = params_;
     const std::size_t n = data.n_samples(), d = data.n_features(), t = data.n_targets();
     if (p.start() && (std::size_t(p.start()->rows()) != t || std::size_t(p.start()->cols()) != d)) {
@@ -116,7 +141,6 @@ ElasticNet<F> ElasticNetValidParams<F>::fit(const DatasetView<F>& data) const {
                                 std::to_string(p.start()->cols()) + "; the data need n_targets x n_features = " +
                                 std::to_string(t) + " x " + std::to_string(d));
     }
-    const linalg::Centring centring = linalg::weighted_means(data, true, p.fit_intercept());
     // Sample weights rescaled to sum to n, as scikit-learn 1.2: the penalties then weigh the
     // same against the residuals with or without weights.
     const double scale = data.has_weights() ? double(n) / centring.total_weight : 1.0;
@@ -125,9 +149,7 @@ ElasticNet<F> ElasticNetValidParams<F>::fit(const DatasetView<F>& data) const {
     Rng rng = p.rng();
     const enet_detail::Order order{p.selection() == Selection::Random ? &rng : nullptr};
     linear_detail::MatrixD coef(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(d));
-    const auto outcomes = enet_detail::use_gram(p.precompute(), n, d)
-        ? enet_detail::fit_on_gram(data, centring, scale, p, pen, order, coef)
-        : enet_detail::fit_on_columns(data, centring, scale, p, pen, order, coef);
+    const std::vector<enet_detail::Outcome> outcomes = descend(centring, scale, pen, order, coef);
     const auto intercept = linear_detail::intercepts(coef, centring);
     if (!coef.allFinite() || !intercept.allFinite()) {
         throw LinearInputError("ElasticNet: Coordinate descent iterations resulted in non-finite parameter values; "

@@ -61,6 +61,14 @@ public:
     /// R^2 of the predictions for `data`'s targets (weighted, averaged over targets).
     /// Throws as `predict`, and InvalidInput without n_targets continuous targets.
     double score(const DatasetView<F>& data) const { return predictor_.score(data); }
+    /// Predicted targets of sparse rows (a CsrView or a SparseDatasetView), n_samples x
+    /// n_targets. Throws InvalidInput for a wrong feature count.
+    template <class Sparse>
+        requires SparseRowsOf<Sparse, F>
+    Matrix<F> predict(const Sparse& x) const { return predictor_.predict(x); }
+    /// R^2 on sparse records with continuous targets. Throws as the dense `score`.
+    template <SparseIndex I>
+    double score(const SparseDatasetView<F, I>& data) const { return predictor_.score(data); }
 
 private:
     friend class ElasticNetValidParams<F>;

@@ -14,6 +14,10 @@
 #include "../../core/rng.hpp"
 #include "../errors.hpp"
 
+namespace linfa::linalg {
+struct Centring;
+}
+
 namespace linfa::linear {
 
 template <Float F>
@@ -143,9 +147,20 @@ public:
     /// target column fitted on its own. Throws LinearInputError for data it cannot fit, and
     /// LinearParamsError for warm-start coefficients whose shape does not match the data.
     ElasticNet<F> fit(const DatasetView<F>& data) const;
+    /// Elastic net on sparse records, by coordinate descent over their columns with the
+    /// centring and the weights applied implicitly (sparse_cd.hpp): the records stay sparse,
+    /// and the solution is the dense fit's to within the same duality-gap tolerance. Throws as
+    /// the dense `fit`.
+    template <SparseIndex I>
+    ElasticNet<F> fit(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class ElasticNetParams<F>;
+    /// What the fits of dense and sparse records share: checks, the penalties scaled to the
+    /// samples, then `descend(centring, scale, penalty, order, coef)` for every target, then
+    /// the model.
+    template <class Data, class Descend>
+    ElasticNet<F> fit_targets(const Data& data, const linalg::Centring& centring, Descend&& descend) const;
     explicit ElasticNetValidParams(ElasticNetParams<F> params) : params_(std::move(params)) {}
     ElasticNetParams<F> params_;
 };

@@ -5,6 +5,7 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/params.hpp"
+#include "../../core/sparse.hpp"
 
 namespace linfa::linear {
 
@@ -42,6 +43,14 @@ public:
     /// Least squares on `data` (records, continuous targets, optional sample weights); see
     /// algorithm.hpp. Throws LinearInputError for data it cannot fit.
     LinearRegression<F> fit(const DatasetView<F>& data) const;
+    /// Least squares on sparse records (continuous targets, optional sample weights), by
+    /// conjugate gradients on the normal equations (CGLS, which like scipy's LSQR behind
+    /// scikit-learn converges to the minimum-norm solution) with the centring applied
+    /// implicitly, so the records stay sparse; at most 2 x n_features iterations per target
+    /// (LSQR's default limit). The model's rank is 0 and its singular values empty: they are
+    /// not computed (scikit-learn sets neither for sparse X). Throws as the dense `fit`.
+    template <SparseIndex I>
+    LinearRegression<F> fit(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class LinearRegressionParams<F>;

@@ -69,8 +69,8 @@ struct Solution {
     bool converged = false;
 };
 
-template <Float F>
-Solution solve(const LogisticLoss<F>& loss, Eigen::Index rows, Eigen::Index d, bool fit_intercept,
+template <class Loss, Float F>
+Solution solve(const Loss& loss, Eigen::Index rows, Eigen::Index d, bool fit_intercept,
                const std::optional<Eigen::MatrixXd>& start, const LogisticRegressionParams<F>& params) {
     optim::LbfgsOptions options;
     options.max_iterations = params.max_iter();
@@ -110,6 +110,18 @@ inline std::optional<Eigen::MatrixXd> solver_start(const std::optional<Eigen::Ma
 
 template <Float F>
 LogisticRegression<F> LogisticRegressionValidParams<F>::fit(const DatasetView<F>& data) const {
+    return fit_records(data);
+}
+
+template <Float F>
+template <SparseIndex I>
+LogisticRegression<F> LogisticRegressionValidParams<F>::fit(const SparseDatasetView<F, I>& data) const {
+    return fit_records(data);
+}
+
+template <Float F>
+template <class Data>
+LogisticRegression<F> LogisticRegressionValidParams<F>::fit_records(const Data& data) const {
     using namespace logistic_detail;
     require_classification_data(data, "LogisticRegression");
     const ClassSet classes = ClassSet::of(data.labels());
@@ -129,7 +141,7 @@ LogisticRegression<F> LogisticRegressionValidParams<F>::fit(const DatasetView<F>
     std::vector<Solution> solutions;
     if (layout == Layout::Multinomial || layout == Layout::BinarySoftmax) {
         const auto weights = params_.balanced() ? balanced_weights(targets, k) : listed;
-        const LogisticLoss<F> loss(data, targets, targets, weights, Layout::Multinomial, Eigen::Index(k), intercept, penalty);
+        const LogisticLoss<Data> loss(data, targets, targets, weights, Layout::Multinomial, Eigen::Index(k), intercept, penalty);
         solutions.push_back(solve(loss, Eigen::Index(k), d, intercept, start, params_));
         if (layout == Layout::BinarySoftmax) solutions.back().rows = solutions.back().rows.row(1).eval();
     } else {
@@ -140,9 +152,9 @@ LogisticRegression<F> LogisticRegressionValidParams<F>::fit(const DatasetView<F>
             const std::int32_t positive = layout == Layout::Binary ? 1 : std::int32_t(p);
             for (std::size_t i = 0; i < targets.size(); ++i) is_class[i] = targets[i] == positive ? 1 : 0;
             // balanced weights follow the binary split; listed ones the original classes
-            const LogisticLoss<F> loss = params_.balanced()
-                ? LogisticLoss<F>(data, is_class, is_class, balanced_weights(is_class, 2), Layout::Binary, 1, intercept, penalty)
-                : LogisticLoss<F>(data, is_class, targets, listed, Layout::Binary, 1, intercept, penalty);
+            const LogisticLoss<Data> loss = params_.balanced()
+                ? LogisticLoss<Data>(data, is_class, is_class, balanced_weights(is_class, 2), Layout::Binary, 1, intercept, penalty)
+                : LogisticLoss<Data>(data, is_class, targets, listed, Layout::Binary, 1, intercept, penalty);
             std::optional<Eigen::MatrixXd> row_start;
             if (start) row_start = start->row(Eigen::Index(p)).eval();
             solutions.push_back(solve(loss, 1, d, intercept, row_start, params_));

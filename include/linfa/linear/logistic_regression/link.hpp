@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "../../core/matrix.hpp"
+#include "../../core/sparse.hpp"
 
 namespace linfa::linear::logistic_detail {
 
@@ -58,6 +59,18 @@ struct Scorer {
             const Eigen::Index count = std::min(slab_rows, m - c);
             slab.noalias() = coef.middleRows(c, count) * x.middleRows(begin, rows).transpose();
             z.middleRows(c, count) = slab.template cast<double>().array();
+        }
+        z.colwise() += intercept;
+    }
+
+    /// The same for sparse rows: a dot product per coefficient row, summed in double.
+    template <SparseIndex I>
+    void score(const CsrView<F, I>& x, Eigen::Index begin, Eigen::Index rows, Block& z) const {
+        const Eigen::Index m = coef.rows();
+        z.resize(m, rows);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const auto row = x.row(std::size_t(begin + r));
+            for (Eigen::Index c = 0; c < m; ++c) z(c, r) = dot(row, coef.row(c).data());
         }
         z.colwise() += intercept;
     }

@@ -4,15 +4,20 @@
 // next block is read, so the records
 // are read once per evaluation and nothing of size n x classes is ever held. Chunks of rows
 // run in parallel and their sums are added in chunk order: the same value and gradient, bit
-// for bit, on any thread count.
+// for bit, on any thread count. Dense records (DatasetView) are scored and multiplied back by
+// matrix products; sparse ones (SparseDatasetView) entry by entry, with fewer chunks when the
+// per-chunk gradients (classes x features each) would otherwise take much memory.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
+#include "../../core/sparse.hpp"
 #include "link.hpp"
 
 namespace linfa::linear::logistic_detail {
@@ -21,15 +26,16 @@ namespace linfa::linear::logistic_detail {
 /// have targets 0 or 1 and one coefficient row; `Multinomial` ones a class index per row and a
 /// coefficient row per class. The parameter vector holds the coefficient rows one after the
 /// other (rows x features), then, with an intercept, one per row.
-template <Float F>
+template <class Data>
 class LogisticLoss {
+    using F = scalar_of<Data>;
     using RowMajorD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 public:
     /// `targets`: one per row. A row's weight is its sample weight in `data` times
     /// `group_weights[groups[i]]` (class weights: the groups are the rows' classes, or for
     /// balanced binary problems their targets); `penalty` = 1 / C.
-    LogisticLoss(const DatasetView<F>& data, std::span<const std::int32_t> targets, std::span<const std::int32_t> groups,
+    LogisticLoss(const Data& data, std::span<const std::int32_t> targets, std::span<const std::int32_t> groups,
                  std::vector<double> group_weights, Layout layout, Eigen::Index rows, bool fit_intercept, double penalty)
         : data_(data), targets_(targets), groups_(groups), group_weights_(std::move(group_weights)), layout_(layout),
           rows_(rows), d_(Eigen::Index(data.n_features())), fit_intercept_(fit_intercept), penalty_(penalty) {}
@@ -40,9 +46,9 @@ public:
     /// The objective at `w`; writes its gradient into `gradient`.
     double operator()(const Eigen::VectorXd& w, Eigen::VectorXd& gradient) const {
         const Scorer<F> scorer = scorer_of(w);
-        const ChunkPlan plan = plan_chunks(data_.n_samples());
         // per chunk: the loss, the coefficient gradient (rows x features), the intercepts'
         const std::size_t width = 1 + std::size_t(rows_ * d_ + rows_);
+        const ChunkPlan plan = chunk_plan(width);
         PerChunk<double> partial(plan.n_chunks, width);
         for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
             add_chunk(scorer, Eigen::Index(begin), Eigen::Index(end), partial[chunk]);
@@ -66,6 +72,36 @@ public:
     }
 
 private:
+    static constexpr bool sparse = !std::is_same_v<Data, DatasetView<F>>;
+
+    /// Dense records: the usual chunks. Sparse ones: few enough that the per-chunk sums of
+    /// `width` doubles stay within about 64 MiB (wide vocabularies, many classes).
+    ChunkPlan chunk_plan(std::size_t width) const {
+        if constexpr (!sparse) return plan_chunks(data_.n_samples());
+        const std::size_t max_chunks = std::clamp<std::size_t>((std::size_t(64) << 20) / (width * sizeof(double)), 2, 64);
+        return plan_chunks(data_.n_samples(), 4096, max_chunks);
+    }
+
+    /// coef += residual x the records of the block (rows x features).
+    void add_gradient(const Block& residual, Eigen::Index start, Eigen::Index rows, Eigen::Map<RowMajorD>& coef) const {
+        const auto& x = data_.records();
+        if constexpr (sparse) {
+            for (Eigen::Index r = 0; r < rows; ++r) {
+                const auto row = x.row(std::size_t(start + r));
+                for (std::size_t e = 0; e < row.indices.size(); ++e) {
+                    coef.col(Eigen::Index(row.indices[e])) += double(row.values[e]) * residual.col(r).matrix();
+                }
+            }
+        } else {
+            const Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> residual_f = residual.matrix().template cast<F>();
+            Slab<F> slab;
+            for (Eigen::Index c = 0; c < rows_; c += slab_rows) {
+                const Eigen::Index count = std::min(slab_rows, rows_ - c);
+                slab.noalias() = residual_f.middleRows(c, count) * x.middleRows(start, rows);
+                coef.middleRows(c, count) += slab.template cast<double>();
+            }
+        }
+    }
 
     /// Adds the loss and gradient of rows [begin, end) to `sums` (loss, coefficients, intercepts).
     void add_chunk(const Scorer<F>& scorer, Eigen::Index begin, Eigen::Index end, double* sums) const {
@@ -73,22 +109,14 @@ private:
         Eigen::Map<Eigen::VectorXd> intercept(sums + 1 + rows_ * d_, rows_);
         Block z, residual;
         BlockRow weight;
-        Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> residual_f;
-        Slab<F> slab;
-        const MatrixView<F>& x = data_.records();
         for (Eigen::Index start = begin; start < end; start += block_rows) {
             const Eigen::Index rows = std::min(block_rows, end - start);
-            scorer.score(x, start, rows, z);
+            scorer.score(data_.records(), start, rows, z);
             weights_of(start, rows, weight);
             sums[0] += layout_ == Layout::Binary ? binary_residuals(start, z, weight, residual)
                                                  : multinomial_residuals(start, z, weight, residual);
             intercept += residual.rowwise().sum().matrix();
-            residual_f = residual.matrix().template cast<F>();
-            for (Eigen::Index c = 0; c < rows_; c += slab_rows) {
-                const Eigen::Index count = std::min(slab_rows, rows_ - c);
-                slab.noalias() = residual_f.middleRows(c, count) * x.middleRows(start, rows);
-                coef.middleRows(c, count) += slab.template cast<double>();
-            }
+            add_gradient(residual, start, rows, coef);
         }
     }
 
@@ -128,7 +156,7 @@ private:
         return loss;
     }
 
-    DatasetView<F> data_;
+    Data data_;
     std::span<const std::int32_t> targets_, groups_;
     std::vector<double> group_weights_;
     Layout layout_;

@@ -57,23 +57,13 @@ public:
 
     /// Class scores, n_samples x coefficient rows (scikit-learn's decision_function).
     /// Throws InvalidInput for a wrong feature count or non-finite records.
-    Matrix<F> decision_function(const DatasetView<F>& data) const {
-        return rows_of(data, coef_.rows(), [](const logistic_detail::Block& z, logistic_detail::Block& out) { out = z; });
-    }
+    Matrix<F> decision_function(const DatasetView<F>& data) const { return scores_of(data); }
     /// Class probabilities, n_samples x n_classes (columns in the order of `classes()`).
     /// Throws as `decision_function`.
-    Matrix<F> predict_proba(const DatasetView<F>& data) const {
-        return rows_of(data, Eigen::Index(n_classes()), [this](const logistic_detail::Block& z, logistic_detail::Block& out) {
-            logistic_detail::probabilities(layout_, z, out);
-        });
-    }
+    Matrix<F> predict_proba(const DatasetView<F>& data) const { return probabilities_of(data); }
     /// Log-probabilities, n_samples x n_classes, from the scores (finite far from every class).
     /// Throws as `decision_function`.
-    Matrix<F> predict_log_proba(const DatasetView<F>& data) const {
-        return rows_of(data, Eigen::Index(n_classes()), [this](const logistic_detail::Block& z, logistic_detail::Block& out) {
-            logistic_detail::log_probabilities(layout_, z, out);
-        });
-    }
+    Matrix<F> predict_log_proba(const DatasetView<F>& data) const { return log_probabilities_of(data); }
     /// The most probable class of each sample (a label of `classes()`).
     /// Throws as `decision_function`.
     Labels predict(const DatasetView<F>& data) const {
@@ -83,22 +73,36 @@ public:
     }
     /// Writes the most probable class of each sample into `labels` (resized if needed).
     /// Throws as `decision_function`.
-    void predict_inplace(const DatasetView<F>& data, Labels& labels) const {
-        require_predictable<F>(data, n_features(), "LogisticRegression");
-        labels.resize(static_cast<Eigen::Index>(data.n_samples()));
-        for_blocks(data, [&](Eigen::Index start, const logistic_detail::Block& z) {
-            for (Eigen::Index r = 0; r < z.cols(); ++r) {
-                labels[start + r] = classes_.label(std::size_t(logistic_detail::predicted_class(layout_, z, r)));
-            }
-        });
-    }
+    void predict_inplace(const DatasetView<F>& data, Labels& labels) const { labels_of(data, labels); }
     /// The (weighted) accuracy of `predict` on `data`'s labels (scikit-learn's `score`).
     /// Throws as `decision_function`, and InvalidInput when `data` has no labels.
-    double score(const DatasetView<F>& data) const {
-        const Labels predicted = predict(data);
-        return metrics::accuracy_score<F>(data.labels(), std::span<const std::int32_t>(predicted.data(), std::size_t(predicted.size())),
-                                          data.weights());
+    double score(const DatasetView<F>& data) const { return accuracy_of(data); }
+
+    /// `decision_function` of sparse rows (a CsrView or a SparseDatasetView).
+    /// Throws InvalidInput for a wrong feature count.
+    template <class Sparse>
+        requires SparseRowsOf<Sparse, F>
+    Matrix<F> decision_function(const Sparse& x) const { return scores_of(x); }
+    /// `predict_proba` of sparse rows. Throws as the sparse `decision_function`.
+    template <class Sparse>
+        requires SparseRowsOf<Sparse, F>
+    Matrix<F> predict_proba(const Sparse& x) const { return probabilities_of(x); }
+    /// `predict_log_proba` of sparse rows. Throws as the sparse `decision_function`.
+    template <class Sparse>
+        requires SparseRowsOf<Sparse, F>
+    Matrix<F> predict_log_proba(const Sparse& x) const { return log_probabilities_of(x); }
+    /// `predict` of sparse rows. Throws as the sparse `decision_function`.
+    template <class Sparse>
+        requires SparseRowsOf<Sparse, F>
+    Labels predict(const Sparse& x) const {
+        Labels labels;
+        labels_of(x, labels);
+        return labels;
     }
+    /// `score` of sparse records with labels. Throws as the sparse `decision_function`, and
+    /// InvalidInput when `data` has no labels.
+    template <SparseIndex I>
+    double score(const SparseDatasetView<F, I>& data) const { return accuracy_of(data); }
 
 private:
     friend class LogisticRegressionValidParams<F>;
@@ -113,26 +117,75 @@ private:
         scorer_.intercept = intercept_.template cast<double>().array();
     }
 
-    /// Calls `each(first row, scores)` for every block of rows of `data` (scores: one column
-    /// per row), in parallel over chunks of rows.
-    template <class Each>
-    void for_blocks(const DatasetView<F>& data, Each&& each) const {
-        for_each_chunk(plan_chunks(data.n_samples()), [&](std::size_t, std::size_t begin, std::size_t end) {
+    /// The records of dense rows to predict, checked (feature count, finite values).
+    const MatrixView<F>& checked_rows(const DatasetView<F>& data) const {
+        require_predictable<F>(data, n_features(), "LogisticRegression");
+        return data.records();
+    }
+    /// The records of sparse rows to predict, checked (their values were when viewed).
+    template <class Sparse>
+    const auto& checked_rows(const Sparse& x) const {
+        const auto& rows = sparse_records(x);
+        if (rows.cols() != n_features()) {
+            throw InvalidInput("LogisticRegression: expected " + std::to_string(n_features()) +
+                               " features per sample (as in training), found " + std::to_string(rows.cols()));
+        }
+        return rows;
+    }
+
+    template <class Input>
+    Matrix<F> scores_of(const Input& x) const {
+        return rows_of(checked_rows(x), coef_.rows(), [](const logistic_detail::Block& z, logistic_detail::Block& out) { out = z; });
+    }
+    template <class Input>
+    Matrix<F> probabilities_of(const Input& x) const {
+        return rows_of(checked_rows(x), Eigen::Index(n_classes()), [this](const logistic_detail::Block& z, logistic_detail::Block& out) {
+            logistic_detail::probabilities(layout_, z, out);
+        });
+    }
+    template <class Input>
+    Matrix<F> log_probabilities_of(const Input& x) const {
+        return rows_of(checked_rows(x), Eigen::Index(n_classes()), [this](const logistic_detail::Block& z, logistic_detail::Block& out) {
+            logistic_detail::log_probabilities(layout_, z, out);
+        });
+    }
+    template <class Input>
+    void labels_of(const Input& x, Labels& labels) const {
+        const auto& records = checked_rows(x);
+        labels.resize(static_cast<Eigen::Index>(records.rows()));
+        for_blocks(records, [&](Eigen::Index start, const logistic_detail::Block& z) {
+            for (Eigen::Index r = 0; r < z.cols(); ++r) {
+                labels[start + r] = classes_.label(std::size_t(logistic_detail::predicted_class(layout_, z, r)));
+            }
+        });
+    }
+    template <class Data>
+    double accuracy_of(const Data& data) const {
+        Labels predicted;
+        labels_of(data, predicted);
+        return metrics::accuracy_score<F>(data.labels(), std::span<const std::int32_t>(predicted.data(), std::size_t(predicted.size())),
+                                          data.weights());
+    }
+
+    /// Calls `each(first row, scores)` for every block of `records` (dense or sparse; scores:
+    /// one column per row), in parallel over chunks of rows.
+    template <class Records, class Each>
+    void for_blocks(const Records& records, Each&& each) const {
+        for_each_chunk(plan_chunks(std::size_t(records.rows())), [&](std::size_t, std::size_t begin, std::size_t end) {
             logistic_detail::Block z;
             for (auto start = Eigen::Index(begin); start < Eigen::Index(end); start += logistic_detail::block_rows) {
-                scorer_.score(data.records(), start, std::min(logistic_detail::block_rows, Eigen::Index(end) - start), z);
+                scorer_.score(records, start, std::min(logistic_detail::block_rows, Eigen::Index(end) - start), z);
                 each(start, z);
             }
         });
     }
 
     /// An n_samples x `width` result whose rows are those of `fill(scores, out)` for each block
-    /// (`out`: one column per row).
-    template <class Fill>
-    Matrix<F> rows_of(const DatasetView<F>& data, Eigen::Index width, Fill&& fill) const {
-        require_predictable<F>(data, n_features(), "LogisticRegression");
-        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(data.n_samples()), width);
-        for_blocks(data, [&](Eigen::Index start, const logistic_detail::Block& z) {
+    /// of `records` (`out`: one column per row).
+    template <class Records, class Fill>
+    Matrix<F> rows_of(const Records& records, Eigen::Index width, Fill&& fill) const {
+        Matrix<F> out = output_matrix<F>(static_cast<Eigen::Index>(records.rows()), width);
+        for_blocks(records, [&](Eigen::Index start, const logistic_detail::Block& z) {
             logistic_detail::Block values;
             fill(z, values);
             out.middleRows(start, values.cols()) = values.transpose().matrix().template cast<F>();

@@ -118,9 +118,17 @@ public:
     /// Throws InvalidInput for data it cannot fit (no labels, a single class, NaN, negative
     /// weights) and LinearParamsError for a warm start that does not match the data.
     LogisticRegression<F> fit(const DatasetView<F>& data) const;
+    /// Logistic regression on sparse records (with class labels, optional sample weights): the
+    /// same loss, scored and differentiated entry by entry, so the dense fit's model to
+    /// rounding. Throws as the dense `fit`.
+    template <SparseIndex I>
+    LogisticRegression<F> fit(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class LogisticRegressionParams<F>;
+    /// The fit of dense or sparse records (`Data`: a DatasetView or a SparseDatasetView).
+    template <class Data>
+    LogisticRegression<F> fit_records(const Data& data) const;
     explicit LogisticRegressionValidParams(LogisticRegressionParams<F> params) : params_(std::move(params)) {}
     LogisticRegressionParams<F> params_;
 };

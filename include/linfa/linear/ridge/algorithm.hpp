@@ -13,15 +13,8 @@ namespace linfa::linear {
 template <Float F>
 Ridge<F> RidgeValidParams<F>::fit(const DatasetView<F>& data) const {
     require_regression_data(data, "Ridge");
-    const auto& given = params_.alphas();
-    const auto t = Eigen::Index(data.n_targets()), d = Eigen::Index(data.n_features());
-    if (given.size() != 1 && Eigen::Index(given.size()) != t) {
-        throw LinearInputError("Ridge: " + std::to_string(given.size()) + " alphas for " + std::to_string(t) +
-                               " targets; give one alpha, or one per target");
-    }
-    const linear_detail::VectorD alpha = given.size() == 1
-        ? linear_detail::VectorD::Constant(t, given[0])
-        : linear_detail::VectorD(Eigen::Map<const linear_detail::VectorD>(given.data(), t));
+    const auto d = Eigen::Index(data.n_features());
+    const linear_detail::VectorD alpha = alphas_for(data.n_targets());
     const auto centring = linalg::weighted_means(data, true, params_.fit_intercept());
     std::optional<linear_detail::MatrixD> coef;
     if (params_.solver() != RidgeSolver::Svd) {
@@ -30,6 +23,18 @@ Ridge<F> RidgeValidParams<F>::fit(const DatasetView<F>& data) const {
     if (!coef) coef = linear_detail::ridge_svd(data, centring, alpha);
     const auto intercept = linear_detail::intercepts(*coef, centring);
     return Ridge<F>(LinearPredictor<F>(linear_detail::in_scalar<F>(*coef), linear_detail::in_scalar<F>(intercept)));
+}
+
+template <Float F>
+linear_detail::VectorD RidgeValidParams<F>::alphas_for(std::size_t n_targets) const {
+    const auto& given = params_.alphas();
+    const auto t = Eigen::Index(n_targets);
+    if (given.size() != 1 && Eigen::Index(given.size()) != t) {
+        throw LinearInputError("Ridge: " + std::to_string(given.size()) + " alphas for " + std::to_string(t) +
+                               " targets; give one alpha, or one per target");
+    }
+    return given.size() == 1 ? linear_detail::VectorD::Constant(t, given[0])
+                             : linear_detail::VectorD(Eigen::Map<const linear_detail::VectorD>(given.data(), t));
 }
 
 }  // namespace linfa::linear

@@ -10,6 +10,7 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/params.hpp"
+#include "../../core/sparse.hpp"
 #include "../errors.hpp"
 
 namespace linfa::linear {
@@ -41,6 +42,12 @@ public:
     RidgeParams& fit_intercept(bool fit) { fit_intercept_ = fit; return *this; }
     /// How the system is solved (default RidgeSolver::Auto).
     RidgeParams& solver(RidgeSolver s) { solver_ = s; return *this; }
+    /// Sparse records only (they are solved by conjugate gradients): stop when the normal
+    /// equations' residual is at most tol x ||X^T y|| (default 1e-4, scikit-learn's).
+    RidgeParams& tol(double t) { tol_ = t; return *this; }
+    /// Sparse records only: the most conjugate-gradient iterations per target (default 0:
+    /// 10 x n_features, scipy's default).
+    RidgeParams& max_iter(std::size_t m) { max_iter_ = m; return *this; }
 
     /// The penalties: one value for all targets, or one per target.
     const std::vector<double>& alphas() const { return alphas_; }
@@ -48,6 +55,10 @@ public:
     bool fit_intercept() const { return fit_intercept_; }
     /// The solver asked for.
     RidgeSolver solver() const { return solver_; }
+    /// The conjugate gradients' tolerance (sparse records).
+    double tol() const { return tol_; }
+    /// The conjugate gradients' iteration limit (sparse records; 0: 10 x n_features).
+    std::size_t max_iter() const { return max_iter_; }
 
     /// Validates every parameter; throws LinearParamsError naming the first invalid one.
     RidgeValidParams<F> check() const {
@@ -58,6 +69,7 @@ public:
         if (solver_ != RidgeSolver::Auto && solver_ != RidgeSolver::Cholesky && solver_ != RidgeSolver::Svd) {
             throw LinearParamsError("Ridge: unknown solver");
         }
+        if (!std::isfinite(tol_) || tol_ < 0) throw LinearParamsError("Ridge: tol must be finite and >= 0, found " + std::to_string(tol_));
         return RidgeValidParams<F>(*this);
     }
 
@@ -65,6 +77,8 @@ private:
     std::vector<double> alphas_{1.0};
     bool fit_intercept_ = true;
     RidgeSolver solver_ = RidgeSolver::Auto;
+    double tol_ = 1e-4;
+    std::size_t max_iter_ = 0;
 };
 
 /// Parameters that passed `check()`: the only thing that can fit a model.
@@ -78,9 +92,18 @@ public:
     /// Throws LinearInputError for data it cannot fit (or a per-target alpha count that does
     /// not match the targets).
     Ridge<F> fit(const DatasetView<F>& data) const;
+    /// Ridge regression on sparse records (with continuous targets, optional sample weights),
+    /// by conjugate gradients on the normal equations with the centring applied implicitly
+    /// (the records stay sparse): the dense fit's coefficients to within `tol`. Throws as
+    /// the dense `fit`, and LinearParamsError for RidgeSolver::Svd, which needs dense records.
+    template <SparseIndex I>
+    Ridge<F> fit(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class RidgeParams<F>;
+    /// The penalty of each of `n_targets` targets; throws LinearInputError when the alphas
+    /// given are neither one nor one per target.
+    Eigen::VectorXd alphas_for(std::size_t n_targets) const;
     explicit RidgeValidParams(RidgeParams<F> params) : params_(std::move(params)) {}
     RidgeParams<F> params_;
 };
