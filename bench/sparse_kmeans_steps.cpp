@@ -4,6 +4,10 @@
 //   SparseUpdate  the per-cluster sums of the rows (rows sorted by label, each cluster's rows
 //                 in row order), the means, the k x d sums cleared first
 //   SparseLloyd   one iteration as fit runs it: both, and the centroid layout
+//   SparseFit     a whole fit to convergence (tolerance 0, random init with a fixed seed),
+//                 Lloyd's or Hamerly's iteration (the same model), on rows with topics: 20% of
+//                 a row's columns come from its topic's block of d / k columns, the rest from
+//                 all d. Counter: the iterations of the fit
 // Arguments: n / d (features) / nnz (stored values per row) / k. Counters: rows/s, and
 // GFLOP/s counting 2 x nnz x k flops per row for the assignment.
 #include <benchmark/benchmark.h>
@@ -30,10 +34,11 @@ struct SparseProblem {
     CsrView<F> view() const { return CsrView<F>(n, d, indptr, indices, values); }
 };
 
+/// With `topics`, row i's first 20% of columns come from block i mod k of d / k columns.
 template <Float F>
-const SparseProblem<F>& sparse_problem(std::size_t n, std::size_t d, std::size_t nnz, std::size_t k) {
-    static std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t>, SparseProblem<F>> cache;
-    const auto key = std::make_tuple(n, d, nnz, k);
+const SparseProblem<F>& sparse_problem(std::size_t n, std::size_t d, std::size_t nnz, std::size_t k, bool topics = false) {
+    static std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t, bool>, SparseProblem<F>> cache;
+    const auto key = std::make_tuple(n, d, nnz, k, topics);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     Rng rng(0);
     SparseProblem<F> p;
@@ -43,7 +48,8 @@ const SparseProblem<F>& sparse_problem(std::size_t n, std::size_t d, std::size_t
     for (std::size_t i = 0; i < n; ++i) {
         columns.clear();
         while (columns.size() < nnz) {
-            const auto c = std::int32_t(rng.below(d));
+            const bool in_topic = topics && columns.size() * 10 < nnz * 2;
+            const auto c = in_topic ? std::int32_t((i % k) * (d / k) + rng.below(d / k)) : std::int32_t(rng.below(d));
             if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
         }
         std::sort(columns.begin(), columns.end());
@@ -104,6 +110,24 @@ void BM_SparseLloyd(benchmark::State& state) {
     set_counters(state, n, 2.0 * double(nnz) * double(k));
 }
 
+template <Float F>
+void BM_SparseFit(benchmark::State& state) {
+    const auto n = std::size_t(state.range(0)), d = std::size_t(state.range(1)), nnz = std::size_t(state.range(2)),
+               k = std::size_t(state.range(3));
+    const auto algorithm = state.range(4) ? clustering::KMeansAlgorithm::Hamerly : clustering::KMeansAlgorithm::Lloyd;
+    const auto& p = sparse_problem<F>(n, d, nnz, k, true);
+    const auto params = clustering::KMeans<F>::params_with_rng(k, Rng(5))
+                            .init_method(clustering::InitMethod::Random)
+                            .n_runs(1)
+                            .tolerance(0)
+                            .max_n_iterations(300)
+                            .algorithm(algorithm)
+                            .check();
+    std::uint64_t iterations = 0;
+    for (auto _ : state) iterations = params.fit(p.view()).n_iterations();
+    state.counters["iterations"] = double(iterations);
+}
+
 void sparse_shapes(benchmark::internal::Benchmark* b) {
     b->ArgNames({"n", "d", "nnz", "k"});
     b->Args({20000, 50000, 100, 50});   // the Python comparison's shape, a tenth of its rows
@@ -119,3 +143,11 @@ BENCHMARK(BM_SparseUpdate<double>)->Apply(sparse_shapes);
 BENCHMARK(BM_SparseUpdate<float>)->Apply(sparse_shapes);
 BENCHMARK(BM_SparseLloyd<double>)->Apply(sparse_shapes);
 BENCHMARK(BM_SparseLloyd<float>)->Apply(sparse_shapes);
+BENCHMARK(BM_SparseFit<double>)
+    ->ArgNames({"n", "d", "nnz", "k", "hamerly"})
+    ->Args({20000, 20000, 50, 20, 0})
+    ->Args({20000, 20000, 50, 20, 1})
+    ->Args({20000, 5000, 50, 50, 0})
+    ->Args({20000, 5000, 50, 50, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "error_message.hpp"
@@ -163,7 +164,7 @@ TEST_CASE("unusable sparse input is refused with a message that names the proble
     CHECK(message_of<linfa::InvalidInput>([&] { model.score(SparseDatasetView<double>(sparse.view(), negative)); }) ==
           "sample weights must be non-negative, found -1.000000 at sample 5");
     CHECK(message_of<linfa::InvalidInput>([&] { SparseDatasetView<double>(sparse.view(), std::vector<double>(3, 1.0)); }) ==
-          "expected one sample weight per row: 80 rows, 3 weights");
+          "sample weights: expected one weight per sample (80), found 3");
 
     auto fit = [&](const linfa::CsrView<double>& x, std::size_t k) { return KMeans<double>::params(k).check().fit(x); };
     CHECK(message_of<linfa::clustering::KMeansInputError>([&] { fit(sparse.view(), 81); }) ==
@@ -187,4 +188,70 @@ TEST_CASE("rows that are all zeros and a matrix with no stored value cluster lik
     const CsrMatrix<double> empty(4, 3, {0, 0, 0, 0, 0}, {}, {});
     const auto zeros = KMeans<double>::params(2).check().fit(empty.view());
     CHECK(zeros.centroids().cwiseAbs().maxCoeff() == 0.0);
+}
+
+TEST_CASE_TEMPLATE("sparse Hamerly gives sparse Lloyd's model bit for bit", F, float, double) {
+    using linfa::clustering::KMeansAlgorithm;
+    // Overlapping blobs (many rows near two centroids) and separated ones, several k, weights.
+    for (const double spread : {8.0, 2.0}) {
+        Matrix<F> dense = test::blobs<F>(5, 30, 400, 21, spread).records();
+        for (Eigen::Index i = 0; i < dense.size(); ++i) {
+            if (std::abs(dense.data()[i]) < F(1.0)) dense.data()[i] = F(0);
+        }
+        const auto sparse = CsrMatrix<F>::from_dense(dense);
+        std::vector<F> weights(std::size_t(dense.rows()));
+        for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = F(0.5 + double(i % 7) / 4);
+        const SparseDatasetView<F> weighted(sparse.view(), weights);
+        for (const std::size_t k : {1, 5, 12}) {
+            CAPTURE(spread);
+            CAPTURE(k);
+            const auto with = [&](KMeansAlgorithm algorithm) {
+                return KMeans<F>::params_with_rng(k, linfa::Rng(4)).n_runs(2).tolerance(0).algorithm(algorithm).check();
+            };
+            const auto lloyd = with(KMeansAlgorithm::Lloyd).fit_predict(weighted);
+            const auto params = with(KMeansAlgorithm::Hamerly);
+            const auto hamerly = test::with_threads(1, [&] { return params.fit_predict(weighted); });
+            CHECK(hamerly.labels == lloyd.labels);
+            CHECK(hamerly.model.centroids() == lloyd.model.centroids());
+            CHECK(hamerly.model.inertia() == lloyd.model.inertia());
+            CHECK(hamerly.model.n_iterations() == lloyd.model.n_iterations());
+            const auto two = test::with_threads(2, [&] { return params.fit_predict(weighted); });
+            CHECK(two.model.centroids() == hamerly.model.centroids());
+        }
+    }
+    SUBCASE("an empty cluster is relocated as Lloyd relocates it") {
+        const Matrix<F> dense = sparse_blobs<F>(100);
+        Matrix<F> init = dense.topRows(4);
+        init.row(3).setConstant(F(1e6));
+        const auto sparse = CsrMatrix<F>::from_dense(dense);
+        const auto lloyd = KMeans<F>::params(4).init_centroids(init).algorithm(KMeansAlgorithm::Lloyd).check().fit_predict(sparse.view());
+        const auto hamerly = KMeans<F>::params(4).init_centroids(init).algorithm(KMeansAlgorithm::Hamerly).check().fit_predict(sparse.view());
+        CHECK(hamerly.labels == lloyd.labels);
+        CHECK(hamerly.model.centroids() == lloyd.model.centroids());
+    }
+}
+
+TEST_CASE_TEMPLATE("sparse mini-batch K-Means: the dense mini-batch model, fit and stream", F, float, double) {
+    const Matrix<F> dense = sparse_blobs<F>(500);
+    const auto narrow = CsrMatrix<F>::from_dense(dense);
+    const auto wide = with_long_indices(dense);
+    const auto params = KMeans<F>::minibatch_params(4, linfa::Rng(9)).batch_size(128).check();
+    const auto from_dense = params.fit_predict(dense);
+    const auto from_sparse = test::with_threads(1, [&] { return params.fit_predict(narrow.view()); });
+    CHECK(from_sparse.labels == from_dense.labels);
+    CHECK(relative_difference(from_sparse.model.centroids(), from_dense.model.centroids()) <= 100 * rounding_bound<F>());
+    const auto two = test::with_threads(2, [&] { return params.fit_predict(wide.view()); });
+    CHECK(two.model.centroids() == from_sparse.model.centroids());
+    CHECK(two.labels == from_sparse.labels);
+
+    // fit_with on batches of 200 rows, sparse and dense side by side
+    std::optional<KMeans<F>> dense_model, sparse_model;
+    for (Eigen::Index start = 0; start + 200 <= dense.rows(); start += 200) {
+        const Matrix<F> batch = dense.middleRows(start, 200);
+        const auto batch_sparse = CsrMatrix<F>::from_dense(batch);
+        dense_model = params.fit_with(std::move(dense_model), batch);
+        sparse_model = params.fit_with(std::move(sparse_model), batch_sparse.view());
+    }
+    CHECK(relative_difference(sparse_model->centroids(), dense_model->centroids()) <= 100 * rounding_bound<F>());
+    CHECK(sparse_model->predict(narrow.view()) == dense_model->predict(dense));
 }

@@ -11,6 +11,7 @@
 #include "model.hpp"
 #include "params.hpp"
 #include "sparse_init.hpp"
+#include "sparse_hamerly.hpp"
 #include "sparse_lloyd.hpp"
 
 namespace linfa::clustering {
@@ -25,8 +26,8 @@ inline KMeansAlgorithm resolve_algorithm(KMeansAlgorithm chosen, std::size_t k, 
 }
 
 /// Fits K-Means on dense records (DatasetView<F>) or sparse ones (SparseDatasetView<F, I>):
-/// the same runs, initialisations and convergence rule; the iteration differs (sparse rows
-/// always run Lloyd's, see KMeansParams::algorithm).
+/// the same runs, initialisations and convergence rule; the iteration differs (on sparse
+/// rows Auto runs Lloyd's, see KMeansParams::algorithm).
 template <Float F>
 struct KMeansFitter {
     template <class Data>
@@ -60,9 +61,13 @@ struct KMeansFitter {
     static kmeans_detail::LloydResult<F> iterate(const KMeansParams<F>& params, const SparseDatasetView<F, I>& data,
                                                  Matrix<F> centroids, double tol_scaled, Labels& labels,
                                                  OnIteration& on_iteration) {
-        kmeans_detail::SparseLloydPass<F, I> pass(data, params.n_clusters());
-        return kmeans_detail::iterate_pass(pass, data.n_samples(), std::move(centroids), tol_scaled, params.max_n_iterations(),
-                                           labels, on_iteration);
+        const auto run = [&](auto&& pass) {
+            return kmeans_detail::iterate_pass(pass, data.n_samples(), std::move(centroids), tol_scaled, params.max_n_iterations(),
+                                               labels, on_iteration);
+        };
+        // Auto runs Lloyd's: on sparse rows Hamerly's rarely pays (sparse_hamerly.hpp).
+        if (params.algorithm() == KMeansAlgorithm::Hamerly) return run(kmeans_detail::SparseHamerlyPass<F, I>(data, params.n_clusters()));
+        return run(kmeans_detail::SparseLloydPass<F, I>(data, params.n_clusters()));
     }
 
     template <class OnIteration>

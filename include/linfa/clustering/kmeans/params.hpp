@@ -79,7 +79,8 @@ public:
         return *this;
     }
     /// The iteration (default KMeansAlgorithm::Auto); Lloyd and Hamerly give the same centroids.
-    /// Sparse records always run Lloyd's (Hamerly's bounds are not implemented for them).
+    /// On sparse records Auto runs Lloyd's, where Hamerly's bounds rarely pay; Hamerly runs
+    /// when asked for (the same labels and centroids as Lloyd's, bit for bit).
     KMeansParams& algorithm(KMeansAlgorithm algo) { algorithm_ = algo; return *this; }
     /// The random engine of the initialisation, copied by each fit (default: Rng(), seed 42).
     KMeansParams& rng(Rng r) { rng_ = r; return *this; }

@@ -25,6 +25,13 @@ struct SparseNearest {
     double distance;     ///< squared Euclidean distance to it
 };
 
+/// The nearest centroid of one row, the squared distance to it and to the second nearest.
+struct SparseNearestTwo {
+    std::int32_t label;  ///< index of the nearest centroid (as SparseCentroids::nearest)
+    double distance;     ///< squared distance to it, the dot product in double
+    double second;       ///< squared distance to the second nearest (dot products in F; +inf when k = 1)
+};
+
 /// k dense centroids laid out for sparse rows (see the file comment).
 template <Float F>
 class SparseCentroids {
@@ -85,15 +92,30 @@ public:
     /// The nearest centroid of x; `scratch` holds scratch_size() values.
     template <SparseIndex I>
     SparseNearest nearest(const SparseRow<F, I>& x, double x_norm, F* scratch) const {
+        const SparseNearestTwo two = nearest_two(x, x_norm, scratch);
+        return {two.label, two.distance};
+    }
+
+    /// The nearest centroid of x (the same as `nearest`) and the second nearest's distance.
+    template <SparseIndex I>
+    SparseNearestTwo nearest_two(const SparseRow<F, I>& x, double x_norm, F* scratch) const {
         dots(x, scratch);
         std::size_t best = 0;
-        double best_key = std::numeric_limits<double>::infinity();
+        double best_key = std::numeric_limits<double>::infinity(), second_key = best_key;
         for (std::size_t j = 0; j < k_; ++j) {
             const double key = norms_[j] - 2 * double(scratch[j]);  // ||x||^2 is common to all
-            if (key < best_key) best_key = key, best = j;
+            if (key < best_key) {
+                second_key = best_key;
+                best_key = key, best = j;
+            } else if (key < second_key) {
+                second_key = key;
+            }
         }
-        return {std::int32_t(best), distance(x, x_norm, best)};
+        return {std::int32_t(best), distance(x, x_norm, best), std::max(0.0, x_norm + second_key)};
     }
+
+    /// The largest squared centroid norm, max_j ||c_j||^2.
+    double max_norm() const { return norms_.empty() ? 0.0 : *std::max_element(norms_.begin(), norms_.end()); }
 
     /// Squared distances from x to every centroid into out[0..k) (dot products in F).
     template <SparseIndex I>

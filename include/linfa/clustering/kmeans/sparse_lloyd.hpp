@@ -45,35 +45,21 @@ double scaled_tolerance(const SparseDatasetView<F, I>& data, double tolerance) {
     return tolerance * variance_sum / double(d);
 }
 
-/// One Lloyd iteration over sparse rows: assignment (labels, each row's distance to its
-/// centroid), then the update from the labels.
+/// The update step on sparse rows: the weighted mean of each cluster, its rows summed in row
+/// order, one cluster per task; an empty cluster takes the positive-weight row farthest from
+/// its centroid (ClusterSums' rule), which leaves its own cluster. Shared by the Lloyd and
+/// Hamerly passes, so that the same labels give the same centroids bit for bit.
 template <Float F, SparseIndex I>
-class SparseLloydPass {
+class SparseUpdate {
 public:
-    using Stats = PassStats;  ///< what `run` reports
+    SparseUpdate(const SparseDatasetView<F, I>& data, std::size_t n_clusters)
+        : data_(data), k_(n_clusters), d_(data.n_features()), sums_(k_ * d_) {}
 
-    SparseLloydPass(const SparseDatasetView<F, I>& data, std::size_t n_clusters)
-        : data_(data),
-          k_(n_clusters),
-          d_(data.n_features()),
-          norms_(row_squared_norms(data.records())),
-          distances_(data.n_samples()),
-          previous_(data.n_samples()),
-          sums_(k_ * d_) {}
-
-    /// Assigns every row to its nearest centroid, updating `labels`.
-    Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
-        const std::size_t n = data_.n_samples();
-        std::copy(labels, labels + n, previous_.begin());
-        Stats stats;
-        stats.inertia = sparse_assign(data_, SparseCentroids<F>(centroids), norms_, labels, distances_.data());
-        for (std::size_t i = 0; i < n; ++i) stats.n_changed += previous_[i] != labels[i];
-        return stats;
-    }
-
-    /// The weighted mean of each cluster; an empty cluster takes the positive-weight row
-    /// farthest from its centroid (ClusterSums' rule), which leaves its own cluster.
-    Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) {
+    /// The centroids after `previous` for `labels`. `distances()` returns each row's squared
+    /// distance to its centroid in the pass that gave the labels; it is called only when a
+    /// cluster is empty.
+    template <class Distances>
+    Matrix<F> centroids(const Matrix<F>& previous, const std::int32_t* labels, Distances&& distances) {
         const std::vector<std::size_t> order = rows_by_cluster(labels);
         std::vector<double> weights(k_, 0.0);
         std::fill(sums_.begin(), sums_.end(), 0.0);
@@ -88,19 +74,14 @@ public:
             }
         });
         Matrix<F> next = previous;
-        relocate_empty(labels, weights, next);
+        if (std::any_of(weights.begin(), weights.end(), [](double w) { return !(w > 0); })) {
+            relocate_empty(labels, distances(), weights, next);
+        }
         for (std::size_t j = 0; j < k_; ++j) {
             if (!(weights[j] > 0)) continue;  // kept as set above
             for (std::size_t f = 0; f < d_; ++f) next(Eigen::Index(j), Eigen::Index(f)) = F(sums_[j * d_ + f] / weights[j]);
         }
         return next;
-    }
-
-    /// After the last update: the labels of the final centroids and their inertia (that of
-    /// the last pass when it changed nothing and the update moved nothing).
-    double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) {
-        if (settled) return settled->inertia;
-        return sparse_assign(data_, SparseCentroids<F>(centroids), norms_, labels);
     }
 
 private:
@@ -125,12 +106,12 @@ private:
         }
     }
 
-    void relocate_empty(const std::int32_t* labels, std::vector<double>& weights, Matrix<F>& next) {
+    void relocate_empty(const std::int32_t* labels, const std::vector<double>& distances, std::vector<double>& weights,
+                        Matrix<F>& next) {
         std::vector<std::size_t> empty;
         for (std::size_t j = 0; j < k_; ++j)
             if (!(weights[j] > 0)) empty.push_back(j);
-        if (empty.empty()) return;
-        const std::vector<std::size_t> far = farthest_rows(empty.size());
+        const std::vector<std::size_t> far = farthest_rows(empty.size(), distances);
         for (std::size_t e = 0; e < far.size(); ++e) {
             const std::size_t i = far[e], j = empty[e];
             const auto from = std::size_t(labels[i]);
@@ -146,14 +127,14 @@ private:
     }
 
     /// Up to `count` positive-weight rows, farthest from their centroid first (ties: the lower
-    /// row), from the distances of the last pass.
-    std::vector<std::size_t> farthest_rows(std::size_t count) const {
+    /// row).
+    std::vector<std::size_t> farthest_rows(std::size_t count, const std::vector<double>& distances) const {
         std::vector<std::size_t> rows;
         for (std::size_t i = 0; i < data_.n_samples(); ++i)
             if (data_.weight(i) > 0) rows.push_back(i);
         count = std::min(count, rows.size());
         std::partial_sort(rows.begin(), rows.begin() + std::ptrdiff_t(count), rows.end(), [&](std::size_t a, std::size_t b) {
-            return distances_[a] > distances_[b] || (distances_[a] == distances_[b] && a < b);
+            return distances[a] > distances[b] || (distances[a] == distances[b] && a < b);
         });
         rows.resize(count);
         return rows;
@@ -161,11 +142,52 @@ private:
 
     SparseDatasetView<F, I> data_;
     std::size_t k_, d_;
-    std::vector<double> norms_;              // ||x_i||^2, once per fit
-    std::vector<double> distances_;          // each row's squared distance to its centroid, last pass
-    std::vector<std::int32_t> previous_;     // the labels before the last pass
-    std::vector<double> sums_;               // k x d weighted sums of the update
-    std::vector<std::size_t> starts_;        // k + 1 offsets into rows_by_cluster's order
+    std::vector<double> sums_;         // k x d weighted sums
+    std::vector<std::size_t> starts_;  // k + 1 offsets into rows_by_cluster's order
+};
+
+/// One Lloyd iteration over sparse rows: assignment (labels, each row's distance to its
+/// centroid), then the update from the labels.
+template <Float F, SparseIndex I>
+class SparseLloydPass {
+public:
+    using Stats = PassStats;  ///< what `run` reports
+
+    SparseLloydPass(const SparseDatasetView<F, I>& data, std::size_t n_clusters)
+        : data_(data),
+          norms_(row_squared_norms(data.records())),
+          distances_(data.n_samples()),
+          previous_(data.n_samples()),
+          update_(data, n_clusters) {}
+
+    /// Assigns every row to its nearest centroid, updating `labels`.
+    Stats run(const Matrix<F>& centroids, std::int32_t* labels) {
+        const std::size_t n = data_.n_samples();
+        std::copy(labels, labels + n, previous_.begin());
+        Stats stats;
+        stats.inertia = sparse_assign(data_, SparseCentroids<F>(centroids), norms_, labels, distances_.data());
+        for (std::size_t i = 0; i < n; ++i) stats.n_changed += previous_[i] != labels[i];
+        return stats;
+    }
+
+    /// The update step (SparseUpdate), relocating from the distances of the last run.
+    Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) {
+        return update_.centroids(previous, labels, [&]() -> const std::vector<double>& { return distances_; });
+    }
+
+    /// After the last update: the labels of the final centroids and their inertia (that of
+    /// the last pass when it changed nothing and the update moved nothing).
+    double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) {
+        if (settled) return settled->inertia;
+        return sparse_assign(data_, SparseCentroids<F>(centroids), norms_, labels);
+    }
+
+private:
+    SparseDatasetView<F, I> data_;
+    std::vector<double> norms_;           // ||x_i||^2, once per fit
+    std::vector<double> distances_;       // each row's squared distance to its centroid, last pass
+    std::vector<std::int32_t> previous_;  // the labels before the last pass
+    SparseUpdate<F, I> update_;
 };
 
 }  // namespace linfa::clustering::kmeans_detail
