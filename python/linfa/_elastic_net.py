@@ -2,7 +2,7 @@
 C++ ``linfa::linear::ElasticNet`` (Lasso is the same model with ``l1_ratio=1``: one model kind,
 ``linear_model.elastic_net``, which ``linfa.load`` returns as an ElasticNet).
 
-Targets, ``predict`` and ``score`` are those of the other linear regressors
+Targets, ``predict``, ``score`` and scipy.sparse X are those of the other linear regressors
 (``_LinearRegressor`` in _linear.py)."""
 
 import numbers
@@ -45,7 +45,8 @@ class ElasticNet(_LinearRegressor):
         True: descend on the Gram matrix X^T X (formed once, in double); False: on the columns
         of a centred copy of X; "auto": the Gram matrix when samples outnumber features (at
         least twice). A Gram array is checked as scikit-learn checks it (one entry; with an
-        intercept to fit, a warning that it is recomputed), then formed again from X.
+        intercept to fit, a warning that it is recomputed), then formed again from X. Ignored
+        for sparse X, as scikit-learn ignores it there.
     max_iter : int >= 1, default=1000
     copy_X : bool, default=True
         Accepted, without effect (linfa never modifies X).
@@ -61,6 +62,12 @@ class ElasticNet(_LinearRegressor):
     Attributes (after ``fit``): ``coef_``, ``intercept_`` (shapes as ``Ridge``), ``n_iter_`` (an
     int for 1-D y, else a list per target), ``dual_gap_`` (a float for 1-D y, else an array),
     ``sparse_coef_``, ``n_features_in_``, ``feature_names_in_``.
+
+    Sparse X (scipy.sparse, any format; CSR float32 / float64 used without a copy) is fitted
+    by coordinate descent over its columns with the centring and the sample weights applied
+    implicitly, so X stays sparse: the dense fit's solution to within the same duality-gap
+    tolerance (the same one, to rounding, when both converge tightly). ``predict`` and
+    ``score`` take sparse X too.
     """
 
     _model_kind = "linear_model.elastic_net"
@@ -93,8 +100,9 @@ class ElasticNet(_LinearRegressor):
         self.selection = selection
 
     def fit(self, X, y, sample_weight=None, check_input=True):
-        """Fits the model to X and y (shape (n_samples,) or (n_samples, n_targets)), with
-        optional non-negative sample weights (a number: no weights); returns self."""
+        """Fits the model to X (an array or a scipy.sparse matrix) and y (shape (n_samples,)
+        or (n_samples, n_targets)), with optional non-negative sample weights (a number: no
+        weights); returns self."""
         args = self._check_params()
         if args["alpha"] == 0:
             warnings.warn(
@@ -116,7 +124,8 @@ class ElasticNet(_LinearRegressor):
         if isinstance(sample_weight, numbers.Number):
             sample_weight = None
         X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
-        if hasattr(self.precompute, "__array__"):
+        dense = isinstance(X, np.ndarray)  # (else sparse X, now the extension's CSR view)
+        if hasattr(self.precompute, "__array__") and dense:  # (ignored for sparse X, as scikit-learn)
             self._check_gram(np.asarray(self.precompute), X, weights, args["fit_intercept"])
         start = None
         if check_bool(self.warm_start, "warm_start") and "coef_" in self.__dict__:

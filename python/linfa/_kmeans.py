@@ -254,7 +254,8 @@ class KMeans(_BaseKMeans):
 
     X may be a scipy.sparse matrix or array (CSR is used in place, other formats are converted
     once): fit and every predict-like method then work on the sparse rows, with dense centres,
-    distances as ||x||^2 - 2 x.c + ||c||^2, and Lloyd's iteration whatever ``algorithm`` says.
+    distances as ||x||^2 - 2 x.c + ||c||^2 ("elkan" and "hamerly" run Hamerly's iteration there
+    too, the same model as Lloyd's bit for bit).
 
     Attributes (after ``fit``): ``cluster_centers_`` (in the dtype of X: float32 or float64),
     ``labels_``, ``inertia_``, ``n_iter_``, ``n_features_in_`` and, for DataFrames with string

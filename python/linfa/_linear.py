@@ -4,8 +4,9 @@
 ``_LinearRegressor`` holds what both share, as scikit-learn's ``LinearModel`` +
 ``RegressorMixin`` do: the targets' checks and shapes (1-D y gives 1-D ``coef_``, a float
 ``intercept_`` and 1-D predictions; 2-D y gives one row / value per target), ``predict`` and
-``score``; the rest (persistence, input conversion, fitted checks) is every estimator's, in
-``_base.py``."""
+``score``, and scipy.sparse X (any format; a CSR matrix of float32 / float64 is used in place)
+for ``fit`` and both; the rest (persistence, input conversion, fitted checks) is every
+estimator's, in ``_base.py``."""
 
 import numbers
 import warnings
@@ -21,14 +22,17 @@ try:  # scikit-learn is optional
 except ImportError:
     UndefinedMetricWarning = UserWarning
 
-# scikit-learn's Ridge solvers for dense data that linfa has, by name.
+# scikit-learn's Ridge solvers that linfa has, by name. Sparse X is always solved by conjugate
+# gradients (the C++ fit of a CSR matrix), whatever the solver ("svd" excepted: refused);
+# "sparse_cg" on dense X is linfa's direct solver, as "auto".
 _RIDGE_SOLVERS = {
     "auto": _linfa.RidgeSolver.Auto,
     "cholesky": _linfa.RidgeSolver.Cholesky,
     "svd": _linfa.RidgeSolver.Svd,
+    "sparse_cg": _linfa.RidgeSolver.Auto,
 }
-# scikit-learn's other solvers: iterative or sparse ones, not in linfa.
-_OTHER_RIDGE_SOLVERS = ("lsqr", "sparse_cg", "sag", "saga", "lbfgs")
+# scikit-learn's other solvers: iterative ones, not in linfa.
+_OTHER_RIDGE_SOLVERS = ("lsqr", "sag", "saga", "lbfgs")
 
 
 def _check_positive_flag(estimator):
@@ -48,12 +52,13 @@ class _LinearRegressor(LinfaEstimator):
     ``__init__``, ``fit`` (through ``_fit_data``) and ``_model_kind``."""
 
     _estimator_type = "regressor"  # scikit-learn's is_regressor, default scoring, CV splits
+    _accepts_sparse = True  # scipy.sparse X for fit, predict and score (a CSR view in C++)
 
     # ---------------------------------------------------------------- fitted use
 
     def predict(self, X):
-        """Predicted targets: shape (n_samples,) after a fit on 1-D y, else
-        (n_samples, n_targets); in the model's dtype."""
+        """Predicted targets of X (an array or a scipy.sparse matrix): shape (n_samples,)
+        after a fit on 1-D y, else (n_samples, n_targets); in the model's dtype."""
         predicted = self._fitted_model().predict(self._check_test_data(X))
         return predicted.ravel() if self._targets_1d() else predicted
 
@@ -167,7 +172,13 @@ class LinearRegression(_LinearRegressor):
     Attributes (after ``fit``): ``coef_`` (shape (n_features,) for 1-D y, else (n_targets,
     n_features)), ``intercept_`` (a float for 1-D y, else shape (n_targets,); 0.0 without an
     intercept), ``rank_`` and ``singular_`` (rank and singular values of the centred, weighted
-    X), ``n_features_in_``, ``feature_names_in_``; all in X's dtype (float32 or float64).
+    X; not set after a fit on sparse X, as scikit-learn), ``n_features_in_``,
+    ``feature_names_in_``; all in X's dtype (float32 or float64).
+
+    Sparse X (scipy.sparse, any format; CSR float32 / float64 used without a copy) is fitted,
+    like scikit-learn's LSQR, by conjugate gradients on the normal equations (CGLS) with the
+    centring applied implicitly, so X stays sparse; the minimum-norm solution, the dense fit's
+    to rounding on well-conditioned X. ``predict`` and ``score`` take sparse X too.
     """
 
     _model_kind = "linear_model.linear_regression"
@@ -179,11 +190,13 @@ class LinearRegression(_LinearRegressor):
         self.positive = positive
 
     def fit(self, X, y, sample_weight=None):
-        """Least squares of y (shape (n_samples,) or (n_samples, n_targets)) on X, with
-        optional non-negative sample weights; returns self."""
+        """Least squares of y (shape (n_samples,) or (n_samples, n_targets)) on X (an array
+        or a scipy.sparse matrix), with optional non-negative sample weights; returns self."""
         fit_intercept = self._check_params()
         X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
         model = native_function("linear_regression_fit", X.dtype)(X, targets, weights, fit_intercept)
+        for name in ("rank_", "singular_"):  # a previous dense fit's: not this model's
+            self.__dict__.pop(name, None)
         self._set_fitted_regressor(model, names, y_ndim)
         return self
 
@@ -196,11 +209,11 @@ class LinearRegression(_LinearRegressor):
         return fit_intercept
 
     def _fitted_attributes(self, model):
-        return {
-            **super()._fitted_attributes(model),
-            "rank_": int(model.rank),
-            "singular_": model.singular,
-        }
+        attributes = super()._fitted_attributes(model)
+        singular = model.singular
+        if singular.size == 0:  # fitted on sparse X: neither is computed (nor set by scikit-learn)
+            return attributes
+        return {**attributes, "rank_": int(model.rank), "singular_": singular}
 
 
 @register_estimator
@@ -216,20 +229,35 @@ class Ridge(_LinearRegressor):
     copy_X : bool, default=True
         Accepted, without effect (linfa never modifies X).
     max_iter : int or None, default=None
-        Accepted, without effect: only scikit-learn's iterative solvers use it.
+        Sparse X only: the most conjugate-gradient iterations per target (None: 10 x
+        n_features, scipy's default, as scikit-learn's "sparse_cg"). Dense X is solved
+        directly: no effect there.
     tol : float, default=1e-4
-        Accepted, without effect: as in scikit-learn, "cholesky" and "svd" ignore it.
-    solver : {"auto", "cholesky", "svd"}, default="auto"
-        "auto" and "cholesky" factor X^T X + alpha I by Cholesky (falling back to the SVD when
-        that fails, as scikit-learn does); "svd" uses the SVD of X. scikit-learn's iterative
-        and sparse solvers ("lsqr", "sparse_cg", "sag", "saga", "lbfgs") raise ValueError.
+        Sparse X only: the conjugate gradients stop when the residual of the normal equations
+        is at most tol x ||X^T y|| (per target). Dense X is solved directly: no effect there
+        (as scikit-learn's "cholesky" and "svd" ignore it).
+    solver : {"auto", "cholesky", "svd", "sparse_cg"}, default="auto"
+        Dense X: "auto", "cholesky" and "sparse_cg" factor X^T X + alpha I by Cholesky (falling
+        back to the SVD when that fails, as scikit-learn does): "sparse_cg" is accepted for
+        scikit-learn's sake but solves dense X directly, not by conjugate gradients (the exact
+        solution; tol and max_iter unused); "svd" uses the SVD of X.
+        Sparse X (scipy.sparse, any format; CSR float32 / float64 used without a copy): solved
+        by conjugate gradients on the normal equations with the centring applied implicitly (X
+        stays sparse), to ``tol``, whichever of "auto", "sparse_cg" and (only with
+        ``fit_intercept=False``, as scikit-learn) "cholesky" is asked for. As scikit-learn,
+        "cholesky" and "svd" with ``fit_intercept=True`` on sparse X raise ValueError, and "svd"
+        on sparse X raises TypeError ("SVD solver does not support sparse inputs currently").
+        scikit-learn's other iterative solvers ("lsqr", "sag", "saga", "lbfgs") raise
+        ValueError.
     positive : bool, default=False
         Only False (``positive=True`` needs scikit-learn's "lbfgs" solver): ValueError.
     random_state : any, default=None
         Accepted, without effect: only scikit-learn's "sag" and "saga" solvers draw numbers.
 
     Attributes (after ``fit``): ``coef_``, ``intercept_`` (shapes as ``LinearRegression``),
-    ``n_iter_`` (None: no iterative solver), ``n_features_in_``, ``feature_names_in_``.
+    ``n_iter_`` (always None: the direct solvers have none, as scikit-learn's "cholesky" and
+    "svd", and the C++ conjugate gradients of sparse X do not report their count, as
+    scikit-learn's "sparse_cg" does not either), ``n_features_in_``, ``feature_names_in_``.
     """
 
     _model_kind = "linear_model.ridge"
@@ -256,17 +284,34 @@ class Ridge(_LinearRegressor):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
-        """Ridge regression of y (shape (n_samples,) or (n_samples, n_targets)) on X, with
-        optional non-negative sample weights; returns self."""
+        """Ridge regression of y (shape (n_samples,) or (n_samples, n_targets)) on X (an array
+        or a scipy.sparse matrix), with optional non-negative sample weights; returns self."""
         fit_intercept, solver = self._check_params()
         X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
+        if not isinstance(X, np.ndarray):  # sparse X, now the extension's CSR view
+            self._check_sparse_solver(fit_intercept)
         alphas = self._check_alpha(targets.shape[1])
-        model = native_function("ridge_fit", X.dtype)(X, targets, weights, alphas, fit_intercept, solver)
+        max_iter = 0 if self.max_iter is None else int(self.max_iter)  # 0: 10 x n_features
+        model = native_function("ridge_fit", X.dtype)(
+            X, targets, weights, alphas, fit_intercept, solver, float(self.tol), max_iter
+        )
         self._set_fitted_regressor(model, names, y_ndim)
         return self
 
+    def _check_sparse_solver(self, fit_intercept):
+        """scikit-learn's refusals of sparse X: "cholesky" and "svd" cannot fit an intercept on
+        it (ValueError), "svd" cannot take it at all (TypeError)."""
+        if fit_intercept and self.solver in ("cholesky", "svd"):
+            raise ValueError(
+                f"solver='{self.solver}' does not support fitting the intercept on sparse data. "
+                "Please set the solver to 'auto' or 'sparse_cg', or set `fit_intercept=False`"
+            )
+        if self.solver == "svd":
+            raise TypeError("SVD solver does not support sparse inputs currently")
+
     def _fitted_attributes(self, model):
-        # no iterative solver: None, as scikit-learn's "cholesky" and "svd" solvers
+        # None, as scikit-learn's "cholesky" and "svd" (no iterations) and "sparse_cg" (its
+        # count is not reported; nor is the C++ one for sparse X)
         return {**super()._fitted_attributes(model), "n_iter_": None}
 
     def _check_alpha(self, n_targets):
@@ -302,12 +347,12 @@ class Ridge(_LinearRegressor):
         solver = self.solver
         if not isinstance(solver, str) or solver not in _RIDGE_SOLVERS:
             what = (
-                "is one of scikit-learn's iterative or sparse solvers, not in linfa"
+                "is one of scikit-learn's iterative solvers, not in linfa"
                 if solver in _OTHER_RIDGE_SOLVERS
                 else "is unknown"
             )
             raise ValueError(
-                f"solver={solver!r} {what}; linfa's Ridge supports solver='auto', 'cholesky' "
-                "or 'svd'"
+                f"solver={solver!r} {what}; linfa's Ridge supports solver='auto', 'cholesky', "
+                "'svd' or 'sparse_cg'"
             )
         return fit_intercept, _RIDGE_SOLVERS[solver]

@@ -1,6 +1,8 @@
 """linfa.LogisticRegression: scikit-learn's LogisticRegression interface (the "lbfgs" solver,
 L2 or no penalty) over the C++ ``linfa::linear::LogisticRegression``; labels, ``predict``,
-``predict_proba`` and ``score`` are every classifier's (``_classifier.py``)."""
+``predict_proba`` and ``score`` are every classifier's (``_classifier.py``). X may be a
+scipy.sparse matrix for ``fit`` and every predict-like method, as scikit-learn's lbfgs
+solver allows."""
 
 import numbers
 import warnings
@@ -67,9 +69,15 @@ class LogisticRegression(LinfaClassifier):
     Attributes (after ``fit``): ``classes_``, ``coef_`` (shape (1, n_features) for two
     classes, else (n_classes, n_features)), ``intercept_``, ``n_iter_``, ``n_features_in_``,
     ``feature_names_in_``; coefficients in X's dtype (float32 or float64).
+
+    Sparse X (scipy.sparse, any format; CSR float32 / float64 used without a copy) is fitted
+    with the same loss, scored and differentiated entry by entry, so the model is the dense
+    fit's to rounding; ``decision_function``, ``predict``, ``predict_proba``,
+    ``predict_log_proba`` and ``score`` take sparse X too.
     """
 
     _model_kind = "linear_model.logistic_regression"
+    _accepts_sparse = True  # scipy.sparse X for fit and every predict-like method
 
     def __init__(
         self,
@@ -107,8 +115,8 @@ class LogisticRegression(LinfaClassifier):
         self.l1_ratio = l1_ratio
 
     def fit(self, X, y, sample_weight=None):
-        """Fits the classes of y (any labels) on X, with optional non-negative sample weights;
-        returns self."""
+        """Fits the classes of y (any labels) on X (an array or a scipy.sparse matrix), with
+        optional non-negative sample weights; returns self."""
         C, fit_intercept, multi_class = self._check_params()
         X, names = self._check_training_data(X)
         classes, labels = encode_labels(y, X.shape[0])
@@ -124,8 +132,12 @@ class LogisticRegression(LinfaClassifier):
             class_weight, balanced, self._warm_model(X.dtype, classes, X.shape[1]),
         )
         if not model.converged:
+            if max(model.n_iter) >= self.max_iter:  # SciPy's words for each way L-BFGS stops short
+                why = "(status=1):\nSTOP: TOTAL NO. of ITERATIONS REACHED LIMIT"
+            else:  # stuck: no step along the search direction lowered the objective enough
+                why = "(status=2):\nABNORMAL_TERMINATION_IN_LNSRCH"
             warnings.warn(
-                f"lbfgs failed to converge (status=1):\nSTOP: TOTAL NO. of ITERATIONS REACHED LIMIT.\n\n"
+                f"lbfgs failed to converge {why}.\n\n"
                 f"Increase the number of iterations (max_iter={self.max_iter}) or scale the data.",
                 ConvergenceWarning,
                 stacklevel=2,

@@ -10,6 +10,7 @@
 // the same type casters (Eigen, NumPy, std::optional): pybind11 requires that of a module.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -76,19 +77,37 @@ linfa::DatasetView<F> dataset_of(const CArray<F>& x, const std::optional<CArray<
     return linfa::DatasetView<F>(view_of(x), std::span<const F>(weights->data(), std::size_t(weights->size())));
 }
 
-/// Records, optional sample weights and the n x t targets of a regressor, all viewed in place.
+/// A view of the n x t targets of a regressor for `n_samples` samples (no copy); throws
+/// InvalidInput unless y is 2-D with one row per sample.
 template <linfa::Float F>
-linfa::DatasetView<F> regression_data(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights) {
+linfa::MatrixView<F> targets_view(const CArray<F>& y, std::size_t n_samples) {
     if (y.ndim() != 2) {
         throw linfa::InvalidInput("targets must be a 2-D array of shape (n_samples, n_targets), found " +
                                   std::to_string(y.ndim()) + " dimension(s)");
     }
-    const linfa::DatasetView<F> records = dataset_of(x, weights);
-    if (static_cast<std::size_t>(y.shape(0)) != records.n_samples()) {
+    if (static_cast<std::size_t>(y.shape(0)) != n_samples) {
         throw linfa::InvalidInput("targets have " + std::to_string(y.shape(0)) + " rows for " +
-                                  std::to_string(records.n_samples()) + " samples");
+                                  std::to_string(n_samples) + " samples");
     }
-    return records.with_targets(linfa::MatrixView<F>(y.data(), y.shape(0), y.shape(1)));
+    return linfa::MatrixView<F>(y.data(), y.shape(0), y.shape(1));
+}
+
+/// Records, optional sample weights and the n x t targets of a regressor, all viewed in place.
+template <linfa::Float F>
+linfa::DatasetView<F> regression_data(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights) {
+    const linfa::DatasetView<F> records = dataset_of(x, weights);
+    return records.with_targets(targets_view(y, records.n_samples()));
+}
+
+/// int32 class labels, one per sample, as the Python layer encodes them.
+using LabelArray = py::array_t<std::int32_t, py::array::c_style>;
+
+/// A view of 1-D int32 labels (no copy); throws InvalidInput unless `labels` is 1-D.
+inline std::span<const std::int32_t> labels_view(const LabelArray& labels) {
+    if (labels.ndim() != 1) {
+        throw linfa::InvalidInput("labels must be 1-D, found " + std::to_string(labels.ndim()) + " dimension(s)");
+    }
+    return {labels.data(), std::size_t(labels.size())};
 }
 
 // ------------------------------------------------------------------ the GIL

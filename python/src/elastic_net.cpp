@@ -2,9 +2,12 @@
 // over the C++ linfa::linear::ElasticNet, and elastic_net_fit_f32 / _f64. The scikit-learn
 // estimator contract lives in linfa/_elastic_net.py.
 //
-// Targets come in as a C-contiguous n x t array of the model's scalar type (the Python layer
-// reshapes a 1-D y to n x 1), viewed in place like X and the sample weights.
+// X is a C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit, predict and score
+// take either (a CSR X is descended column by column, sparse; `precompute` concerns dense X
+// only). Targets come in as a C-contiguous n x t array of the model's scalar type (the Python
+// layer reshapes a 1-D y to n x 1), viewed in place like X and the sample weights.
 #include "common.hpp"
+#include "sparse.hpp"
 
 #include <string>
 #include <vector>
@@ -18,8 +21,9 @@ using linfa::linear::ElasticNet;
 using linfa::linear::Precompute;
 using linfa::linear::Selection;
 
-template <linfa::Float F>
-ElasticNet<F> fit_elastic_net(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
+template <linfa::Float F, class Records>
+ElasticNet<F> fit_elastic_net(const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
                               double l1_ratio, bool fit_intercept, Precompute precompute, std::size_t max_iter, double tol,
                               std::optional<Eigen::MatrixXd> warm_start, bool positive, Selection selection,
                               std::uint64_t seed) {
@@ -34,8 +38,28 @@ ElasticNet<F> fit_elastic_net(const CArray<F>& x, const CArray<F>& y, const std:
                       .selection(selection)
                       .rng(linfa::Rng(seed));
     if (warm_start) params.warm_start(std::move(*warm_start));
-    const linfa::DatasetView<F> data = regression_data(x, y, weights);
-    return without_gil([&] { return params.fit(data); });
+    return with_regression_data(x, y, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
+}
+
+/// Binds predict and score for X of type `Records` (a dense array or a CSR matrix): pybind11
+/// picks the overload by X's type.
+template <linfa::Float F, class Records>
+void bind_predictions(py::class_<ElasticNet<F>>& model_class) {
+    using M = ElasticNet<F>;
+    model_class
+        .def(
+            "predict",
+            [](const M& e, const Records& x) {
+                return with_records(x, [&](const auto& records) { return without_gil([&] { return e.predict(records); }); });
+            },
+            py::arg("X").noconvert(), "Predicted targets, n_samples x n_targets.")
+        .def(
+            "score",
+            [](const M& e, const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& w) {
+                return with_regression_data(x, y, w, [&](const auto& data) { return without_gil([&] { return e.score(data); }); });
+            },
+            py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
+            "R^2 of the predictions of X for the targets y, weighted, averaged over targets.");
 }
 
 template <linfa::Float F>
@@ -52,28 +76,20 @@ void bind_model(py::module_& m, const char* name) {
         .def_property_readonly("converged", [](const M& e) { return std::vector<bool>(e.converged().begin(), e.converged().end()); },
                                "Per target: whether the gap fell below the tolerance.")
         .def_property_readonly("n_features", &M::n_features)
-        .def_property_readonly("n_targets", &M::n_targets)
-        .def(
-            "predict",
-            [](const M& e, const CArray<F>& x) {
-                const linfa::DatasetView<F> data(view_of(x));
-                return without_gil([&] { return e.predict(data); });
-            },
-            py::arg("X").noconvert(), "Predicted targets, n_samples x n_targets.")
-        .def(
-            "score",
-            [](const M& e, const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& w) {
-                const linfa::DatasetView<F> data = regression_data(x, y, w);
-                return without_gil([&] { return e.score(data); });
-            },
-            py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
-            "R^2 of the predictions of X for the targets y, weighted, averaged over targets.");
+        .def_property_readonly("n_targets", &M::n_targets);
+    bind_predictions<F, CArray<F>>(model);
+    bind_predictions<F, SparseArrays<F>>(model);
 
-    m.def(per_scalar_name<F>("elastic_net_fit").c_str(), &fit_elastic_net<F>, py::arg("X").noconvert(),
-          py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("alpha"), py::arg("l1_ratio"),
-          py::arg("fit_intercept"), py::arg("precompute"), py::arg("max_iter"), py::arg("tol"), py::arg("warm_start"),
-          py::arg("positive"), py::arg("selection"), py::arg("seed"),
-          "Elastic net of y (n_samples x n_targets) on X by coordinate descent; arrays are not copied.");
+    auto bind_fit = [&](auto fit_function) {
+        m.def(per_scalar_name<F>("elastic_net_fit").c_str(), fit_function, py::arg("X").noconvert(),
+              py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("alpha"), py::arg("l1_ratio"),
+              py::arg("fit_intercept"), py::arg("precompute"), py::arg("max_iter"), py::arg("tol"), py::arg("warm_start"),
+              py::arg("positive"), py::arg("selection"), py::arg("seed"),
+              "Elastic net of y (n_samples x n_targets) on X (a dense array or a CSR matrix; not copied) by "
+              "coordinate descent.");
+    };
+    bind_fit(&fit_elastic_net<F, CArray<F>>);
+    bind_fit(&fit_elastic_net<F, SparseArrays<F>>);
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 // (linear_regression_fit_f32 / _f64, ridge_fit_f32 / _f64), as little policy as possible; the
 // scikit-learn estimator contract lives in linfa/_linear.py.
 //
-// Targets come in as a C-contiguous n x t array of the model's scalar type (a 1-D y is reshaped
-// to n x 1 by the Python layer), viewed in place like X and the sample weights.
+// X is a C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit, predict and score
+// take either. Targets come in as a C-contiguous n x t array of the model's scalar type (a 1-D
+// y is reshaped to n x 1 by the Python layer), viewed in place like X and the sample weights.
 #include "common.hpp"
+#include "sparse.hpp"
 
 #include <string>
 #include <vector>
@@ -20,20 +22,42 @@ using linfa::linear::LinearRegression;
 using linfa::linear::Ridge;
 using linfa::linear::RidgeSolver;
 
-template <linfa::Float F>
-LinearRegression<F> fit_linear_regression(const CArray<F>& x, const CArray<F>& y,
-                                          const std::optional<CArray<F>>& weights, bool fit_intercept) {
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>), here and below.
+template <linfa::Float F, class Records>
+LinearRegression<F> fit_linear_regression(const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
+                                          bool fit_intercept) {
     const auto params = LinearRegression<F>::params().fit_intercept(fit_intercept);
-    const linfa::DatasetView<F> data = regression_data(x, y, weights);
-    return without_gil([&] { return params.fit(data); });
+    return with_regression_data(x, y, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
 }
 
-template <linfa::Float F>
-Ridge<F> fit_ridge(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
-                   std::vector<double> alphas, bool fit_intercept, RidgeSolver solver) {
-    auto params = Ridge<F>::params().alphas(std::move(alphas)).fit_intercept(fit_intercept).solver(solver);
-    const linfa::DatasetView<F> data = regression_data(x, y, weights);
-    return without_gil([&] { return params.fit(data); });
+/// `tol` and `max_iter` (0: 10 x n_features) bound the conjugate gradients of a CSR X; a
+/// dense X is solved directly.
+template <linfa::Float F, class Records>
+Ridge<F> fit_ridge(const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
+                   std::vector<double> alphas, bool fit_intercept, RidgeSolver solver, double tol, std::size_t max_iter) {
+    auto params = Ridge<F>::params().alphas(std::move(alphas)).fit_intercept(fit_intercept).solver(solver).tol(tol).max_iter(max_iter);
+    return with_regression_data(x, y, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
+}
+
+/// Binds predict and score of a regressor for X of type `Records` (a dense array or a CSR
+/// matrix): pybind11 picks the overload by X's type.
+template <class M, class Records>
+void def_predictions(py::class_<M>& model_class) {
+    using F = typename linfa::model_io<M>::scalar_type;
+    model_class
+        .def(
+            "predict",
+            [](const M& m, const Records& x) {
+                return with_records(x, [&](const auto& records) { return without_gil([&] { return m.predict(records); }); });
+            },
+            py::arg("X").noconvert(), "Predicted targets, n_samples x n_targets.")
+        .def(
+            "score",
+            [](const M& m, const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& w) {
+                return with_regression_data(x, y, w, [&](const auto& data) { return without_gil([&] { return m.score(data); }); });
+            },
+            py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
+            "R^2 of the predictions of X for the targets y (n_samples x n_targets), weighted, averaged over targets.");
 }
 
 /// What both regressors' bindings share: coefficients, intercepts, sizes, predict and score.
@@ -46,22 +70,9 @@ void def_predictor_members(py::class_<M>& model_class) {
         .def_property_readonly("intercept", [](const M& m) { return linfa::Vector<F>(m.intercept()); },
                                "Intercepts, one per target (zeros without an intercept).")
         .def_property_readonly("n_features", &M::n_features)
-        .def_property_readonly("n_targets", &M::n_targets)
-        .def(
-            "predict",
-            [](const M& m, const CArray<F>& x) {
-                const linfa::DatasetView<F> data(view_of(x));
-                return without_gil([&] { return m.predict(data); });
-            },
-            py::arg("X").noconvert(), "Predicted targets, n_samples x n_targets.")
-        .def(
-            "score",
-            [](const M& m, const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& w) {
-                const linfa::DatasetView<F> data = regression_data(x, y, w);
-                return without_gil([&] { return m.score(data); });
-            },
-            py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),
-            "R^2 of the predictions of X for the targets y (n_samples x n_targets), weighted, averaged over targets.");
+        .def_property_readonly("n_targets", &M::n_targets);
+    def_predictions<M, CArray<F>>(model_class);
+    def_predictions<M, SparseArrays<F>>(model_class);
 }
 
 template <linfa::Float F>
@@ -77,12 +88,20 @@ void bind_models(py::module_& m, const char* linear_name, const char* ridge_name
     def_model_file_members(ridge);
     def_predictor_members(ridge);
 
-    m.def(per_scalar_name<F>("linear_regression_fit").c_str(), &fit_linear_regression<F>, py::arg("X").noconvert(),
-          py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("fit_intercept"),
-          "Ordinary least squares of y (n_samples x n_targets) on X; arrays are not copied.");
-    m.def(per_scalar_name<F>("ridge_fit").c_str(), &fit_ridge<F>, py::arg("X").noconvert(), py::arg("y").noconvert(),
-          py::arg("sample_weight").noconvert(), py::arg("alphas"), py::arg("fit_intercept"), py::arg("solver"),
-          "Ridge regression of y (n_samples x n_targets) on X, one alpha or one per target; arrays are not copied.");
+    auto bind_fits = [&](auto linear_fit, auto ridge_fit) {
+        m.def(per_scalar_name<F>("linear_regression_fit").c_str(), linear_fit, py::arg("X").noconvert(),
+              py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("fit_intercept"),
+              "Ordinary least squares of y (n_samples x n_targets) on X (a dense array or a CSR matrix; "
+              "not copied).");
+        m.def(per_scalar_name<F>("ridge_fit").c_str(), ridge_fit, py::arg("X").noconvert(), py::arg("y").noconvert(),
+              py::arg("sample_weight").noconvert(), py::arg("alphas"), py::arg("fit_intercept"), py::arg("solver"),
+              py::arg("tol"), py::arg("max_iter"),
+              "Ridge regression of y (n_samples x n_targets) on X (a dense array or a CSR matrix; not copied), one "
+              "alpha or one per target; tol and max_iter (0: 10 x n_features) bound the conjugate gradients of a "
+              "CSR X.");
+    };
+    bind_fits(&fit_linear_regression<F, CArray<F>>, &fit_ridge<F, CArray<F>>);
+    bind_fits(&fit_linear_regression<F, SparseArrays<F>>, &fit_ridge<F, SparseArrays<F>>);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 // Logistic regression in linfa._linfa: the C++ linfa::linear::LogisticRegression for float32
 // and float64 (LogisticRegressionF32/F64) and its fit functions (logistic_regression_fit_f32 /
-// _f64). Labels come in as int32 (the Python layer maps any labels onto them); the scikit-learn
-// estimator contract lives in linfa/_logistic.py.
+// _f64). X is a C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit and every
+// predict-like method take either. Labels come in as int32 (the Python layer maps any labels
+// onto them); the scikit-learn estimator contract lives in linfa/_logistic.py.
 #include "common.hpp"
+#include "sparse.hpp"
 
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include <linfa/linear/logistic_regression.hpp>
 
@@ -16,19 +19,9 @@ namespace {
 using linfa::linear::LogisticRegression;
 using linfa::linear::MultiClass;
 
-using LabelArray = py::array_t<std::int32_t, py::array::c_style>;
-
-/// Records, optional sample weights and one int32 label per row, all viewed in place.
-template <linfa::Float F>
-linfa::DatasetView<F> labelled_data(const CArray<F>& x, const LabelArray& labels, const std::optional<CArray<F>>& weights) {
-    if (labels.ndim() != 1) {
-        throw linfa::InvalidInput("labels must be 1-D, found " + std::to_string(labels.ndim()) + " dimension(s)");
-    }
-    return dataset_of(x, weights).with_labels(std::span<const std::int32_t>(labels.data(), std::size_t(labels.size())));
-}
-
-template <linfa::Float F>
-LogisticRegression<F> fit_logistic(const CArray<F>& x, const LabelArray& labels, const std::optional<CArray<F>>& weights,
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
+template <linfa::Float F, class Records>
+LogisticRegression<F> fit_logistic(const Records& x, const LabelArray& labels, const std::optional<CArray<F>>& weights,
                                    double c, bool fit_intercept, std::size_t max_iter, double tol, MultiClass multi_class,
                                    std::map<std::int32_t, double> class_weight, bool balanced,
                                    const std::optional<LogisticRegression<F>>& warm_start) {
@@ -39,21 +32,25 @@ LogisticRegression<F> fit_logistic(const CArray<F>& x, const LabelArray& labels,
         params.class_weight(std::move(class_weight));
     }
     if (warm_start) params.warm_start(*warm_start);
-    const linfa::DatasetView<F> data = labelled_data(x, labels, weights);
-    return without_gil([&] { return params.fit(data); });
+    return with_labelled_data(x, labels, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
 }
 
-/// `answer(model, view)` on X without the GIL, as a method named `name`.
+/// `answer(model, records)` on X without the GIL, as a method named `name`, for X a dense array
+/// and for X a CSR matrix (`records`: a DatasetView or a CsrView; pybind11 picks the overload
+/// by X's type).
 template <class M, class Answer>
 void def_answer(py::class_<M>& model_class, const char* name, Answer answer, const char* doc) {
     using F = typename linfa::model_io<M>::scalar_type;
-    model_class.def(
-        name,
-        [answer](const M& m, const CArray<F>& x) {
-            const linfa::DatasetView<F> data(view_of(x));
-            return without_gil([&] { return answer(m, data); });
-        },
-        py::arg("X").noconvert(), doc);
+    auto bind = [&]<class Records>(std::type_identity<Records>) {
+        model_class.def(
+            name,
+            [answer](const M& m, const Records& x) {
+                return with_records(x, [&](const auto& records) { return without_gil([&] { return answer(m, records); }); });
+            },
+            py::arg("X").noconvert(), doc);
+    };
+    bind(std::type_identity<CArray<F>>{});
+    bind(std::type_identity<SparseArrays<F>>{});
 }
 
 template <linfa::Float F>
@@ -73,19 +70,24 @@ void bind_model(py::module_& m, const char* name) {
         .def_property_readonly("n_iter", [](const M& r) { return r.n_iter(); })
         .def_property_readonly("converged", &M::converged)
         .def_property_readonly("one_vs_rest", [](const M& r) { return r.layout() == linfa::linear::logistic_detail::Layout::OneVsRest; });
-    def_answer(model, "predict", [](const M& r, const linfa::DatasetView<F>& d) { return r.predict(d); },
+    def_answer(model, "predict", [](const M& r, const auto& x) { return r.predict(x); },
                "The most probable class (int32 label) of each sample.");
-    def_answer(model, "predict_proba", [](const M& r, const linfa::DatasetView<F>& d) { return r.predict_proba(d); },
+    def_answer(model, "predict_proba", [](const M& r, const auto& x) { return r.predict_proba(x); },
                "Class probabilities, n_samples x n_classes.");
-    def_answer(model, "predict_log_proba", [](const M& r, const linfa::DatasetView<F>& d) { return r.predict_log_proba(d); },
+    def_answer(model, "predict_log_proba", [](const M& r, const auto& x) { return r.predict_log_proba(x); },
                "Class log-probabilities, n_samples x n_classes.");
-    def_answer(model, "decision_function", [](const M& r, const linfa::DatasetView<F>& d) { return r.decision_function(d); },
+    def_answer(model, "decision_function", [](const M& r, const auto& x) { return r.decision_function(x); },
                "Class scores, n_samples x coefficient rows.");
 
-    m.def(per_scalar_name<F>("logistic_regression_fit").c_str(), &fit_logistic<F>, py::arg("X").noconvert(),
-          py::arg("labels").noconvert(), py::arg("sample_weight").noconvert(), py::arg("C"), py::arg("fit_intercept"),
-          py::arg("max_iter"), py::arg("tol"), py::arg("multi_class"), py::arg("class_weight"), py::arg("balanced"),
-          py::arg("warm_start"), "Logistic regression of int32 labels on X; arrays are not copied.");
+    auto bind_fit = [&](auto fit_function) {
+        m.def(per_scalar_name<F>("logistic_regression_fit").c_str(), fit_function, py::arg("X").noconvert(),
+              py::arg("labels").noconvert(), py::arg("sample_weight").noconvert(), py::arg("C"), py::arg("fit_intercept"),
+              py::arg("max_iter"), py::arg("tol"), py::arg("multi_class"), py::arg("class_weight"), py::arg("balanced"),
+              py::arg("warm_start"),
+              "Logistic regression of int32 labels on X (a dense array or a CSR matrix; not copied).");
+    };
+    bind_fit(&fit_logistic<F, CArray<F>>);
+    bind_fit(&fit_logistic<F, SparseArrays<F>>);
 }
 
 }  // namespace

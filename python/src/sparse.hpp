@@ -82,9 +82,10 @@ private:
     View view_;
 };
 
-// An algorithm's binding is written once for dense and sparse X through these two: `fn`
-// gets the records (a DatasetView for an array, a CsrView for a CSR matrix) or the records
-// with the sample weights (a DatasetView or a SparseDatasetView).
+// An algorithm's binding is written once for dense and sparse X through these: `fn` gets
+// the records (a DatasetView for an array, a CsrView for a CSR matrix), or the records with
+// the sample weights (a DatasetView or a SparseDatasetView), and with the targets of a
+// regressor or the labels of a classifier.
 
 /// `fn(records)` for a dense array.
 template <linfa::Float F, class Fn>
@@ -105,6 +106,21 @@ decltype(auto) with_dataset(const CArray<F>& x, const std::optional<CArray<F>>& 
 template <linfa::Float F, class Fn>
 decltype(auto) with_dataset(const SparseArrays<F>& x, const std::optional<CArray<F>>& weights, Fn&& fn) {
     return x.visit_dataset(weights, std::forward<Fn>(fn));
+}
+
+/// `fn(dataset)` for X (a dense array or a CSR matrix), optional weights and the n x t targets
+/// `y` of a regressor, all viewed in place.
+template <linfa::Float F, class Records, class Fn>
+decltype(auto) with_regression_data(const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
+                                    Fn&& fn) {
+    return with_dataset(x, weights, [&](const auto& data) { return fn(data.with_targets(targets_view(y, data.n_samples()))); });
+}
+/// `fn(dataset)` for X (a dense array or a CSR matrix), optional weights and one int32 label
+/// per sample, all viewed in place.
+template <linfa::Float F, class Records, class Fn>
+decltype(auto) with_labelled_data(const Records& x, const LabelArray& labels, const std::optional<CArray<F>>& weights,
+                                  Fn&& fn) {
+    return with_dataset(x, weights, [&](const auto& data) { return fn(data.with_labels(labels_view(labels))); });
 }
 
 }  // namespace linfa_python

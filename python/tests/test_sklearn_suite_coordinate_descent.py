@@ -11,7 +11,6 @@ pytest.importorskip("sklearn")
 import linfa  # noqa: E402
 from sklearn_suite import install  # noqa: E402
 
-SPARSE = "sparse input: linfa's estimators take dense arrays only (TypeError, as documented)"
 CHECK_INPUT = (
     "check_input=False: linfa checks and converts its input always (C order is its native "
     "layout), so it fits C-ordered X correctly where scikit-learn must refuse it"
@@ -20,10 +19,6 @@ COPY_X = "copy_X=False: linfa never modifies X in place (the test expects the ce
 
 # What cannot pass, by test name and parameters (re.search); strict: a pass is reported too.
 EXPECTED_FAILURES = {
-    # parametrized with sparseX=True (the first parameter in the id)
-    r"^test_enet_sample_weight_consistency\[True-": SPARSE,
-    # a sparse X in the test's body
-    r"^(test_random_descent|test_sparse_input_convergence_warning)\b": SPARSE,
     r"^test_check_input_false\b": CHECK_INPUT,
     r"^test_enet_copy_X_False_check_input_False\b": COPY_X,
 }

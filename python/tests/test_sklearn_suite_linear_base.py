@@ -9,13 +9,10 @@ pytest.importorskip("sklearn")
 import linfa  # noqa: E402
 from sklearn_suite import install  # noqa: E402
 
-SPARSE = "sparse input: linfa's estimators take dense arrays only (TypeError, as documented)"
 POSITIVE = "positive=True (non-negative least squares) is not supported by linfa (ValueError)"
 
 # What cannot pass, by test name and parameters (re.search); strict: a pass is reported too.
 EXPECTED_FAILURES = {
-    r"csr_matrix\]": SPARSE,
-    r"^test_linear_regression_sparse": SPARSE,
     r"^test_linear_regression_positive": POSITIVE,
     # sparse X and positive=True: linfa refuses positive=True first (ValueError, not TypeError)
     r"^test_raises_value_error_if_positive_and_sparse$": POSITIVE,

@@ -11,26 +11,21 @@ import linfa  # noqa: E402
 from sklearn_suite import install  # noqa: E402
 
 SOLVER = (
-    "solver 'sparse_cg', 'lsqr', 'sag', 'saga' or 'lbfgs': scikit-learn's iterative and sparse "
-    "solvers are not in linfa (ValueError naming 'auto', 'cholesky', 'svd')"
+    "solver 'lsqr', 'sag', 'saga' or 'lbfgs': scikit-learn's iterative solvers are not in linfa "
+    "(ValueError naming 'auto', 'cholesky', 'svd', 'sparse_cg')"
 )
-SPARSE = "sparse input: linfa's estimators take dense arrays only (TypeError, as documented)"
 POSITIVE = "positive=True (non-negative ridge, scikit-learn's 'lbfgs') is not supported by linfa (ValueError)"
 
 # What cannot pass, by test name and parameters (re.search); strict: a pass is reported too.
 EXPECTED_FAILURES = {
     # parametrized with an unsupported solver
     # (test_ridge_positive_error_test passes: linfa refuses positive=True for any solver)
-    r"^(?!test_ridge_positive_error_test\[).*[\[-](sparse_cg|lsqr|sag|saga|lbfgs)[\]-]": SOLVER,
+    r"^(?!test_ridge_positive_error_test\[).*[\[-](lsqr|sag|saga|lbfgs)[\]-]": SOLVER,
     # an unsupported solver in the test's body (n_iter_ of the iterative solvers, their
     # tolerances, per-target penalties compared across all solvers, ...)
     r"^(test_ridge_individual_penalties|test_n_iter|test_ridgeclassifier_multilabel"
-    r"|test_ridge_sag_with_X_fortran|test_sparse_cg_max_iter|test_lbfgs_solver_error"
+    r"|test_ridge_sag_with_X_fortran|test_lbfgs_solver_error"
     r"|test_ridge_fit_intercept_sparse_sag)\b": SOLVER,
-    # sparse X: the dense/sparse comparisons, and sparseX=True cases
-    r"^(test_dense_sparse|test_sparse_design_with_sample_weights|test_ridge_fit_intercept_sparse"
-    r"|test_ridge_fit_intercept_sparse_error)\b": SPARSE,
-    r"^test_ridge_regression_sample_weights\[\w+-[\d.]+-True-": SPARSE,
     r"^(test_ridge_positive_regression_test|test_ridge_ground_truth_positive_test"
     r"|test_positive_ridge_loss)\b": POSITIVE,
 }
