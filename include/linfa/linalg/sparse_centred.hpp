@@ -55,9 +55,10 @@ Centring weighted_means(const SparseDatasetView<F, I>& data, const SparseColumns
     Centring c{VectorD::Zero(Eigen::Index(d)), VectorD::Zero(Eigen::Index(t)), 0.0};
     for (std::size_t i = 0; i < n; ++i) c.total_weight += double(data.weight(i));
     if (!fit_intercept) return c;
+    const MatrixView<F> y = with_targets ? data.targets() : MatrixView<F>(nullptr, 0, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const double w = double(data.weight(i));
-        for (std::size_t k = 0; k < t; ++k) c.y_mean[Eigen::Index(k)] += w * double(data.targets()(Eigen::Index(i), Eigen::Index(k)));
+        for (std::size_t k = 0; k < t; ++k) c.y_mean[Eigen::Index(k)] += w * double(y(Eigen::Index(i), Eigen::Index(k)));
     }
     c.y_mean /= c.total_weight;
     for_each_chunk(plan_chunks(d, 256), [&](std::size_t, std::size_t begin, std::size_t end) {

@@ -119,6 +119,36 @@ private:
     double max_drift_ = 0, mean_nearest_ = 0;
 };
 
+/// How far each centroid moved in the last update, and the two largest moves: a row's upper
+/// bound grows by its own centroid's move, its lower bound shrinks by the largest move of any
+/// other centroid. Shared by the dense and the sparse Hamerly passes.
+struct CentroidMoves {
+    std::vector<double> shift;  ///< per centroid, widened for rounding
+    double largest = 0, second_largest = 0;
+    std::size_t largest_at = 0;
+
+    explicit CentroidMoves(std::size_t k) : shift(k, 0.0) {}
+
+    /// Records the moves from `before` to `after` (k x d), each distance times `widen`.
+    template <Float F>
+    void record(const Matrix<F>& before, const Matrix<F>& after, double widen) {
+        const auto d = std::size_t(before.cols());
+        largest = 0, second_largest = 0, largest_at = 0;
+        for (std::size_t j = 0; j < shift.size(); ++j) {
+            shift[j] = std::sqrt(nn::squared_distance(before.data() + j * d, after.data() + j * d, d)) * widen;
+            if (shift[j] > largest) {
+                second_largest = largest;
+                largest = shift[j], largest_at = j;
+            } else {
+                second_largest = std::max(second_largest, shift[j]);
+            }
+        }
+    }
+
+    /// The most any centroid other than j moved.
+    double other_than(std::size_t j) const { return j == largest_at ? second_largest : largest; }
+};
+
 /// One Hamerly iteration at a time, with the bounds kept between iterations. Same interface
 /// as LloydPass: `run` (assign + accumulate), then `update` (new centroids).
 template <Float F>
@@ -134,7 +164,7 @@ public:
           neighbours_(n_clusters),
           upper_(data.n_samples(), 0.0),
           lower_(data.n_samples(), 0.0),
-          shift_(n_clusters, 0.0),
+          moves_(n_clusters),
           half_gap_(n_clusters, 0.0),
           widen_(1.0 + rounding_margin(d_)),
           shrink_(1.0 - rounding_margin(d_)),
@@ -155,21 +185,7 @@ public:
     /// The update step; also records how far each centroid moved, for the bounds.
     Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) {
         Matrix<F> next = sums_.centroids(previous, labels);
-        for (std::size_t j = 0; j < k_; ++j) {
-            const F* a = previous.data() + j * d_;
-            const F* b = next.data() + j * d_;
-            shift_[j] = std::sqrt(nn::squared_distance(a, b, d_)) * widen_;
-        }
-        // The largest and second-largest moves: every other centroid moves at most that.
-        largest_ = 0, second_largest_ = 0, largest_at_ = 0;
-        for (std::size_t j = 0; j < k_; ++j) {
-            if (shift_[j] > largest_) {
-                second_largest_ = largest_;
-                largest_ = shift_[j], largest_at_ = j;
-            } else {
-                second_largest_ = std::max(second_largest_, shift_[j]);
-            }
-        }
+        moves_.record(previous, next, widen_);
         moved_ = true;
         return next;
     }
@@ -313,11 +329,11 @@ private:
     void screen(std::size_t begin, std::size_t end, const std::int32_t* labels, std::uint8_t* holds) {
         double* const upper = upper_.data();
         double* const lower = lower_.data();
-        const double* const shift = shift_.data();
+        const double* const shift = moves_.shift.data();
         const double* const half_gap = half_gap_.data();
         if (moved_) {
-            const double largest = largest_, second_largest = second_largest_;
-            const auto largest_at = std::int32_t(largest_at_);
+            const double largest = moves_.largest, second_largest = moves_.second_largest;
+            const auto largest_at = std::int32_t(moves_.largest_at);
             for (std::size_t i = begin; i < end; ++i) {
                 upper[i] += shift[labels[i]];
                 lower[i] -= labels[i] == largest_at ? second_largest : largest;
@@ -395,10 +411,8 @@ private:
     ClusterSums<F> sums_;
     NeighbourLists<F> neighbours_;
     std::vector<double> upper_, lower_;  // per row: the bounds u(i), l(i)
-    std::vector<double> shift_;          // per centroid: distance moved by the last update
+    CentroidMoves moves_;                // of the last update
     std::vector<double> half_gap_;       // per centroid: s(j)
-    double largest_ = 0, second_largest_ = 0;
-    std::size_t largest_at_ = 0;
     double widen_, shrink_;  // 1 +- the rounding margin
     bool moved_ = false;     // an update happened since the last run
     bool bounded_ = false;   // a first pass has set every row's label and bounds

@@ -27,6 +27,7 @@
 #include "../../core/parallel.hpp"
 #include "../../core/sparse.hpp"
 #include "../../nn/assigner.hpp"
+#include "hamerly.hpp"
 #include "sparse_assign.hpp"
 #include "sparse_lloyd.hpp"
 
@@ -46,7 +47,7 @@ public:
           norms_(row_squared_norms(data.records())),
           upper_(data.n_samples(), 0.0),
           lower_(data.n_samples(), 0.0),
-          shift_(n_clusters, 0.0),
+          moves_(n_clusters),
           half_gap_(n_clusters, 0.0),
           update_(data, n_clusters),
           plan_(plan_chunks(data.n_samples(), 256)),
@@ -68,16 +69,7 @@ public:
         Matrix<F> next = update_.centroids(previous, labels, [&]() -> const std::vector<double>& {
             return exact_distances(previous, labels);
         });
-        largest_ = 0, second_largest_ = 0, largest_at_ = 0;
-        for (std::size_t j = 0; j < k_; ++j) {
-            shift_[j] = std::sqrt(nn::squared_distance(previous.data() + j * d_, next.data() + j * d_, d_)) * widen_;
-            if (shift_[j] > largest_) {
-                second_largest_ = largest_;
-                largest_ = shift_[j], largest_at_ = j;
-            } else {
-                second_largest_ = std::max(second_largest_, shift_[j]);
-            }
-        }
+        moves_.record(previous, next, widen_);
         moved_ = true;
         return next;
     }
@@ -135,8 +127,8 @@ private:
     /// L away, so L^2 - U^2 > `m` puts Lloyd's keys in the same order.
     bool holds(std::size_t i, std::int32_t a, double m) {
         if (moved_) {
-            upper_[i] += shift_[std::size_t(a)];
-            lower_[i] -= std::size_t(a) == largest_at_ ? second_largest_ : largest_;
+            upper_[i] += moves_.shift[std::size_t(a)];
+            lower_[i] -= moves_.other_than(std::size_t(a));
         }
         const double u = upper_[i];
         const double l = std::max(lower_[i], 2 * half_gap_[std::size_t(a)] - u);
@@ -184,13 +176,11 @@ private:
     std::size_t k_, d_;
     std::vector<double> norms_;           // ||x_i||^2, once per fit
     std::vector<double> upper_, lower_;   // per row: the bounds u(i), l(i)
-    std::vector<double> shift_;           // per centroid: distance moved by the last update
+    CentroidMoves moves_;                 // of the last update
     std::vector<double> half_gap_;        // per centroid: s(j)
     std::vector<double> exact_;           // exact distances, for relocation
     SparseUpdate<F, I> update_;
     ChunkPlan plan_;                      // sparse_assign's chunks: the same inertia sums
-    double largest_ = 0, second_largest_ = 0;
-    std::size_t largest_at_ = 0;
     double widen_, shrink_;  // 1 +- the relative margin of centroid distances
     bool moved_ = false;     // an update happened since the last run
     bool bounded_ = false;   // a first pass has set every row's label and bounds

@@ -82,8 +82,10 @@ private:
         return plan_chunks(data_.n_samples(), 4096, max_chunks);
     }
 
-    /// coef += residual x the records of the block (rows x features).
-    void add_gradient(const Block& residual, Eigen::Index start, Eigen::Index rows, Eigen::Map<RowMajorD>& coef) const {
+    /// coef += residual x the records of the block (rows x features); `residual_f` is the
+    /// dense path's scratch, kept by the caller across blocks.
+    void add_gradient(const Block& residual, Eigen::Index start, Eigen::Index rows, Eigen::Map<RowMajorD>& coef,
+                      Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic>& residual_f) const {
         const auto& x = data_.records();
         if constexpr (sparse) {
             for (Eigen::Index r = 0; r < rows; ++r) {
@@ -93,7 +95,7 @@ private:
                 }
             }
         } else {
-            const Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> residual_f = residual.matrix().template cast<F>();
+            residual_f = residual.matrix().template cast<F>();
             Slab<F> slab;
             for (Eigen::Index c = 0; c < rows_; c += slab_rows) {
                 const Eigen::Index count = std::min(slab_rows, rows_ - c);
@@ -109,6 +111,7 @@ private:
         Eigen::Map<Eigen::VectorXd> intercept(sums + 1 + rows_ * d_, rows_);
         Block z, residual;
         BlockRow weight;
+        Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> residual_f;
         for (Eigen::Index start = begin; start < end; start += block_rows) {
             const Eigen::Index rows = std::min(block_rows, end - start);
             scorer.score(data_.records(), start, rows, z);
@@ -116,7 +119,7 @@ private:
             sums[0] += layout_ == Layout::Binary ? binary_residuals(start, z, weight, residual)
                                                  : multinomial_residuals(start, z, weight, residual);
             intercept += residual.rowwise().sum().matrix();
-            add_gradient(residual, start, rows, coef);
+            add_gradient(residual, start, rows, coef, residual_f);
         }
     }
 
