@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake git ccache
+  build-essential cmake ninja-build git ccache
   libeigen3-dev libboost-dev libcereal-dev
   doctest-dev libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pip python3-venv python3-setuptools

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Sanitizer builds of the C++ suite (CMakePresets.json): configure, build (-j2) and run ctest.
 #   scripts/sanitize.sh [asan|tsan|all]      (default: all)
-#   asan  gcc, -fsanitize=address,undefined -fno-sanitize-recover=all, build-asan/: every C++
-#         test (core, K-Means, examples, determinism, server suites with the C++ and the Python
-#         gRPC clients, fuzz corpus replays) except the consumer projects, which build linfa
-#         in a separate project without the sanitizers.
+#   asan  gcc, -fsanitize=address,undefined -fno-sanitize-recover=all, -O1 -g1 (at -O2 -g the
+#         instrumented build took twice as long), build-asan/: every C++
+#         test (core, algorithms, server suites with the C++ and the Python gRPC clients, fuzz
+#         corpus replays) except the consumer projects, which build linfa in a separate project
+#         without the sanitizers, and the examples and fingerprint programs (the normal build
+#         runs them).
 #   tsan  clang 14 + LLVM's libomp, -fsanitize=thread, build-tsan/: the same tests with 4
 #         OpenMP threads (some K-Means cases also switch between 1-4 themselves, the
-#         determinism cases of the suite run 1-4), without the examples, the fuzz replays (one
-#         thread) and the fingerprint programs (the normal build runs them); at -O1 -g1. libomp is not built with TSan; its Archer tool (OMP_TOOL_LIBRARIES, set by
+#         determinism cases of the suite run 1-4); it builds only what those tests run
+#         (linfa_tests, linfa-serve, linfa-model-tool): not the examples, the fuzz replays (one
+#         thread), the fingerprint programs (the normal build runs them) or the serve_cpp_* suites
+#         (not run, see CMakePresets.json); at -O1 -g1. libomp is not built with TSan; its Archer tool (OMP_TOOL_LIBRARIES, set by
 #         the test preset) tells TSan about OpenMP's synchronisation, so nothing about OpenMP
 #         is suppressed. gcc's libgomp has no such tool, hence clang for this build. The other
 #         uninstrumented libraries (grpc, protobuf, abseil) are handled by TSan's

@@ -14,3 +14,10 @@
 #include "naive_bayes/model_example.hpp"
 #include "naive_bayes/params.hpp"
 #include "naive_bayes/serialization.hpp"
+
+#include "core/instances.hpp"
+
+/// Gaussian naive Bayes' fit for float and double, compiled once (core/instances.hpp).
+#define LINFA_NAIVE_BAYES_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::naive_bayes::GaussianNbValidParams)
+LINFA_DECLARE_INSTANCES(LINFA_NAIVE_BAYES_INSTANCES)

@@ -14,3 +14,11 @@
 #include "neighbors/model_example.hpp"
 #include "neighbors/params.hpp"
 #include "neighbors/serialization.hpp"
+
+#include "core/instances.hpp"
+
+/// The neighbour models' fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_NEIGHBORS_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::neighbors::KNeighborsClassifierValidParams) \
+    LINFA_INSTANCE_PAIR(how, linfa::neighbors::KNeighborsRegressorValidParams)
+LINFA_DECLARE_INSTANCES(LINFA_NEIGHBORS_INSTANCES)

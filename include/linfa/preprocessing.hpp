@@ -15,3 +15,12 @@
 #include "preprocessing/model_examples.hpp"
 #include "preprocessing/serialization.hpp"
 #include "preprocessing/standard_scaler.hpp"
+
+#include "core/instances.hpp"
+
+/// The scalers' fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_PREPROCESSING_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::preprocessing::StandardScalerValidParams) \
+    LINFA_INSTANCE_PAIR(how, linfa::preprocessing::MinMaxScalerValidParams) \
+    LINFA_INSTANCE_PAIR(how, linfa::preprocessing::MaxAbsScalerValidParams)
+LINFA_DECLARE_INSTANCES(LINFA_PREPROCESSING_INSTANCES)

@@ -14,3 +14,10 @@
 #include "dbscan/algorithm.hpp"
 #include "dbscan/errors.hpp"
 #include "dbscan/params.hpp"
+
+#include "../core/instances.hpp"
+
+/// DBSCAN's fit for float and double, compiled once (core/instances.hpp).
+#define LINFA_DBSCAN_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::clustering::DbscanValidParams)
+LINFA_DECLARE_INSTANCES(LINFA_DBSCAN_INSTANCES)

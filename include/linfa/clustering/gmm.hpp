@@ -14,3 +14,10 @@
 #include "gmm/model_example.hpp"
 #include "gmm/params.hpp"
 #include "gmm/serialization.hpp"
+
+#include "../core/instances.hpp"
+
+/// The Gaussian mixture's fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_GMM_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::clustering::GaussianMixtureValidParams)
+LINFA_DECLARE_INSTANCES(LINFA_GMM_INSTANCES)

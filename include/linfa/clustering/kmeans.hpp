@@ -17,3 +17,15 @@
 #include "kmeans/model_example.hpp"
 #include "kmeans/params.hpp"
 #include "kmeans/serialization.hpp"
+
+#include "../core/instances.hpp"
+
+/// K-Means' fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_KMEANS_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::clustering::KMeansValidParams) \
+    LINFA_INSTANCE_PAIR(how, linfa::clustering::MiniBatchKMeansValidParams) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::clustering::KMeans, linfa::clustering::KMeansValidParams, fit) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::clustering::KMeansWithLabels, linfa::clustering::KMeansValidParams, fit_predict) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::clustering::KMeans, linfa::clustering::MiniBatchKMeansValidParams, fit) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::clustering::KMeansWithLabels, linfa::clustering::MiniBatchKMeansValidParams, fit_predict)
+LINFA_DECLARE_INSTANCES(LINFA_KMEANS_INSTANCES)

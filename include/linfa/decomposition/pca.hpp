@@ -14,3 +14,10 @@
 #include "pca/model_example.hpp"
 #include "pca/params.hpp"
 #include "pca/serialization.hpp"
+
+#include "../core/instances.hpp"
+
+/// PCA's fit for float and double, compiled once (core/instances.hpp).
+#define LINFA_PCA_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::decomposition::PcaValidParams)
+LINFA_DECLARE_INSTANCES(LINFA_PCA_INSTANCES)

@@ -11,3 +11,11 @@
 #include "elastic_net/model_example.hpp"
 #include "elastic_net/params.hpp"
 #include "elastic_net/serialization.hpp"
+
+#include "../core/instances.hpp"
+
+/// ElasticNet's dense and sparse fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_ELASTIC_NET_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::linear::ElasticNetValidParams) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::linear::ElasticNet, linfa::linear::ElasticNetValidParams, fit)
+LINFA_DECLARE_INSTANCES(LINFA_ELASTIC_NET_INSTANCES)

@@ -15,3 +15,11 @@
 #include "linear_regression/params.hpp"
 #include "linear_regression/serialization.hpp"
 #include "sparse_least_squares.hpp"
+
+#include "../core/instances.hpp"
+
+/// LinearRegression's dense and sparse fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_LINEAR_REGRESSION_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::linear::LinearRegressionValidParams) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::linear::LinearRegression, linfa::linear::LinearRegressionValidParams, fit)
+LINFA_DECLARE_INSTANCES(LINFA_LINEAR_REGRESSION_INSTANCES)

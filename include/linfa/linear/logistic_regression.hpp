@@ -12,3 +12,11 @@
 #include "logistic_regression/model_example.hpp"
 #include "logistic_regression/params.hpp"
 #include "logistic_regression/serialization.hpp"
+
+#include "../core/instances.hpp"
+
+/// LogisticRegression's dense and sparse fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_LOGISTIC_REGRESSION_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::linear::LogisticRegressionValidParams) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::linear::LogisticRegression, linfa::linear::LogisticRegressionValidParams, fit)
+LINFA_DECLARE_INSTANCES(LINFA_LOGISTIC_REGRESSION_INSTANCES)

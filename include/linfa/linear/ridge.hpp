@@ -11,3 +11,11 @@
 #include "ridge/params.hpp"
 #include "ridge/serialization.hpp"
 #include "sparse_least_squares.hpp"
+
+#include "../core/instances.hpp"
+
+/// Ridge's dense and sparse fits for float and double, compiled once (core/instances.hpp).
+#define LINFA_RIDGE_INSTANCES(how) \
+    LINFA_INSTANCE_PAIR(how, linfa::linear::RidgeValidParams) \
+    LINFA_SPARSE_FIT_INSTANCES(how, linfa::linear::Ridge, linfa::linear::RidgeValidParams, fit)
+LINFA_DECLARE_INSTANCES(LINFA_RIDGE_INSTANCES)
