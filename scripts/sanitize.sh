@@ -3,10 +3,10 @@
 #   scripts/sanitize.sh [asan|tsan|all]      (default: all)
 #   asan  gcc, -fsanitize=address,undefined -fno-sanitize-recover=all, -O1 -g1 (at -O2 -g the
 #         instrumented build took twice as long), build-asan/: every C++
-#         test (core, algorithms, server suites with the C++ and the Python gRPC clients, fuzz
-#         corpus replays) except the consumer projects, which build linfa in a separate project
-#         without the sanitizers, and the examples and fingerprint programs (the normal build
-#         runs them).
+#         doctest case (core, algorithms), the fuzz corpus replays, and linfa-serve under its
+#         Python, Prometheus and raw HTTP/2 client tests; not the consumer projects (they build
+#         linfa in a separate project without the sanitizers), nor the examples, the fingerprint
+#         programs and the serve_cpp_* suites (the normal build runs them).
 #   tsan  clang 14 + LLVM's libomp, -fsanitize=thread, build-tsan/: the same tests with 4
 #         OpenMP threads (some K-Means cases also switch between 1-4 themselves, the
 #         determinism cases of the suite run 1-4); it builds only what those tests run
