@@ -9,10 +9,9 @@
 #         programs and the serve_cpp_* suites (the normal build runs them).
 #   tsan  clang 14 + LLVM's libomp, -fsanitize=thread, build-tsan/: the same tests with 4
 #         OpenMP threads (some K-Means cases also switch between 1-4 themselves, the
-#         determinism cases of the suite run 1-4); it builds only what those tests run
-#         (linfa_tests, linfa-serve, linfa-model-tool): not the examples, the fuzz replays (one
-#         thread), the fingerprint programs (the normal build runs them) or the serve_cpp_* suites
-#         (not run, see CMakePresets.json); at -O1 -g1. libomp is not built with TSan; its Archer tool (OMP_TOOL_LIBRARIES, set by
+#         determinism cases of the suite run 1-4); it builds only the doctest suite (linfa_tests):
+#         not the examples, the fuzz replays (one thread), the fingerprint programs (the normal
+#         build runs them) or linfa-serve (see the tsan test preset); at -O1 -g1. libomp is not built with TSan; its Archer tool (OMP_TOOL_LIBRARIES, set by
 #         the test preset) tells TSan about OpenMP's synchronisation, so nothing about OpenMP
 #         is suppressed. gcc's libgomp has no such tool, hence clang for this build. The other
 #         uninstrumented libraries (grpc, protobuf, abseil) are handled by TSan's
