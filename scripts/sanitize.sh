@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sanitizer builds of the C++ suite (CMakePresets.json): configure, build (-j2) and run ctest.
 #   scripts/sanitize.sh [asan|tsan|all]      (default: all)
-#   asan  gcc, -fsanitize=address,undefined -fno-sanitize-recover=all, -O1 -g1 (at -O2 -g the
-#         instrumented build took twice as long), build-asan/: every C++
+#   asan  gcc, -fsanitize=address -fno-sanitize-recover=all, -O1 -g1 (at -O2 -g the instrumented
+#         build took twice as long; with UBSan as well, 1.7 times as long: UBSan runs in the
+#         fuzz build), build-asan/: every C++
 #         doctest case (core, algorithms), the fuzz corpus replays, and linfa-serve under its
 #         Python, Prometheus and raw HTTP/2 client tests; not the consumer projects (they build
 #         linfa in a separate project without the sanitizers), nor the examples, the fingerprint
