@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <numeric>
+#include <sstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -150,6 +153,44 @@ TEST_CASE("model files round-trip and answer the same; float models too") {
     const auto loaded = test::from_bytes<KNeighborsRegressor<float>>(test::to_bytes(regressor, linfa::FileFormat::json));
     CHECK(loaded.predict(DatasetView<float>(xf)) == regressor.predict(DatasetView<float>(xf)));
     CHECK(loaded.options().index.metric.kind == nn::MetricKind::chebyshev);
+}
+
+namespace {
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(LINFA_TEST_FIXTURES) + "/" + name, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("files written before sparse fits (body version 1) still load, as the model they hold", F, float, double) {
+    // The data of tests/io/fixtures/README.md: 12 rows (i % 3, i / 3, 7i % 5), labels 10 (i % 3),
+    // targets (i, -2i); classifier k = 3 with distance weights, regressor k = 2, manhattan.
+    Matrix<F> x(12, 3), t(12, 2);
+    Labels y(12);
+    for (int i = 0; i < 12; ++i) x(i, 0) = F(i % 3), x(i, 1) = F(i / 3), x(i, 2) = F((i * 7) % 5), y[i] = 10 * (i % 3), t(i, 0) = F(i), t(i, 1) = F(-2 * i);
+    const auto classifier = KNeighborsClassifier<F>::params().n_neighbors(3).weights(Weights::distance).fit(
+        DatasetView<F>(x).with_labels(std::span<const std::int32_t>(y.data(), 12)));
+    const auto regressor = KNeighborsRegressor<F>::params().n_neighbors(2).metric(nn::Metric::parse("manhattan")).fit(
+        DatasetView<F>(x).with_targets(MatrixView<F>(t.data(), 12, 2)));
+    const std::string s(linfa::scalar_name<F>());
+    for (const std::string ext : {".bin", ".json"}) {
+        CAPTURE(ext);
+        const std::string classifier_file = fixture("kneighbors_classifier_9dd460f_" + s + ext);
+        std::istringstream header_in(classifier_file);
+        CHECK(linfa::read_header(header_in).body_version == 1);
+        const auto old_classifier = test::from_bytes<KNeighborsClassifier<F>>(classifier_file);
+        CHECK(!old_classifier.sparse());
+        CHECK(old_classifier.records() == x);
+        CHECK(old_classifier.predict_proba(DatasetView<F>(x)) == classifier.predict_proba(DatasetView<F>(x)));
+        CHECK(test::to_bytes(old_classifier) == test::to_bytes(classifier));  // saved again: today's file of the same fit
+        const auto old_regressor = test::from_bytes<KNeighborsRegressor<F>>(fixture("kneighbors_regressor_9dd460f_" + s + ext));
+        CHECK(old_regressor.options().index.metric.kind == nn::MetricKind::manhattan);
+        CHECK(old_regressor.predict(DatasetView<F>(x)) == regressor.predict(DatasetView<F>(x)));
+        CHECK(test::to_bytes(old_regressor) == test::to_bytes(regressor));
+    }
 }
 
 TEST_CASE("bad parameters and data are refused with a clear message") {

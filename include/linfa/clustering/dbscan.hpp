@@ -17,7 +17,16 @@
 
 #include "../core/instances.hpp"
 
-/// DBSCAN's fit for float and double, compiled once (core/instances.hpp).
-#define LINFA_DBSCAN_INSTANCES(how) \
-    LINFA_INSTANCE_PAIR(how, linfa::clustering::DbscanValidParams)
+/// DBSCAN's fit_predict (dense and sparse) for float and double, compiled once
+/// (core/instances.hpp).
+#define LINFA_DBSCAN_INSTANCES(how)                                                                                      \
+    LINFA_INSTANCE_PAIR(how, linfa::clustering::DbscanValidParams)                                                       \
+    how linfa::clustering::DbscanClusters linfa::clustering::DbscanValidParams<float>::fit_predict(                       \
+        const linfa::SparseDatasetView<float, std::int32_t>&) const;                                                     \
+    how linfa::clustering::DbscanClusters linfa::clustering::DbscanValidParams<float>::fit_predict(                       \
+        const linfa::SparseDatasetView<float, std::int64_t>&) const;                                                     \
+    how linfa::clustering::DbscanClusters linfa::clustering::DbscanValidParams<double>::fit_predict(                      \
+        const linfa::SparseDatasetView<double, std::int32_t>&) const;                                                    \
+    how linfa::clustering::DbscanClusters linfa::clustering::DbscanValidParams<double>::fit_predict(                      \
+        const linfa::SparseDatasetView<double, std::int64_t>&) const;
 LINFA_DECLARE_INSTANCES(LINFA_DBSCAN_INSTANCES)

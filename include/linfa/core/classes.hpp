@@ -105,15 +105,27 @@ void require_classification_data(const Data& data, const std::string& model) {
     require_trainable(data);
 }
 
+/// Throws InvalidInput unless `found` features are the `expected` of the model `model`.
+inline void require_feature_count(std::size_t found, std::size_t expected, const std::string& model) {
+    if (found != expected) {
+        throw InvalidInput(model + ": expected " + std::to_string(expected) + " features per sample (as in training), found " +
+                           std::to_string(found));
+    }
+}
+
 /// Throws InvalidInput unless `data` has `n_features` features and finite records: what every
 /// classifier checks before it predicts. `model` names the caller in messages.
 template <Float F>
 void require_predictable(const DatasetView<F>& data, std::size_t n_features, const std::string& model) {
-    if (data.n_features() != n_features) {
-        throw InvalidInput(model + ": expected " + std::to_string(n_features) + " features per sample (as in training), found " +
-                           std::to_string(data.n_features()));
-    }
+    require_feature_count(data.n_features(), n_features, model);
     require_finite<F>(data.records(), "records");
+}
+
+/// Throws InvalidInput unless sparse `records` have `n_features` features (the CsrView has
+/// checked its values).
+template <Float F, SparseIndex I>
+void require_predictable(const CsrView<F, I>& records, std::size_t n_features, const std::string& model) {
+    require_feature_count(records.cols(), n_features, model);
 }
 
 }  // namespace linfa

@@ -34,15 +34,31 @@ struct InputBound {
     std::string reason;  ///< what would go wrong past it, e.g. "squared distances would overflow"
 };
 
+/// The largest F within `bound` (the bound itself rounded down to F).
+template <Float F>
+F bound_limit(const InputBound& bound) {
+    const double largest = double(std::numeric_limits<F>::max());
+    return bound.magnitude >= largest                         ? std::numeric_limits<F>::max()
+           : double(F(bound.magnitude)) > bound.magnitude ? std::nextafter(F(bound.magnitude), F(0))
+                                                          : F(bound.magnitude);
+}
+
+/// Throws InvalidInput for `value`, found at `where` in `what`: NaN or infinity, or past
+/// `bound` (whose limit in F is `limit`).
+template <Float F>
+[[noreturn]] void throw_out_of_bound(const std::string& what, const std::string& where, F value, const InputBound& bound, F limit) {
+    if (!std::isfinite(value)) throw InvalidInput(what + " contain NaN or infinity (" + where + ")");
+    throw InvalidInput(what + " contain a value too large (" + where + ": " + short_number(double(value)) + "): " + bound.reason + " " +
+                       (std::is_same_v<F, float> ? "float" : "double") + "; the largest accepted magnitude is " +
+                       short_number(double(limit)));
+}
+
 /// Throws when any value is NaN or infinite, naming the first offending row and column, or,
 /// when a `bound` is given, finite but larger in magnitude than it.
 template <Float F>
 void require_finite(const MatrixView<F>& values, const std::string& what, const InputBound& bound = {}) {
     const std::size_t cols = static_cast<std::size_t>(values.cols());
-    const double largest = double(std::numeric_limits<F>::max());
-    const F limit = bound.magnitude >= largest      ? std::numeric_limits<F>::max()
-                    : double(F(bound.magnitude)) > bound.magnitude ? std::nextafter(F(bound.magnitude), F(0))
-                                                                   : F(bound.magnitude);
+    const F limit = bound_limit<F>(bound);
     for_each_chunk(plan_chunks(static_cast<std::size_t>(values.rows())),
                    [&](std::size_t, std::size_t begin, std::size_t end) {
                        const F* row = values.data() + begin * cols;
@@ -52,12 +68,7 @@ void require_finite(const MatrixView<F>& values, const std::string& what, const 
                            if (within) continue;
                            for (std::size_t j = 0; j < cols; ++j) {
                                if (std::abs(row[j]) <= limit) continue;
-                               const std::string where = "row " + std::to_string(i) + ", column " + std::to_string(j);
-                               if (!std::isfinite(row[j])) throw InvalidInput(what + " contain NaN or infinity (" + where + ")");
-                               throw InvalidInput(what + " contain a value too large (" + where + ": " + short_number(double(row[j])) +
-                                                  "): " + bound.reason + " " +
-                                                  (std::is_same_v<F, float> ? "float" : "double") +
-                                                  "; the largest accepted magnitude is " + short_number(double(limit)));
+                               throw_out_of_bound<F>(what, "row " + std::to_string(i) + ", column " + std::to_string(j), row[j], bound, limit);
                            }
                        }
                    });

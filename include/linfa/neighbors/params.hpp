@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "../core/params.hpp"
+#include "../core/sparse.hpp"
 #include "../nn/index.hpp"
 #include "errors.hpp"
 
@@ -128,9 +129,16 @@ public:
     /// for no samples, no features, no labels, NaN or infinity, values past the distance
     /// bound, sample weights, or fewer samples than n_neighbors.
     KNeighborsClassifier<F> fit(const DatasetView<F>& data) const;
+    /// `fit` on sparse records: the model keeps a copy (64-bit indices, each row's columns
+    /// sorted) and searches it by brute force, whatever algorithm was asked for. It answers
+    /// as a model fitted on the dense form of the records would, bit for bit.
+    template <SparseIndex I>
+    KNeighborsClassifier<F> fit(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class KNeighborsClassifierParams<F>;
+    template <class Data>
+    KNeighborsClassifier<F> fit_data(const Data& data) const;
     explicit KNeighborsClassifierValidParams(NeighborsOptions options) : options_(options) {}
     NeighborsOptions options_;
 };
@@ -145,9 +153,16 @@ public:
     /// InvalidInput for no samples, no features, no targets, NaN or infinity, values past the
     /// distance bound, sample weights, or fewer samples than n_neighbors.
     KNeighborsRegressor<F> fit(const DatasetView<F>& data) const;
+    /// `fit` on sparse records: the model keeps a copy (64-bit indices, each row's columns
+    /// sorted) and searches it by brute force, whatever algorithm was asked for. It answers
+    /// as a model fitted on the dense form of the records would, bit for bit.
+    template <SparseIndex I>
+    KNeighborsRegressor<F> fit(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class KNeighborsRegressorParams<F>;
+    template <class Data>
+    KNeighborsRegressor<F> fit_data(const Data& data) const;
     explicit KNeighborsRegressorValidParams(NeighborsOptions options) : options_(options) {}
     NeighborsOptions options_;
 };

@@ -1,5 +1,6 @@
 // The nearest-neighbour index: k nearest neighbours and radius queries over a fixed set of
-// points, by brute force, a KD-tree or a ball tree (nn/brute_force.hpp, nn/trees.hpp).
+// points, by brute force, a KD-tree or a ball tree (nn/brute_force.hpp, nn/trees.hpp), or
+// over sparse (CSR) points by sparse brute force (nn/sparse_brute_force.hpp).
 // Whatever the algorithm, the answer is the same bit for bit: every reported distance comes
 // from Metric::distance, neighbours are ordered by (distance, row), and the fast paths only
 // skip points that provably cannot enter. Queries run in parallel over a chunk plan that
@@ -23,9 +24,11 @@
 #include "../core/error.hpp"
 #include "../core/matrix.hpp"
 #include "../core/parallel.hpp"
+#include "../core/sparse.hpp"
 #include "../core/validation.hpp"
 #include "brute_force.hpp"
 #include "metric.hpp"
+#include "sparse_brute_force.hpp"
 #include "top_k.hpp"
 #include "trees.hpp"
 
@@ -141,12 +144,15 @@ struct ChunkedEntries {
 
 }  // namespace index_detail
 
-/// A nearest-neighbour index over a fixed set of points (one per row).
+/// A nearest-neighbour index over a fixed set of points (one per row), dense or sparse.
 ///
 /// `IndexAlgorithm::automatic` resolves as scikit-learn's "auto": brute force when there are
 /// more than 15 features or `options.n_neighbors` is at least half the points, the KD-tree
-/// otherwise (it serves every metric of MetricKind). All algorithms answer the same, bit for
-/// bit, on any number of threads.
+/// otherwise (it serves every metric of MetricKind). An index of sparse points is always
+/// brute force, whatever the algorithm asked for (scikit-learn's rule for sparse input). All
+/// algorithms answer the same, bit for bit, on any number of threads, and a sparse index
+/// answers as a dense one over the same points would. Queries may be dense or sparse with
+/// either kind of index: they are converted, which changes no answer.
 ///
 /// \code
 /// linfa::Matrix<double> points(4, 2);
@@ -182,12 +188,41 @@ public:
         search_ = std::move(search);
     }
 
+    /// Indexes a copy of sparse `points` (each row's columns sorted), searched by sparse brute
+    /// force. Throws as the dense constructor; the CsrView has checked the values.
+    template <SparseIndex I>
+    NeighbourIndex(const CsrView<F, I>& points, IndexOptions options) : options_(options) {
+        if (options_.leaf_size == 0) throw InvalidParams("leaf_size must be at least 1; found 0");
+        options_.metric.validate();
+        if (options_.algorithm > IndexAlgorithm::ball_tree)
+            throw InvalidParams("algorithm code must be 0..3 (auto, brute, kd_tree, ball_tree); found " +
+                                std::to_string(int(options_.algorithm)));
+        if (points.rows() == 0) throw InvalidInput("an index needs at least one point; found 0 rows");
+        if (points.cols() == 0) throw InvalidInput("points have zero features; need at least one");
+        sparse_points_ = std::make_shared<const CsrMatrix<F, std::int64_t>>(index_detail::sorted_copy(points));
+        metric_ = options_.metric.normalized();
+        algorithm_ = IndexAlgorithm::brute;
+        sparse_search_ = std::make_shared<const SparseBrute>(*sparse_points_, metric_);
+    }
+
     /// Number of indexed points.
-    std::size_t size() const { return std::size_t(points_->rows()); }
+    std::size_t size() const { return sparse() ? sparse_points_->rows() : std::size_t(points_->rows()); }
     /// Number of features per point.
-    std::size_t n_features() const { return std::size_t(points_->cols()); }
-    /// The indexed points, in their original order.
-    const Matrix<F>& points() const { return *points_; }
+    std::size_t n_features() const { return sparse() ? sparse_points_->cols() : std::size_t(points_->cols()); }
+    /// Whether the points are sparse (sparse_points()) rather than dense (points()).
+    bool sparse() const { return sparse_points_ != nullptr; }
+    /// The indexed dense points, in their original order. Throws std::logic_error for a
+    /// sparse index.
+    const Matrix<F>& points() const {
+        if (sparse()) throw std::logic_error("NeighbourIndex::points: the index is sparse (see sparse_points)");
+        return *points_;
+    }
+    /// The indexed sparse points, in their original order, each row's columns increasing.
+    /// Throws std::logic_error for a dense index.
+    CsrView<F, std::int64_t> sparse_points() const {
+        if (!sparse()) throw std::logic_error("NeighbourIndex::sparse_points: the index is dense (see points)");
+        return sparse_points_->view();
+    }
     /// The algorithm in use (never `automatic`).
     IndexAlgorithm algorithm() const { return algorithm_; }
     /// The options the index was built with (the algorithm as given).
@@ -196,14 +231,11 @@ public:
     /// The k nearest points of each query row. Throws InvalidInput when k is 0 or more than
     /// size(), the queries have another number of features, or a value is NaN or infinite.
     KNeighbours<F> kneighbors(MatrixView<F> queries, std::size_t k) const {
-        if (k == 0 || k > size())
-            throw InvalidInput("k must be between 1 and the number of indexed points (" + std::to_string(size()) +
-                               "); found " + std::to_string(k));
+        check_k(k);
         check_queries(queries);
+        if (sparse()) return kneighbors(sparse_copy(queries).view(), k);
         const std::size_t nq = std::size_t(queries.rows());
-        KNeighbours<F> out;
-        out.distances.resize(Eigen::Index(nq), Eigen::Index(k));
-        out.indices.resize(Eigen::Index(nq), Eigen::Index(k));
+        KNeighbours<F> out = empty_answer(nq, k);
         const std::vector<std::size_t> order = query_order(queries);
         for_each_chunk(plan(nq), [&](std::size_t, std::size_t begin, std::size_t end) {
             visit([&](const auto& search) {
@@ -214,36 +246,50 @@ public:
         return out;
     }
 
+    /// The k nearest points of each sparse query row; throws as the dense `kneighbors`.
+    template <SparseIndex I>
+    KNeighbours<F> kneighbors(const CsrView<F, I>& queries, std::size_t k) const {
+        check_k(k);
+        check_features(queries.cols());
+        if (!sparse()) {
+            const Matrix<F> dense = to_dense(queries);
+            return kneighbors(view(dense), k);
+        }
+        KNeighbours<F> out = empty_answer(queries.rows(), k);
+        for_each_chunk(plan(queries.rows()), [&](std::size_t, std::size_t begin, std::size_t end) {
+            sparse_search_->kneighbors(queries, begin, end, k, out.distances.data(), out.indices.data());
+        });
+        return out;
+    }
+
     /// The points within `radius` (distance <= radius, as scikit-learn) of each query row.
     /// Throws InvalidInput when the radius is negative or NaN, the queries have another
     /// number of features, or a value is NaN or infinite.
     RadiusNeighbours<F> radius_neighbors(MatrixView<F> queries, F radius) const {
-        if (!(radius >= 0))
-            throw InvalidInput("radius must be a non-negative number; found " + std::to_string(double(radius)));
+        check_radius(radius);
         check_queries(queries);
-        const std::size_t nq = std::size_t(queries.rows());
-        const ChunkPlan chunks = plan(nq);
-        std::vector<std::vector<std::size_t>> counts(chunks.n_chunks);
-        std::vector<std::vector<index_detail::Candidate<F>>> found(chunks.n_chunks);
+        if (sparse()) return radius_neighbors(sparse_copy(queries).view(), radius);
         const std::vector<std::size_t> order = query_order(queries);
-        for_each_chunk(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        return gather_radius(std::size_t(queries.rows()), order, [&](std::size_t begin, std::size_t end, auto& counts, auto& found) {
             visit([&](const auto& search) {
-                search.radius(queries, order.empty() ? nullptr : order.data(), begin, end, radius, counts[chunk], found[chunk]);
+                search.radius(queries, order.empty() ? nullptr : order.data(), begin, end, radius, counts, found);
             });
         });
-        const index_detail::ChunkedEntries where(chunks, counts, [&](std::size_t p) { return order.empty() ? p : order[p]; });
-        RadiusNeighbours<F> out;
-        out.indices.resize(where.offsets.back());
-        out.distances.resize(where.offsets.back());
-        where.gather([&](std::size_t, std::size_t chunk, std::size_t start, std::size_t count, std::size_t into) {
-            const auto* from = found[chunk].data() + start;
-            for (std::size_t e = 0; e < count; ++e) {
-                out.indices[into + e] = from[e].index;
-                out.distances[into + e] = from[e].distance;
-            }
+    }
+
+    /// The points within `radius` of each sparse query row; throws as the dense
+    /// `radius_neighbors`.
+    template <SparseIndex I>
+    RadiusNeighbours<F> radius_neighbors(const CsrView<F, I>& queries, F radius) const {
+        check_radius(radius);
+        check_features(queries.cols());
+        if (!sparse()) {
+            const Matrix<F> dense = to_dense(queries);
+            return radius_neighbors(view(dense), radius);
+        }
+        return gather_radius(queries.rows(), {}, [&](std::size_t begin, std::size_t end, auto& counts, auto& found) {
+            sparse_search_->radius(queries, begin, end, radius, counts, found);
         });
-        out.offsets = std::move(where.offsets);
-        return out;
     }
 
     /// The neighbours within `radius` (distance <= radius, as radius_neighbors finds them) of
@@ -251,15 +297,29 @@ public:
     /// a tree without a distance for the points of a node wholly within the radius. Throws
     /// InvalidInput when the radius is negative or NaN.
     RadiusGraph radius_graph(F radius) const {
-        if (!(radius >= 0))
-            throw InvalidInput("radius must be a non-negative number; found " + std::to_string(double(radius)));
+        check_radius(radius);
         RadiusGraph out;
         if (algorithm_ == IndexAlgorithm::brute) {
-            RadiusNeighbours<F> found = radius_neighbors(MatrixView<F>(points_->data(), points_->rows(), points_->cols()), radius);
+            RadiusNeighbours<F> found = sparse() ? radius_neighbors(sparse_points_->view(), radius)
+                                                 : radius_neighbors(view(*points_), radius);
             out.offsets = std::move(found.offsets);
             out.indices = std::move(found.indices);
             return out;
         }
+        return tree_radius_graph(radius);
+    }
+
+private:
+    using Brute = index_detail::BruteForce<F>;
+    using KdTree = index_detail::Tree<F, index_detail::Box<F>>;
+    using BallTree = index_detail::Tree<F, index_detail::Ball<F>>;
+    using SparseBrute = index_detail::SparseBruteForce<F>;
+
+    using Search = std::variant<std::monostate, Brute, KdTree, BallTree>;
+
+    /// radius_graph on a tree.
+    RadiusGraph tree_radius_graph(F radius) const {
+        RadiusGraph out;
         const ChunkPlan chunks = plan(size());
         std::vector<std::vector<std::size_t>> counts(chunks.n_chunks);
         std::vector<std::vector<std::int64_t>> found(chunks.n_chunks);
@@ -281,12 +341,29 @@ public:
         return out;
     }
 
-private:
-    using Brute = index_detail::BruteForce<F>;
-    using KdTree = index_detail::Tree<F, index_detail::Box<F>>;
-    using BallTree = index_detail::Tree<F, index_detail::Ball<F>>;
-
-    using Search = std::variant<std::monostate, Brute, KdTree, BallTree>;
+    /// The answer of a radius search of `nq` queries in CSR form: `search(begin, end, counts,
+    /// found)` appends the neighbours of positions [begin, end) of a chunk, position p being
+    /// query `order[p]` (p itself when `order` is empty).
+    template <class SearchChunk>
+    RadiusNeighbours<F> gather_radius(std::size_t nq, const std::vector<std::size_t>& order, SearchChunk&& search) const {
+        const ChunkPlan chunks = plan(nq);
+        std::vector<std::vector<std::size_t>> counts(chunks.n_chunks);
+        std::vector<std::vector<index_detail::Candidate<F>>> found(chunks.n_chunks);
+        for_each_chunk(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) { search(begin, end, counts[chunk], found[chunk]); });
+        const index_detail::ChunkedEntries where(chunks, counts, [&](std::size_t p) { return order.empty() ? p : order[p]; });
+        RadiusNeighbours<F> out;
+        out.indices.resize(where.offsets.back());
+        out.distances.resize(where.offsets.back());
+        where.gather([&](std::size_t, std::size_t chunk, std::size_t start, std::size_t count, std::size_t into) {
+            const auto* from = found[chunk].data() + start;
+            for (std::size_t e = 0; e < count; ++e) {
+                out.indices[into + e] = from[e].index;
+                out.distances[into + e] = from[e].distance;
+            }
+        });
+        out.offsets = std::move(where.offsets);
+        return out;
+    }
 
     template <class Fn>
     void visit(Fn&& fn) const {
@@ -324,21 +401,51 @@ private:
         return order;
     }
 
-    /// Chunks of queries: at least 64 for a tree, brute_query_rows for brute force (one GEMM
-    /// block); sizes and the resolved algorithm decide it, never the thread count.
+    /// Chunks of queries: at least 64 for a tree or sparse points, brute_query_rows for dense
+    /// brute force (one GEMM block); sizes and the resolved algorithm decide it, never the
+    /// thread count.
     ChunkPlan plan(std::size_t n_queries) const {
-        return plan_chunks(n_queries, algorithm_ == IndexAlgorithm::brute ? index_detail::brute_query_rows : 64, 256);
+        const bool gemm_blocks = algorithm_ == IndexAlgorithm::brute && !sparse();
+        return plan_chunks(n_queries, gemm_blocks ? index_detail::brute_query_rows : index_detail::sparse_query_rows, 256);
+    }
+
+    void check_k(std::size_t k) const {
+        if (k == 0 || k > size())
+            throw InvalidInput("k must be between 1 and the number of indexed points (" + std::to_string(size()) +
+                               "); found " + std::to_string(k));
+    }
+
+    static void check_radius(F radius) {
+        if (!(radius >= 0)) throw InvalidInput("radius must be a non-negative number; found " + std::to_string(double(radius)));
+    }
+
+    void check_features(std::size_t n_query_features) const {
+        if (n_query_features != n_features())
+            throw InvalidInput("queries must have " + std::to_string(n_features()) + " features (as the indexed points); found " +
+                               std::to_string(n_query_features));
     }
 
     void check_queries(const MatrixView<F>& queries) const {
-        if (std::size_t(queries.cols()) != n_features())
-            throw InvalidInput("queries must have " + std::to_string(n_features()) + " features (as the indexed points); found " +
-                               std::to_string(queries.cols()));
+        check_features(std::size_t(queries.cols()));
         require_finite<F>(queries, "queries");
     }
 
+    static KNeighbours<F> empty_answer(std::size_t nq, std::size_t k) {
+        KNeighbours<F> out;
+        out.distances.resize(Eigen::Index(nq), Eigen::Index(k));
+        out.indices.resize(Eigen::Index(nq), Eigen::Index(k));
+        return out;
+    }
+
+    /// Dense queries for a sparse index (checked already).
+    static CsrMatrix<F, std::int64_t> sparse_copy(const MatrixView<F>& queries) { return CsrMatrix<F, std::int64_t>::from_dense(queries); }
+
+    static MatrixView<F> view(const Matrix<F>& m) { return MatrixView<F>(m.data(), m.rows(), m.cols()); }
+
     // shared and immutable: copies of an index share the points and the search structure
     std::shared_ptr<const Matrix<F>> points_;
+    std::shared_ptr<const CsrMatrix<F, std::int64_t>> sparse_points_;
+    std::shared_ptr<const SparseBrute> sparse_search_;
     IndexOptions options_;
     Metric metric_;
     IndexAlgorithm algorithm_ = IndexAlgorithm::brute;

@@ -1,5 +1,6 @@
 // DBSCAN's fit_predict: every sample's neighbourhood from the shared neighbour index
-// (NeighbourIndex::radius_graph, nn/index.hpp), core samples by (weighted) neighbourhood size,
+// (NeighbourIndex::radius_graph, nn/index.hpp; sparse records by its sparse brute force, with
+// the neighbourhoods of their dense form), core samples by (weighted) neighbourhood size,
 // clusters as the connected components of core samples, then border samples.
 //
 // Deterministic on any thread count: the radius queries are (nn/ promises the same
@@ -16,6 +17,7 @@
 
 #include "../../core/matrix.hpp"
 #include "../../core/parallel.hpp"
+#include "../../core/sparse.hpp"
 #include "../../core/validation.hpp"
 #include "../../nn/distance_bound.hpp"
 #include "../../nn/index.hpp"
@@ -193,21 +195,46 @@ DbscanClusters label_neighbourhoods(const Neighbourhoods& hoods, std::span<const
     return dbscan_detail::label_valid(hoods, weights, min_samples, false);
 }
 
-template <Float F>
-DbscanClusters DbscanValidParams<F>::fit_predict(const DatasetView<F>& data) const {
+namespace dbscan_detail {
+
+/// Throws DbscanInputError unless `data` (a DatasetView or a SparseDatasetView) has samples,
+/// features, records within the distance bound and finite weights.
+template <class Data>
+void require_clusterable(const Data& data) {
     try {
         if (data.n_samples() == 0) throw InvalidInput("DBSCAN needs at least 1 sample, found 0");
         if (data.n_features() == 0) throw InvalidInput("records have zero features; need at least one");
-        require_finite<F>(data.records(), "records", nn::distance_input_bound<F>(data.n_features()));
+        nn::require_within_distance_bound(data.records(), "records");
     } catch (const DbscanInputError&) {
         throw;
     } catch (const InvalidInput& error) {
         throw DbscanInputError(std::string("DBSCAN: ") + error.what());
     }
-    dbscan_detail::require_finite_weights(data.weights());
+    require_finite_weights(data.weights());
+}
+
+/// DBSCAN over the points of `index` with `weights` (checked).
+template <Float F>
+DbscanClusters cluster_index(const nn::NeighbourIndex<F>& index, std::span<const F> weights, const DbscanParams<F>& params) {
+    const nn::RadiusGraph graph = index.radius_graph(F(params.eps()));
+    return label_valid<F>({graph.offsets, graph.indices}, weights, params.min_samples(), true);
+}
+
+}  // namespace dbscan_detail
+
+template <Float F>
+DbscanClusters DbscanValidParams<F>::fit_predict(const DatasetView<F>& data) const {
+    dbscan_detail::require_clusterable(data);
     const nn::NeighbourIndex<F> index(Matrix<F>(data.records()), params_.index_options());
-    const nn::RadiusGraph graph = index.radius_graph(F(params_.eps()));
-    return dbscan_detail::label_valid<F>({graph.offsets, graph.indices}, data.weights(), params_.min_samples(), true);
+    return dbscan_detail::cluster_index(index, data.weights(), params_);
+}
+
+template <Float F>
+template <SparseIndex I>
+DbscanClusters DbscanValidParams<F>::fit_predict(const SparseDatasetView<F, I>& data) const {
+    dbscan_detail::require_clusterable(data);
+    const nn::NeighbourIndex<F> index(data.records(), params_.index_options());
+    return dbscan_detail::cluster_index(index, data.weights(), params_);
 }
 
 }  // namespace linfa::clustering

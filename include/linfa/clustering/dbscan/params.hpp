@@ -10,6 +10,7 @@
 
 #include "../../core/dataset.hpp"
 #include "../../core/params.hpp"
+#include "../../core/sparse.hpp"
 #include "../../core/validation.hpp"
 #include "../../nn/index.hpp"
 #include "errors.hpp"
@@ -71,6 +72,10 @@ public:
     /// neighbours from being core (scikit-learn's rule). Throws DbscanInputError for no
     /// samples, or NaN or infinity in the records or weights.
     DbscanClusters fit_predict(const DatasetView<F>& data) const;
+    /// `fit_predict` of sparse records: brute force over their stored entries, whatever the
+    /// algorithm asked for, with the clusters of their dense form, bit for bit.
+    template <SparseIndex I>
+    DbscanClusters fit_predict(const SparseDatasetView<F, I>& data) const;
 
 private:
     friend class DbscanParams<F>;
