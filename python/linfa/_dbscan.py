@@ -10,9 +10,9 @@ import numpy as np
 
 from . import _linfa
 from ._base import native_function
-from ._neighbors import _ALGORITHMS, _check_metric
+from ._neighbors import _ALGORITHMS, _check_metric, _check_sparse_fit
 from ._params import ParamsMixin
-from ._validation import check_array, check_sample_weight, feature_names_of, is_bool, is_int
+from ._validation import _scipy_csr, check_array, check_sample_weight, feature_names_of, is_bool, is_int
 
 
 
@@ -21,7 +21,8 @@ class DBSCAN(ParamsMixin):
     ``min_samples`` samples (itself included; or that much sample weight) within ``eps`` is a
     core sample; core samples within ``eps`` of one another share a cluster; other samples
     within ``eps`` of a core sample are border samples of its cluster; the rest is noise (-1).
-    The radius queries run in parallel over linfa's KD-tree, ball tree or blocked brute force;
+    The radius queries run in parallel over linfa's KD-tree, ball tree or blocked brute force
+    (sparse brute force for sparse X);
     memory grows with the number of neighbour pairs, never n x n.
 
     Parameters follow ``sklearn.cluster.DBSCAN``: ``eps=0.5``, ``min_samples=5``,
@@ -39,7 +40,9 @@ class DBSCAN(ParamsMixin):
     joins the cluster of its first such core neighbour in row order (scikit-learn: whichever
     cluster's expansion reaches it first), so labels never depend on the thread count; core
     samples, noise and the clusters' numbering are scikit-learn's. A callable metric is refused
-    (ValueError), and sparse X is taken only as precomputed distances (TypeError otherwise).
+    (ValueError). Sparse X (scipy.sparse, CSR without a copy) is clustered by sparse brute force
+    with the clusters of its dense form, as scikit-learn does: euclidean or manhattan only, and
+    a warning when a tree was asked for; ``components_`` is then a CSR matrix.
     """
 
     def __init__(
@@ -73,14 +76,16 @@ class DBSCAN(ParamsMixin):
             weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
             labels, core = _linfa.dbscan_label_neighbourhoods(offsets, indices, weights, min_samples)
         else:
-            X = check_array(X)
+            X = check_array(X, accept_sparse=True)
+            if isinstance(X, (_linfa.CsrF32, _linfa.CsrF64)):
+                _check_sparse_fit(self.algorithm, metric, p)
             weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
             labels, core = native_function("dbscan_fit_predict", X.dtype)(
                 X, weights, eps, min_samples, metric, p, self.algorithm, leaf_size
             )
         self.labels_ = labels.astype(np.int64)
         self.core_sample_indices_ = core
-        self.components_ = X[core].copy()
+        self.components_ = (_scipy_csr(X) if isinstance(X, (_linfa.CsrF32, _linfa.CsrF64)) else X)[core].copy()
         self.n_features_in_ = X.shape[1]
         if names is not None:
             self.feature_names_in_ = names

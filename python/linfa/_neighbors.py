@@ -4,10 +4,17 @@ KD-tree or ball tree; all answer the same, bit for bit, ties in distance going t
 training row) and ``linfa::neighbors`` models.
 
 Metrics: euclidean / l2, manhattan / l1 / cityblock, chebyshev / infinity, minkowski with a
-finite p >= 1. Other metrics, callables, ``metric_params`` other than ``{"p": ...}``, sparse
-input and callable ``weights`` raise ValueError."""
+finite p >= 1. Other metrics, callables, ``metric_params`` other than ``{"p": ...}`` and
+callable ``weights`` raise ValueError.
+
+scipy.sparse X (any format; CSR is used without a copy) is indexed by sparse brute force, as
+scikit-learn does: a tree algorithm asked for warns and falls back, and the effective metric
+must be euclidean or manhattan (scikit-learn's sparse metrics that linfa has). The neighbours
+and distances are those of the dense form of X, bit for bit. A model fitted on dense X with a
+tree refuses sparse queries, as scikit-learn's does; brute force takes either."""
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -15,7 +22,7 @@ from . import _linfa
 from ._base import native_function, register_estimator, LinfaEstimator
 from ._classifier import LinfaClassifier, encode_labels
 from ._params import ParamsMixin
-from ._validation import check_array, dense_targets, is_bool
+from ._validation import check_array, dense_targets, is_bool, is_sparse
 
 _METRICS = ("euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity", "minkowski", "p")
 _ALGORITHMS = ("auto", "brute", "kd_tree", "ball_tree")
@@ -73,6 +80,42 @@ def _effective_metric(metric, p):
     return metric
 
 
+_SPARSE_METRICS = ("euclidean", "manhattan")
+
+
+def _check_sparse_fit(algorithm, metric, p):
+    """scikit-learn's rules for sparse training data: brute force (a warning when a tree was
+    asked for) and a metric valid for sparse input."""
+    if algorithm not in ("auto", "brute"):
+        warnings.warn("cannot use tree with sparse input: using brute force")
+    effective = _effective_metric(metric, p)
+    if effective not in _SPARSE_METRICS:
+        raise ValueError(
+            f"Metric '{effective}' not valid for sparse input. Use "
+            "sorted(sklearn.neighbors.VALID_METRICS_SPARSE['brute']) to get valid options. "
+            "Metric can also be a callable function."
+        )
+
+
+def _is_csr_view(X):
+    return isinstance(X, (_linfa.CsrF32, _linfa.CsrF64))
+
+
+def _check_sparse_query(X, fit_method):
+    """scikit-learn's error for sparse queries against a tree."""
+    if _is_csr_view(X) and fit_method in ("kd_tree", "ball_tree"):
+        raise ValueError(f"{fit_method} does not work with sparse matrices. Densify the data, or set algorithm='brute'")
+    return X
+
+
+def _scipy_records(native):
+    """A scipy CSR matrix of the (data, indices, indptr, shape) a model or index returns."""
+    import scipy.sparse
+
+    data, indices, indptr, shape = native
+    return scipy.sparse.csr_matrix((data, indices, indptr), shape=tuple(shape))
+
+
 def _radius_lists(offsets, indices, distances, n_queries, return_distance, sort_results):
     """Object arrays of per-query index (and distance) arrays from the C++ CSR answer."""
     ind = np.empty(n_queries, dtype=object)
@@ -94,6 +137,11 @@ class _KNeighborsMixin:
     def _neighbours_of(self, X, n_neighbors):
         raise NotImplementedError
 
+    def _fit_rows(self):
+        """The training rows as the extension takes them: an array, or a CSR view."""
+        X = self._fit_X
+        return check_array(X, accept_sparse=True) if is_sparse(X) else X
+
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """(distances, indices) of the n_neighbors nearest training samples of each row of X,
         nearest first; X None: of each training sample, itself excluded (scikit-learn's
@@ -104,7 +152,7 @@ class _KNeighborsMixin:
         n_fit = self.n_samples_fit_
         query_is_train = X is None
         if query_is_train:
-            X = self._fit_X
+            X = self._fit_rows()
             k += 1
         else:
             X = self._check_query(X)
@@ -138,7 +186,7 @@ class _KNeighborsMixin:
         if sort_results and not return_distance:
             raise ValueError("return_distance must be True if sort_results is True.")
         query_is_train = X is None
-        X = self._fit_X if query_is_train else self._check_query(X)
+        X = self._fit_rows() if query_is_train else self._check_query(X)
         offsets, indices, distances = self._index().radius_neighbors(X, float(r))
         result = _radius_lists(offsets, indices, distances, X.shape[0], True, sort_results)
         dist, ind = result
@@ -204,9 +252,11 @@ class NearestNeighbors(_KNeighborsMixin, ParamsMixin):
         metric, p = _check_metric(self.metric, self.p, self.metric_params)
         algorithm = _check_algorithm(self.algorithm)
         leaf_size = _check_int(self.leaf_size, "leaf_size")
-        X = check_array(_training_rows(X))
+        X = check_array(_training_rows(X), accept_sparse=True)
+        if _is_csr_view(X):
+            _check_sparse_fit(algorithm, metric, p)
         self._built = native_index(X, algorithm, leaf_size, metric, p, self.n_neighbors)
-        self._fit_X = X
+        self._fit_X = _scipy_records(self._built.sparse_points) if self._built.sparse else X
         self.n_samples_fit_ = X.shape[0]
         self.n_features_in_ = X.shape[1]
         self.effective_metric_ = _effective_metric(metric, p)
@@ -229,12 +279,12 @@ class NearestNeighbors(_KNeighborsMixin, ParamsMixin):
         return self._built
 
     def _check_query(self, X):
-        X = check_array(X, dtype=self._fit_X.dtype)
+        X = check_array(X, dtype=self._fit_X.dtype, accept_sparse=True)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_} features as input."
             )
-        return X
+        return _check_sparse_query(X, self._fit_method)
 
     def _neighbours_of(self, X, k):
         return self._built.kneighbors(X, k)
@@ -248,7 +298,7 @@ class NearestNeighbors(_KNeighborsMixin, ParamsMixin):
         self.__dict__.update(state)
         if "_fit_X" in state:
             metric, p = _check_metric(self.metric, self.p, self.metric_params)
-            self._built = native_index(self._fit_X, self.algorithm, self.leaf_size, metric, p, self.n_neighbors)
+            self._built = native_index(self._fit_rows(), self.algorithm, self.leaf_size, metric, p, self.n_neighbors)
 
     def _more_tags(self):
         return {"preserves_dtype": [np.float64, np.float32], "requires_y": False}
@@ -268,7 +318,7 @@ def _training_rows(X):
 
 
 def native_index(X, algorithm, leaf_size, metric, p, n_neighbors=0):
-    """The C++ index of X's dtype."""
+    """The C++ index of X's dtype (X an array or a CSR view)."""
     cls = _linfa.NeighbourIndexF32 if X.dtype == np.float32 else _linfa.NeighbourIndexF64
     return cls(X, algorithm, int(leaf_size), metric, float(p), int(n_neighbors))
 
@@ -353,6 +403,8 @@ class _FittedNeighbors(_KNeighborsMixin):
     """What both supervised estimators share: parameters, checks, kneighbors through the
     model."""
 
+    _accepts_sparse = True  # scipy.sparse X for fit and every query (a CSR view in C++)
+
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2, metric="minkowski",
                  metric_params=None, n_jobs=None):
         self.n_neighbors = n_neighbors
@@ -390,16 +442,33 @@ class _FittedNeighbors(_KNeighborsMixin):
     def _check_query(self, X):
         return self._check_test_data(X)
 
+    def _check_test_data(self, X):
+        """Every query (predict, predict_proba, kneighbors, ...): scikit-learn's checks, and no
+        sparse X for a tree."""
+        return _check_sparse_query(super()._check_test_data(X), self._fitted_model().effective_algorithm)
+
+    def _check_fit_data(self, X, settings):
+        """X checked for fit (an array or a CSR view), and scikit-learn's rules for sparse X."""
+        X, names = self._check_training_data(_training_rows(X))
+        if _is_csr_view(X):
+            _check_sparse_fit(settings["algorithm"], settings["metric"], settings["p"])
+        return X, names
+
     @property
     def _fit_X(self):
-        return self._fitted_model().records
+        model = self._fitted_model()
+        return _scipy_records(model.sparse_records) if model.sparse else model.records
+
+    def _fit_rows(self):
+        model = self._fitted_model()
+        return check_array(_scipy_records(model.sparse_records), accept_sparse=True) if model.sparse else model.records
 
     def _index(self):
         model = self._fitted_model()
         cached = self.__dict__.get("_radius_index")
         if cached is None or cached[0] is not model:
             metric, p = model.metric, model.p
-            cached = (model, native_index(model.records, model.algorithm, model.leaf_size, metric, p, model.n_neighbors))
+            cached = (model, native_index(self._fit_rows(), model.algorithm, model.leaf_size, metric, p, model.n_neighbors))
             self._radius_index = cached
         return cached[1]
 
@@ -442,7 +511,7 @@ class KNeighborsClassifier(_FittedNeighbors, LinfaClassifier):
     def fit(self, X, y):
         """Keeps X and its labels y (any labels) and indexes X. Returns self."""
         settings = self._fit_settings()
-        X, names = self._check_training_data(_training_rows(X))
+        X, names = self._check_fit_data(X, settings)
         classes, labels = encode_labels(y, X.shape[0])
         model = native_function("kneighbors_classifier_fit", X.dtype)(X, labels, **settings)
         self._set_fitted_classifier(model, names, classes)
@@ -469,7 +538,7 @@ class KNeighborsRegressor(_FittedNeighbors, LinfaEstimator):
     def fit(self, X, y):
         """Keeps X and its targets y and indexes X. Returns self."""
         settings = self._fit_settings()
-        X, names = self._check_training_data(_training_rows(X))
+        X, names = self._check_fit_data(X, settings)
         y = dense_targets(y)
         if y.dtype.kind == "c":
             raise ValueError("Complex data not supported")

@@ -1,9 +1,10 @@
 // DBSCAN in linfa._linfa: `dbscan_fit_predict_f32` / `_f64`, the C++
-// linfa::clustering::DbscanParams::fit_predict, and `dbscan_label_neighbourhoods`, the labelling
+// linfa::clustering::DbscanParams::fit_predict (X an array or a CSR matrix), and `dbscan_label_neighbourhoods`, the labelling
 // of neighbourhoods found in a precomputed distance matrix. DBSCAN leaves no model, so nothing
 // is bound but functions: each returns the labels and the core samples' rows. The scikit-learn
 // estimator contract lives in linfa/_dbscan.py.
 #include "common.hpp"
+#include "sparse.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -21,16 +22,16 @@ py::tuple labels_and_core(linfa::clustering::DbscanClusters found) {
     return py::make_tuple(std::move(found.labels), py::array_t<std::int64_t>(py::ssize_t(core.size()), core.data()));
 }
 
-template <linfa::Float F>
-py::tuple dbscan_fit_predict(const CArray<F>& x, const std::optional<CArray<F>>& weights, double eps,
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
+template <linfa::Float F, class X>
+py::tuple dbscan_fit_predict(const X& x, const std::optional<CArray<F>>& weights, double eps,
                              std::size_t min_samples, const std::string& metric, double p,
                              const std::string& algorithm, std::size_t leaf_size) {
     const auto params = linfa::clustering::DbscanParams<F>(eps, min_samples)
                             .metric(linfa::nn::Metric::parse(metric, p))
                             .algorithm(linfa::nn::parse_algorithm(algorithm))
                             .leaf_size(leaf_size);
-    const linfa::DatasetView<F> data = dataset_of(x, weights);
-    return labels_and_core(without_gil([&] { return params.fit_predict(data); }));
+    return with_dataset(x, weights, [&](const auto& data) { return labels_and_core(without_gil([&] { return params.fit_predict(data); })); });
 }
 
 /// DBSCAN's labels of neighbourhoods given as compressed rows (uint64 offsets, int64 indices).
@@ -45,19 +46,22 @@ py::tuple dbscan_label_neighbourhoods(const py::array_t<std::uint64_t, py::array
     return labels_and_core(without_gil([&] { return linfa::clustering::label_neighbourhoods<double>(hoods, w, min_samples); }));
 }
 
-template <linfa::Float F>
+template <linfa::Float F, class X>
 void bind_dbscan_for(py::module_& m) {
-    m.def(per_scalar_name<F>("dbscan_fit_predict").c_str(), &dbscan_fit_predict<F>, py::arg("X").noconvert(),
+    m.def(per_scalar_name<F>("dbscan_fit_predict").c_str(), &dbscan_fit_predict<F, X>, py::arg("X").noconvert(),
           py::arg("sample_weight").noconvert(), py::arg("eps"), py::arg("min_samples"), py::arg("metric"), py::arg("p"),
           py::arg("algorithm"), py::arg("leaf_size"),
-          "DBSCAN on X (optional sample weights): (int32 labels, -1 for noise; int64 rows of the core samples).");
+          "DBSCAN on X, an array or a CSR matrix (optional sample weights): (int32 labels, -1 for noise; int64 rows of the "
+          "core samples).");
 }
 
 }  // namespace
 
 void bind_dbscan(py::module_& m) {
-    bind_dbscan_for<float>(m);
-    bind_dbscan_for<double>(m);
+    bind_dbscan_for<float, CArray<float>>(m);
+    bind_dbscan_for<float, SparseArrays<float>>(m);
+    bind_dbscan_for<double, CArray<double>>(m);
+    bind_dbscan_for<double, SparseArrays<double>>(m);
     m.def("dbscan_label_neighbourhoods", &dbscan_label_neighbourhoods, py::arg("offsets").noconvert(),
           py::arg("indices").noconvert(), py::arg("sample_weight").noconvert(), py::arg("min_samples"),
           "DBSCAN's labels of given neighbourhoods (compressed rows, each neighbour once, each sample its own "

@@ -134,8 +134,8 @@ def test_bad_data():
         DBSCAN(metric="precomputed").fit(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="Negative values"):
         DBSCAN(metric="precomputed").fit(-np.ones((2, 2)))
-    with pytest.raises(TypeError):
-        DBSCAN().fit(sparse.csr_matrix(np.eye(3)))
+    with pytest.raises(ValueError, match="Metric 'chebyshev' not valid for sparse input"):
+        DBSCAN(metric="chebyshev").fit(sparse.csr_matrix(np.eye(3)))  # sparse records: test_neighbors_sparse.py
 
 
 def test_gil_is_released_during_fit():

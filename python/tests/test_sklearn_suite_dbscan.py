@@ -9,14 +9,7 @@ import linfa  # noqa: E402
 from sklearn_suite import install  # noqa: E402
 
 # What cannot pass, by test name and parameters (re.search); strict: a pass is reported too.
-SPARSE = (
-    "a sparse X with a metric is refused (TypeError): linfa's DBSCAN takes sparse matrices only as "
-    "precomputed distances; sparse records are another issue's (a CSR core type)"
-)
 EXPECTED_FAILURES = {
-    r"^test_dbscan_sparse$": SPARSE,
-    r"^test_dbscan_input_not_modified\[minkowski-True\]$": SPARSE,
-    r"^test_dbscan_no_core_samples$": SPARSE + " (the dense half of the test passes)",
     r"^test_dbscan_callable$": (
         "a callable metric is refused (ValueError): the neighbour index computes its metrics in C++, and "
         "calling Python per pair of samples would be the n^2 loop the index exists to avoid"

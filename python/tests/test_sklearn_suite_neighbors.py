@@ -2,7 +2,8 @@
 run against linfa's KNeighborsClassifier, KNeighborsRegressor and NearestNeighbors (see
 sklearn_suite.py). The module reaches the classes as ``neighbors.X``, so ``neighbors`` is
 replaced by a copy of scikit-learn's module whose three classes are linfa's; the other classes
-(radius neighbours, transformers, LocalOutlierFactor...) stay scikit-learn's."""
+(radius neighbours, transformers, LocalOutlierFactor...) stay scikit-learn's. Sparse input is
+taken (brute force, euclidean and manhattan, as scikit-learn)."""
 
 import types
 
@@ -45,9 +46,6 @@ EXPECTED_FAILURES = {
     r'^test_kneighbors_classifier\[(_weight_func\-ball_tree|_weight_func\-brute|_weight_func\-kd_tree|_weight_func\-auto)\]$': (
         'a callable weights function: linfa has uniform and distance only'
     ),
-    r'^test_kneighbors_classifier_sparse$': (
-        "sparse input: linfa's neighbours take dense arrays only"
-    ),
     r'^test_kneighbors_regressor$': (
         'a callable weights function: linfa has uniform and distance only'
     ),
@@ -55,7 +53,7 @@ EXPECTED_FAILURES = {
         'a callable weights function: linfa has uniform and distance only'
     ),
     r'^test_kneighbors_regressor_sparse$': (
-        "sparse input: linfa's neighbours take dense arrays only"
+        'metric="precomputed": linfa computes its own distances (the sparse half of the test passes)'
     ),
     r'^test_metric_params_interface$': (
         'a metric linfa lacks (linfa has euclidean, manhattan, chebyshev and minkowski without weights; no callables, no metric_params but p)'
@@ -84,9 +82,6 @@ EXPECTED_FAILURES = {
     r'^test_precomputed_sparse_radius\[(csr|lil)\]$': (
         'metric="precomputed": linfa computes its own distances'
     ),
-    r'^test_predict_sparse_ball_kd_tree$': (
-        "sparse input: linfa's neighbours take dense arrays only"
-    ),
     r'^test_radius_neighbors_brute_backend\[(braycurtis|canberra|correlation|cosine|dice|hamming|haversine|jaccard|kulsinski|mahalanobis|matching|minkowski|nan_euclidean|rogerstanimoto|russellrao|seuclidean|sokalmichener|sokalsneath|sqeuclidean|yule)\]$': (
         'a metric linfa lacks (linfa has euclidean, manhattan, chebyshev and minkowski without weights; no callables, no metric_params but p)'
     ),
@@ -97,13 +92,13 @@ EXPECTED_FAILURES = {
         'metric="precomputed": linfa computes its own distances'
     ),
     r'^test_sparse_metric_callable$': (
-        "sparse input: linfa's neighbours take dense arrays only"
+        'a metric linfa lacks (linfa has euclidean, manhattan, chebyshev and minkowski without weights; no callables, no metric_params but p)'
     ),
     r'^test_unsupervised_inputs\[(KNeighborsClassifier|KNeighborsRegressor|NearestNeighbors)\]$': (
         "parametrized over scikit-learn's own classes (built before the suite replaces them): scikit-learn's estimators fitted on linfa's NearestNeighbors, which they do not recognise as a fitted index"
     ),
-    r'^test_valid_brute_metric_for_auto_algorithm\[(braycurtis|canberra|cityblock|correlation|cosine|dice|euclidean|hamming|haversine|jaccard|kulsinski|l1|l2|mahalanobis|manhattan|matching|minkowski|nan_euclidean|precomputed|rogerstanimoto|russellrao|seuclidean|sokalmichener|sokalsneath|sqeuclidean|yule)\]$': (
-        "sparse input (each case also fits a CSR matrix), and metrics linfa lacks: linfa's neighbours take dense arrays and euclidean, manhattan, chebyshev, minkowski only"
+    r'^test_valid_brute_metric_for_auto_algorithm\[(braycurtis|canberra|correlation|cosine|dice|hamming|haversine|jaccard|kulsinski|mahalanobis|matching|minkowski|nan_euclidean|precomputed|rogerstanimoto|russellrao|seuclidean|sokalmichener|sokalsneath|sqeuclidean|yule)\]$': (
+        'a metric linfa lacks (linfa has euclidean, manhattan, chebyshev and minkowski without weights; no callables, no metric_params but p)'
     ),
 }
 

@@ -54,7 +54,7 @@ concept HasProbabilities = PredictProba<M, DatasetView<F>>;
 template <class M, class F = typename model_io<M>::scalar_type>
 concept HasTransform = Transformer<M, DatasetView<F>>;
 
-/// Models that take sparse rows themselves (K-Means, the linear models); others are given
+/// Models that take sparse rows themselves (K-Means, the linear and neighbour models); others are given
 /// them made dense.
 template <class M, class F = typename model_io<M>::scalar_type>
 concept HasSparseLabels = requires(const M& m, const CsrView<F, std::int32_t>& x) {
