@@ -6,12 +6,15 @@
 //    stores adds nothing in any metric (0 squared, |0|, max with 0, 0^p), so the result is the
 //    dense Metric::reduced of the same rows, bit for bit: a sparse index reports exactly the
 //    neighbours and distances of a dense index over the densified points.
-//  * Euclidean queries first filter through the expansion ||q||^2 + ||p||^2 - 2 q.p, the dot
-//    products of one query with every point accumulated column by column through the points'
-//    transposed layout (work in proportion to the entries the query's columns hold, not to
-//    n_points x features). As in the dense filter (brute_force.hpp), a point is skipped only
-//    when the expansion, less its error bound, exceeds the query's current ceiling; every
-//    other one gets its exact merged distance.
+//  * Every metric whose reduced distance is a sum over features (all but chebyshev) first
+//    filters through its expansion: with t the per-feature term (x^2, |x|, |x|^p),
+//      sum_f t(q_f - p_f) = T(q) + T(p) - sum over the columns both store of
+//                           [t(q_f) + t(p_f) - t(q_f - p_f)]   (T: the row's sum of t),
+//    the last sum (2 q.p for the euclidean metric) accumulated for one query and every point
+//    column by column through the points' transposed layout: work in proportion to the
+//    entries the query's columns hold, not to n_points x features. As in the dense filter
+//    (brute_force.hpp), a point is skipped only when the expansion, less its error bound,
+//    exceeds the query's current ceiling; every other one gets its exact merged distance.
 #pragma once
 
 #include <algorithm>
@@ -30,7 +33,7 @@
 namespace linfa::nn::index_detail {
 
 /// Query rows per chunk of a sparse brute-force search (each chunk holds one n_points scratch
-/// of dot products).
+/// of gains).
 inline constexpr std::size_t sparse_query_rows = 64;
 
 /// A sparse row whose columns increase: what the exact merge reads.
@@ -105,11 +108,13 @@ CsrMatrix<F, std::int64_t> sorted_copy(const CsrView<F, I>& points) {
 template <Float F>
 class SparseBruteForce {
 public:
-    /// Prepares the Euclidean filter: the points' squared norms and transposed layout.
+    /// Prepares the filter of an additive metric: the points' sums of terms and transposed
+    /// layout.
     SparseBruteForce(const CsrMatrix<F, std::int64_t>& points, const Metric& metric) : points_(points), metric_(metric) {
-        if (metric.kind != MetricKind::euclidean) return;
+        if (metric.kind == MetricKind::chebyshev) return;
         const CsrView<F, std::int64_t> view = points.view();
-        norms_ = row_squared_norms(view);
+        norms_.resize(view.rows());
+        for (std::size_t j = 0; j < view.rows(); ++j) norms_[j] = term_sum(view.row(j).values.data(), view.row(j).values.size());
         const std::size_t d = points.cols();
         column_start_.assign(d + 1, 0);
         for (const std::int64_t column : view.indices()) ++column_start_[std::size_t(column) + 1];
@@ -125,8 +130,11 @@ public:
                 column_values_[at] = row.values[e];
             }
         }
-        // the error bound of the filter, relative to ||q||^2 + ||p||^2 (see the file comment)
-        slack_ = 8.0 * double(d + 32) * std::numeric_limits<double>::epsilon();
+        // The error bound of the filter, relative to T(q) + T(p): each sum of n terms is off by
+        // at most n eps times the sum of its terms' magnitudes, which is within T(q) + T(p)
+        // (euclidean, manhattan) or 1 + 2^(p-1) times it (minkowski: |t(q-p)| <= 2^(p-1) (t(q) + t(p))).
+        const double growth = metric.kind == MetricKind::minkowski ? 1 + std::pow(2.0, metric.p - 1) : 1.0;
+        slack_ = 8.0 * double(d + 32) * std::numeric_limits<double>::epsilon() * growth;
         use_filter_ = view.rows() <= std::size_t(std::numeric_limits<std::uint32_t>::max());
     }
 
@@ -167,12 +175,12 @@ public:
     }
 
 private:
-    /// A chunk's working memory: one query's sorted copy and its dot products with every point.
+    /// A chunk's working memory: one query's sorted copy and its gains with every point.
     struct Scratch {
-        explicit Scratch(std::size_t n_points) : dots(n_points) {}
+        explicit Scratch(std::size_t n_points) : gains(n_points) {}
         std::vector<std::int64_t> columns;
         std::vector<F> values;
-        std::vector<double> dots;
+        std::vector<double> gains;
     };
 
     /// Calls `visit(j, reduced)`, j ascending, for every point j whose reduced distance to
@@ -189,8 +197,8 @@ private:
         };
         metric_detail::with_kind(metric_.kind, [&](auto kind) {
             constexpr MetricKind K = decltype(kind)::value;
-            if constexpr (K == MetricKind::euclidean) {
-                if (use_filter_) return scan_filtered(query, scratch.dots, point, ceiling, visit);
+            if constexpr (K != MetricKind::chebyshev) {
+                if (use_filter_) return scan_filtered<K>(query, scratch.gains, point, ceiling, visit);
             }
             for (std::size_t j = 0; j < n; ++j) {
                 const double reduced = sparse_reduced<K>(query, point(j), metric_.p);
@@ -199,24 +207,51 @@ private:
         });
     }
 
-    /// The Euclidean scan through the expansion filter (see the file comment).
-    template <class Point, class Ceiling, class Visit>
-    void scan_filtered(const SortedRow<F>& query, std::vector<double>& dots, const Point& point, Ceiling& ceiling,
+    /// t(x) of the file comment, for a metric of kind K.
+    template <MetricKind K>
+    double term(double x) const {
+        if constexpr (K == MetricKind::euclidean) return x * x;
+        else if constexpr (K == MetricKind::manhattan) return std::abs(x);
+        else return std::pow(std::abs(x), metric_.p);
+    }
+
+    /// T(x) of the file comment: the sum of t over `n` values.
+    double term_sum(const F* values, std::size_t n) const {
+        return metric_detail::with_kind(metric_.kind, [&](auto kind) {
+            constexpr MetricKind K = decltype(kind)::value;
+            double sum = 0;
+            if constexpr (K != MetricKind::chebyshev) {
+                for (std::size_t e = 0; e < n; ++e) sum += term<K>(double(values[e]));
+            }
+            return sum;
+        });
+    }
+
+    /// t(a) + t(b) - t(a - b): what a column both rows store takes off T(q) + T(p).
+    template <MetricKind K>
+    double gain(double a, double b) const {
+        if constexpr (K == MetricKind::euclidean) return 2 * a * b;
+        else return term<K>(a) + term<K>(b) - term<K>(a - b);
+    }
+
+    /// The scan of an additive metric K through the expansion filter (see the file comment).
+    template <MetricKind K, class Point, class Ceiling, class Visit>
+    void scan_filtered(const SortedRow<F>& query, std::vector<double>& gains, const Point& point, Ceiling& ceiling,
                        Visit& visit) const {
-        std::fill(dots.begin(), dots.end(), 0.0);
-        double query_norm = 0;
+        std::fill(gains.begin(), gains.end(), 0.0);
+        double query_sum = 0;
         for (std::size_t e = 0; e < query.size; ++e) {
             const double v = double(query.values[e]);
-            query_norm = multiply_add(v, v, query_norm);
+            query_sum += term<K>(v);
             const auto column = std::size_t(query.indices[e]);
             for (std::size_t at = column_start_[column]; at < column_start_[column + 1]; ++at)
-                dots[column_rows_[at]] = multiply_add(v, double(column_values_[at]), dots[column_rows_[at]]);
+                gains[column_rows_[at]] += gain<K>(v, double(column_values_[at]));
         }
-        for (std::size_t j = 0; j < dots.size(); ++j) {
+        for (std::size_t j = 0; j < gains.size(); ++j) {
             // a lower bound of the exact merged distance, whatever the rounding of either side
-            const double lower = (1 - slack_) * (query_norm + norms_[j]) - 2 * dots[j] - 2 * slack_ * std::abs(dots[j]);
-            if (lower > ceiling()) continue;
-            visit(j, sparse_reduced<MetricKind::euclidean>(query, point(j), metric_.p));
+            const double lower = (1 - slack_) * (query_sum + norms_[j]) - gains[j];
+            if (lower > ceiling()) continue;  // a NaN bound is visited
+            visit(j, sparse_reduced<K>(query, point(j), metric_.p));
         }
     }
 
@@ -224,7 +259,7 @@ private:
     Metric metric_;
     bool use_filter_ = false;
     double slack_ = 0;
-    std::vector<double> norms_;
+    std::vector<double> norms_;  // T(p) of every point
     // the points by column: column c's entries are rows / values [column_start_[c], column_start_[c + 1])
     std::vector<std::size_t> column_start_;
     std::vector<std::uint32_t> column_rows_;
