@@ -173,13 +173,19 @@ class Pipeline(PicklesModel, ParamsMixin):
         return "_model" in self.__dict__
 
     def _final_input(self, X):
-        """X through every transformer (one C++ call): what the final estimator is given."""
+        """X through every transformer (one C++ call; sparse X step by step, each transformer
+        keeping it sparse or not as it does alone): what the final estimator is given."""
         model = self._fitted_model()
         if model.n_steps == 0:
             return X
         first_name, first = self.steps[0]
         with _named_step(1, first_name):
             X = first._check_test_data(X)
+        if isinstance(X, (_linfa.CsrF32, _linfa.CsrF64)):
+            for position, (name, transformer) in enumerate(self.steps[:-1], start=1):
+                with _named_step(position, name):
+                    X = transformer.transform(X)
+            return X
         return model.transform_steps(X)
 
     @_IfFinalHas

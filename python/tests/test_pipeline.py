@@ -174,3 +174,28 @@ def test_string_labels():
     pipe = classifier_pipeline().fit(X, names)
     assert set(pipe.predict(X)) <= set(names)
     assert list(pipe.classes_) == ["ant", "bee", "cat"]
+
+
+def test_sparse_x_runs_through_the_steps_as_they_take_it_alone():
+    """scipy.sparse X: fit and every answer go step by step, each step keeping X sparse or not
+    as it does on its own, so the pipeline answers as the steps composed by hand."""
+    sp = pytest.importorskip("scipy.sparse")
+    from sklearn.base import clone
+
+    from linfa import KMeans, KNeighborsClassifier, MaxAbsScaler
+
+    rng = np.random.RandomState(3)
+    X = sp.csr_matrix(rng.randn(200, 30) * (rng.rand(200, 30) < 0.2))
+    y = (np.asarray(X[:, :5].sum(axis=1)).ravel() > 0).astype(int)
+    first = MaxAbsScaler().fit(X)
+    second = StandardScaler(with_mean=False).fit(first.transform(X))
+    Xt = second.transform(first.transform(X))
+    assert sp.issparse(Xt)
+    for final in (KNeighborsClassifier(5), LogisticRegression(C=1.0, max_iter=300), Ridge(alpha=1.0), KMeans(3, n_init=2, random_state=0)):
+        pipeline = make_pipeline(MaxAbsScaler(), StandardScaler(with_mean=False), clone(final)).fit(X, y)
+        by_hand = clone(final).fit(Xt, y)
+        np.testing.assert_array_equal(pipeline.predict(X), by_hand.predict(Xt))
+        np.testing.assert_array_equal(pipeline.predict(X.tocsc()), by_hand.predict(Xt))
+        if hasattr(by_hand, "predict_proba"):
+            np.testing.assert_array_equal(pipeline.predict_proba(X), by_hand.predict_proba(Xt))
+        assert pipeline.score(X, y) == by_hand.score(Xt, y)
