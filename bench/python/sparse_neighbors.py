@@ -3,10 +3,10 @@
 
     PYTHONPATH=build/python/pkg /usr/bin/python3 bench/python/sparse_neighbors.py [--repeats N] [--quick]
 
-Data: sparse_kmeans.py's text-like matrix (power-law columns, unit-norm rows), 20k training
-rows x 20k features, about 50 stored values per row, float64, and 2k query rows of the same
+Data: sparse_kmeans.py's text-like matrix (power-law columns, unit-norm rows), 10k training
+rows x 20k features, about 60 stored values per row, float64, and 1k query rows of the same
 kind. Cases: NearestNeighbors(10).kneighbors of the queries (euclidean, then manhattan),
-KNeighborsClassifier(10).predict, and DBSCAN on the first 10k training rows. Both libraries get
+KNeighborsClassifier(10).predict, and DBSCAN on the first 5k training rows. Both libraries get
 the same data and parameters (scikit-learn searches sparse input by brute force, as linfa does);
 the table gives median seconds, the ratio scikit-learn / linfa (above 1: linfa is faster) and,
 from the same run, the share of rows whose neighbour lists (or labels) are equal.
@@ -25,7 +25,7 @@ def main():
     import sklearn.cluster
     import sklearn.neighbors
 
-    n, n_queries, d = 20_000, 2_000, 20_000
+    n, n_queries, d = 10_000, 1_000, 20_000
     if args.quick:
         n, n_queries = n // 10, n_queries // 10
     X = text_like(n, d, 50, seed=1)
