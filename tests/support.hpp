@@ -3,6 +3,8 @@
 // doctest, such as the determinism fingerprints, include.)
 #pragma once
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -19,6 +21,15 @@ std::string to_bytes(const M& model, linfa::FileFormat format = linfa::FileForma
     linfa::save(model, out, format);
     return out.str();
 }
+
+#ifdef LINFA_TEST_FIXTURES
+/// The bytes of tests/io/fixtures/`name` (model files written by earlier commits).
+inline std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(LINFA_TEST_FIXTURES) + "/" + name, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+#endif
 
 /// A model of type M read from model-file bytes (throws as linfa::load).
 template <linfa::SerializableModel M>

@@ -225,25 +225,15 @@ TEST_CASE("JSON numbers are read exactly, including forms rapidjson 1.1 misreads
     CHECK_THROWS_AS(with_first_centroid_value("NaN"), linfa::ModelFileError);  // read, then refused as not finite
 }
 
-namespace {
-
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LINFA_TEST_FIXTURES) + "/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace
-
 TEST_CASE_TEMPLATE("K-Means files written by earlier commits still load, as the model they hold", F, float, double) {
     const std::string s(linfa::scalar_name<F>());
     for (const std::string stem : {"kmeans_e7f0316_", "kmeans_0e015dd_", "kmeans_0e015dd_minibatch_"}) {
         CAPTURE(stem);
-        const std::string binary = fixture(stem + s + ".bin");
+        const std::string binary = test::fixture(stem + s + ".bin");
         std::istringstream header_in(binary);
         CHECK(linfa::read_header(header_in).format_version == 1);  // written before the body version
         const auto model = test::from_bytes<KMeans<F>>(binary);
-        const auto from_json = test::from_bytes<KMeans<F>>(fixture(stem + s + ".json"));
+        const auto from_json = test::from_bytes<KMeans<F>>(test::fixture(stem + s + ".json"));
         CHECK(test::to_bytes(from_json) == test::to_bytes(model));  // both encodings hold the same model
         // Saved again, in today's format, it is the same model.
         const std::string today = test::to_bytes(model);

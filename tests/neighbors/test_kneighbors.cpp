@@ -5,11 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 #include <numeric>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -155,16 +153,6 @@ TEST_CASE("model files round-trip and answer the same; float models too") {
     CHECK(loaded.options().index.metric.kind == nn::MetricKind::chebyshev);
 }
 
-namespace {
-
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LINFA_TEST_FIXTURES) + "/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace
-
 TEST_CASE_TEMPLATE("files written before sparse fits (body version 1) still load, as the model they hold", F, float, double) {
     // The data of tests/io/fixtures/README.md: 12 rows (i % 3, i / 3, 7i % 5), labels 10 (i % 3),
     // targets (i, -2i); classifier k = 3 with distance weights, regressor k = 2, manhattan.
@@ -178,7 +166,7 @@ TEST_CASE_TEMPLATE("files written before sparse fits (body version 1) still load
     const std::string s(linfa::scalar_name<F>());
     for (const std::string ext : {".bin", ".json"}) {
         CAPTURE(ext);
-        const std::string classifier_file = fixture("kneighbors_classifier_9dd460f_" + s + ext);
+        const std::string classifier_file = test::fixture("kneighbors_classifier_9dd460f_" + s + ext);
         std::istringstream header_in(classifier_file);
         CHECK(linfa::read_header(header_in).body_version == 1);
         const auto old_classifier = test::from_bytes<KNeighborsClassifier<F>>(classifier_file);
@@ -186,7 +174,7 @@ TEST_CASE_TEMPLATE("files written before sparse fits (body version 1) still load
         CHECK(old_classifier.records() == x);
         CHECK(old_classifier.predict_proba(DatasetView<F>(x)) == classifier.predict_proba(DatasetView<F>(x)));
         CHECK(test::to_bytes(old_classifier) == test::to_bytes(classifier));  // saved again: today's file of the same fit
-        const auto old_regressor = test::from_bytes<KNeighborsRegressor<F>>(fixture("kneighbors_regressor_9dd460f_" + s + ext));
+        const auto old_regressor = test::from_bytes<KNeighborsRegressor<F>>(test::fixture("kneighbors_regressor_9dd460f_" + s + ext));
         CHECK(old_regressor.options().index.metric.kind == nn::MetricKind::manhattan);
         CHECK(old_regressor.predict(DatasetView<F>(x)) == regressor.predict(DatasetView<F>(x)));
         CHECK(test::to_bytes(old_regressor) == test::to_bytes(regressor));

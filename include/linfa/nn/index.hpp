@@ -168,13 +168,7 @@ public:
     /// features, or a value is NaN or infinite; InvalidParams when leaf_size is 0, the metric
     /// is invalid or the algorithm unknown.
     NeighbourIndex(Matrix<F> points, IndexOptions options) : options_(options) {
-        if (options_.leaf_size == 0) throw InvalidParams("leaf_size must be at least 1; found 0");
-        options_.metric.validate();
-        if (options_.algorithm > IndexAlgorithm::ball_tree)
-            throw InvalidParams("algorithm code must be 0..3 (auto, brute, kd_tree, ball_tree); found " +
-                                std::to_string(int(options_.algorithm)));
-        if (points.rows() == 0) throw InvalidInput("an index needs at least one point; found 0 rows");
-        if (points.cols() == 0) throw InvalidInput("points have zero features; need at least one");
+        check_setup(options_, std::size_t(points.rows()), std::size_t(points.cols()));
         require_finite<F>(MatrixView<F>(points.data(), points.rows(), points.cols()), "points");
         points_ = std::make_shared<const Matrix<F>>(std::move(points));
         metric_ = options_.metric.normalized();
@@ -192,13 +186,7 @@ public:
     /// force. Throws as the dense constructor; the CsrView has checked the values.
     template <SparseIndex I>
     NeighbourIndex(const CsrView<F, I>& points, IndexOptions options) : options_(options) {
-        if (options_.leaf_size == 0) throw InvalidParams("leaf_size must be at least 1; found 0");
-        options_.metric.validate();
-        if (options_.algorithm > IndexAlgorithm::ball_tree)
-            throw InvalidParams("algorithm code must be 0..3 (auto, brute, kd_tree, ball_tree); found " +
-                                std::to_string(int(options_.algorithm)));
-        if (points.rows() == 0) throw InvalidInput("an index needs at least one point; found 0 rows");
-        if (points.cols() == 0) throw InvalidInput("points have zero features; need at least one");
+        check_setup(options_, std::size_t(points.rows()), std::size_t(points.cols()));
         sparse_points_ = std::make_shared<const CsrMatrix<F, std::int64_t>>(index_detail::sorted_copy(points));
         metric_ = options_.metric.normalized();
         algorithm_ = IndexAlgorithm::brute;
@@ -399,6 +387,17 @@ private:
         std::iota(order.begin(), order.end(), std::size_t(0));
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return leaf[a] < leaf[b]; });
         return order;
+    }
+
+    /// Throws InvalidParams for invalid options, InvalidInput for no points or no features.
+    static void check_setup(const IndexOptions& options, std::size_t rows, std::size_t cols) {
+        if (options.leaf_size == 0) throw InvalidParams("leaf_size must be at least 1; found 0");
+        options.metric.validate();
+        if (options.algorithm > IndexAlgorithm::ball_tree)
+            throw InvalidParams("algorithm code must be 0..3 (auto, brute, kd_tree, ball_tree); found " +
+                                std::to_string(int(options.algorithm)));
+        if (rows == 0) throw InvalidInput("an index needs at least one point; found 0 rows");
+        if (cols == 0) throw InvalidInput("points have zero features; need at least one");
     }
 
     /// Chunks of queries: at least 64 for a tree or sparse points, brute_query_rows for dense
