@@ -117,7 +117,10 @@ inline void require_feature_count(std::size_t found, std::size_t expected, const
 /// classifier checks before it predicts. `model` names the caller in messages.
 template <Float F>
 void require_predictable(const DatasetView<F>& data, std::size_t n_features, const std::string& model) {
-    require_feature_count(data.n_features(), n_features, model);
+    if (data.n_features() != n_features) {
+        throw InvalidInput(model + ": expected " + std::to_string(n_features) + " features per sample (as in training), found " +
+                           std::to_string(data.n_features()));
+    }
     require_finite<F>(data.records(), "records");
 }
 

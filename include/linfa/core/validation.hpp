@@ -57,8 +57,15 @@ template <Float F>
 /// when a `bound` is given, finite but larger in magnitude than it.
 template <Float F>
 void require_finite(const MatrixView<F>& values, const std::string& what, const InputBound& bound = {}) {
+    // Written out rather than through bound_limit / throw_out_of_bound: this body is inlined
+    // into every fit, and a change in its size changes what GCC inlines around it, which has
+    // changed LogisticRegression's last bits between the OpenMP and the serial build (its
+    // sums are contracted to FMA as the inlining goes; see the determinism test).
     const std::size_t cols = static_cast<std::size_t>(values.cols());
-    const F limit = bound_limit<F>(bound);
+    const double largest = double(std::numeric_limits<F>::max());
+    const F limit = bound.magnitude >= largest      ? std::numeric_limits<F>::max()
+                    : double(F(bound.magnitude)) > bound.magnitude ? std::nextafter(F(bound.magnitude), F(0))
+                                                                   : F(bound.magnitude);
     for_each_chunk(plan_chunks(static_cast<std::size_t>(values.rows())),
                    [&](std::size_t, std::size_t begin, std::size_t end) {
                        const F* row = values.data() + begin * cols;
@@ -68,7 +75,12 @@ void require_finite(const MatrixView<F>& values, const std::string& what, const 
                            if (within) continue;
                            for (std::size_t j = 0; j < cols; ++j) {
                                if (std::abs(row[j]) <= limit) continue;
-                               throw_out_of_bound<F>(what, "row " + std::to_string(i) + ", column " + std::to_string(j), row[j], bound, limit);
+                               const std::string where = "row " + std::to_string(i) + ", column " + std::to_string(j);
+                               if (!std::isfinite(row[j])) throw InvalidInput(what + " contain NaN or infinity (" + where + ")");
+                               throw InvalidInput(what + " contain a value too large (" + where + ": " + short_number(double(row[j])) +
+                                                  "): " + bound.reason + " " +
+                                                  (std::is_same_v<F, float> ? "float" : "double") +
+                                                  "; the largest accepted magnitude is " + short_number(double(limit)));
                            }
                        }
                    });
