@@ -35,25 +35,36 @@ struct KMeansFitter {
         require_clusterable(params, data);
         Rng rng = params.rng();
         const double tol_scaled = kmeans_detail::scaled_tolerance(data, params.tolerance());
-        // Precomputed centroids make every run the same: one is enough.
+        auto best = best_of_runs(params, tol_scaled, [&](Labels& labels, auto& on_iteration) {
+            return iterate(params, data, kmeans_detail::initial_centroids(params, data, rng), tol_scaled, labels, on_iteration);
+        });
+        best.model.count_cluster_weights(data, best.labels.data());  // so fit_with can continue from it
+        return best;
+    }
+
+    /// The runs of a fit: `run(labels, on_iteration)` initialises and iterates once (a
+    /// LloydResult, the labels of its rows in `labels`); returns the run of lowest inertia
+    /// (the first of equals) with its labels, the callbacks of `params` called on the way.
+    /// Precomputed centroids make every run the same: one is enough. Shared with the
+    /// distributed fit (distributed/kmeans.hpp).
+    template <class Run>
+    static KMeansWithLabels<F> best_of_runs(const KMeansParams<F>& params, double tol_scaled, Run&& run) {
         const std::size_t runs = params.init_method() == InitMethod::Precomputed ? 1 : params.n_runs();
         Labels labels, best_labels;
         std::optional<KMeans<F>> best;
-        for (std::size_t run = 0; run < runs; ++run) {
+        for (std::size_t r = 0; r < runs; ++r) {
             auto on_iteration = [&](std::uint64_t iteration, double inertia) {
-                if (params.on_iteration()) params.on_iteration()(run, iteration, inertia);
+                if (params.on_iteration()) params.on_iteration()(r, iteration, inertia);
             };
-            auto result = iterate(params, data, kmeans_detail::initial_centroids(params, data, rng), tol_scaled,
-                                  labels, on_iteration);
+            auto result = run(labels, on_iteration);
             if (result.converged && params.on_converged()) {
-                params.on_converged()({run, result.n_iterations - 1, result.strict, result.last_shift, tol_scaled});
+                params.on_converged()({r, result.n_iterations - 1, result.strict, result.last_shift, tol_scaled});
             }
             if (!best || result.inertia < best->inertia()) {
                 best = KMeans<F>(std::move(result.centroids), result.inertia, result.n_iterations);
                 std::swap(labels, best_labels);
             }
         }
-        best->count_cluster_weights(data, best_labels.data());  // so fit_with can continue from it
         return {std::move(*best), std::move(best_labels)};
     }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
@@ -23,14 +24,29 @@ struct PassStats {
     }
 };
 
-/// Writes the nearest centroid of every row to `labels`; with `WithInertia`, also returns
-/// the weighted inertia. Distances from the direct kernel are exact; on the GEMM path the
-/// distance to the chosen centroid is recomputed exactly in double.
+/// One value per chunk, copied out of `partial`.
+inline std::vector<double> per_chunk_values(const PerChunk<double>& partial) {
+    std::vector<double> values(partial.n_chunks());
+    for (std::size_t c = 0; c < values.size(); ++c) values[c] = partial[c][0];
+    return values;
+}
+
+/// Per-chunk values added in chunk order: the same total as reduce_in_chunk_order.
+inline double chunk_order_total(const std::vector<double>& per_chunk) {
+    double total = 0;
+    for (double value : per_chunk) total += value;
+    return total;
+}
+
+/// Writes the nearest centroid of every row of the chunks of `plan` to `labels`; with
+/// `WithInertia`, also returns the weighted inertia of each chunk. Distances from the direct
+/// kernel are exact; on the GEMM path the distance to the chosen centroid is recomputed
+/// exactly in double.
 template <Float F, bool WithInertia>
-double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
+std::vector<double> assign_chunks(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels,
+                                  const ChunkPlan& plan) {
     const nn::Assigner<F> assigner(centroids);
     const std::size_t d = data.n_features();
-    const ChunkPlan plan = plan_chunks(data.n_samples());
     PerChunk<double> inertia(plan.n_chunks, 1);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
         assigner.assign_range(data.records().data(), begin, end,
@@ -48,14 +64,14 @@ double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::
             inertia[c][0] += block;
         });
     });
-    return reduce_in_chunk_order(inertia);
+    return per_chunk_values(inertia);
 }
 
-/// The weighted inertia of given labels, from exact distances in double.
+/// The weighted inertia of given labels per chunk of `plan`, from exact distances in double.
 template <Float F>
-double weighted_inertia(const DatasetView<F>& data, const Matrix<F>& centroids, const std::int32_t* labels) {
+std::vector<double> weighted_inertia_chunks(const DatasetView<F>& data, const Matrix<F>& centroids,
+                                            const std::int32_t* labels, const ChunkPlan& plan) {
     const std::size_t d = data.n_features();
-    const ChunkPlan plan = plan_chunks(data.n_samples());
     PerChunk<double> inertia(plan.n_chunks, 1);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
         double sum = 0;
@@ -65,7 +81,19 @@ double weighted_inertia(const DatasetView<F>& data, const Matrix<F>& centroids, 
         }
         inertia[c][0] = sum;
     });
-    return reduce_in_chunk_order(inertia);
+    return per_chunk_values(inertia);
+}
+
+/// The weighted inertia of given labels, from exact distances in double.
+template <Float F>
+double weighted_inertia(const DatasetView<F>& data, const Matrix<F>& centroids, const std::int32_t* labels) {
+    return chunk_order_total(weighted_inertia_chunks(data, centroids, labels, plan_chunks(data.n_samples())));
+}
+
+/// The nearest centroid of every row (labels), and with `WithInertia` the weighted inertia.
+template <Float F, bool WithInertia>
+double assign_rows(const DatasetView<F>& data, const Matrix<F>& centroids, std::int32_t* labels) {
+    return chunk_order_total(assign_chunks<F, WithInertia>(data, centroids, labels, plan_chunks(data.n_samples())));
 }
 
 /// The nearest centroid of every row (the assignment step alone).

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "../../core/dataset.hpp"
@@ -157,10 +158,15 @@ public:
     using Stats = PassStats;
 
     HamerlyPass(const DatasetView<F>& data, std::size_t n_clusters)
+        : HamerlyPass(data, n_clusters, ClusterSums<F>::plan_for(data.n_samples(), n_clusters, data.n_features()), 0) {}
+
+    /// A pass over a window of a larger dataset (ClusterSums' window constructor): the
+    /// bounds are the window's rows'.
+    HamerlyPass(const DatasetView<F>& data, std::size_t n_clusters, const ChunkPlan& plan, std::size_t first_row)
         : data_(data),
           k_(n_clusters),
           d_(data.n_features()),
-          sums_(data, n_clusters),
+          sums_(data, n_clusters, plan, first_row),
           neighbours_(n_clusters),
           upper_(data.n_samples(), 0.0),
           lower_(data.n_samples(), 0.0),
@@ -182,15 +188,33 @@ public:
         return pass<true>(centroids, labels).inertia;
     }
 
+    /// `finish` chunk by chunk (see LloydPass::finish_by_chunk): always recomputed here.
+    std::optional<std::vector<double>> finish_by_chunk(const Matrix<F>& centroids, std::int32_t* labels, bool /*settled*/) {
+        pass<true>(centroids, labels);
+        std::vector<double> per_chunk(stats_.size());
+        for (std::size_t c = 0; c < stats_.size(); ++c) per_chunk[c] = stats_[c].inertia;
+        return per_chunk;
+    }
+
     /// The update step; also records how far each centroid moved, for the bounds.
     Matrix<F> update(const Matrix<F>& previous, const std::int32_t* labels) {
         Matrix<F> next = sums_.centroids(previous, labels);
-        moves_.record(previous, next, widen_);
-        moved_ = true;
+        moved(previous, next);
         return next;
     }
 
+    /// Records that the centroids moved from `previous` to `next` (what `update` does after
+    /// the update step; a caller computing the step itself calls it).
+    void moved(const Matrix<F>& previous, const Matrix<F>& next) {
+        moves_.record(previous, next, widen_);
+        moved_ = true;
+    }
+
     const ChunkPlan& plan() const { return sums_.plan(); }
+    /// The accumulators of the last pass.
+    const ClusterSums<F>& sums() const { return sums_; }
+    /// The statistics of each chunk in the last pass.
+    const std::vector<Stats>& chunk_stats() const { return stats_; }
 
 private:
     /// Relative rounding of a distance computed in F from d squared differences (about

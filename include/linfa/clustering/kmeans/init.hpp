@@ -38,26 +38,47 @@ inline double ordered_total(const std::vector<double>& parts) {
     return total;
 }
 
-/// Index i drawn with probability mass(i) / total, where `chunk_mass` holds per-chunk sums
-/// of mass. Only rows of positive mass can be drawn; `u` is uniform in [0, 1).
-template <class Mass>
-std::size_t pick_by_mass(const ChunkPlan& plan, const std::vector<double>& chunk_mass, double u, Mass&& mass) {
+/// Where a draw lands among chunks: the chunk, and what is left of the target in it.
+struct ChunkTarget {
+    std::size_t chunk;
+    double target;
+};
+
+/// The chunk a draw `u` (uniform in [0, 1)) lands in, by the per-chunk sums of mass.
+inline ChunkTarget locate_chunk(const std::vector<double>& chunk_mass, double u) {
     double target = u * ordered_total(chunk_mass);
     std::size_t chunk = 0;
-    while (chunk + 1 < plan.n_chunks && !(target < chunk_mass[chunk])) target -= chunk_mass[chunk++];
-    // Rounding can leave the target past the last positive row: fall back to the last one seen.
-    for (std::size_t c = chunk + 1; c-- > 0;) {
+    while (chunk + 1 < chunk_mass.size() && !(target < chunk_mass[chunk])) target -= chunk_mass[chunk++];
+    return {chunk, target};
+}
+
+/// The row a located draw picks among chunks `from` and below of `plan`: in chunk
+/// `at.chunk`, the row where the target falls; when rounding leaves the target past the last
+/// positive row (or `from` is not the located chunk), the last positive row seen, going down
+/// the chunks. SIZE_MAX if no row below has positive mass.
+template <class Mass>
+std::size_t scan_down(const ChunkPlan& plan, std::size_t from, ChunkTarget at, Mass&& mass) {
+    for (std::size_t c = from + 1; c-- > 0;) {
         std::size_t last_positive = SIZE_MAX;
         for (std::size_t i = plan.begin(c); i < plan.end(c); ++i) {
             const double m = mass(i);
             if (!(m > 0)) continue;
-            if (c == chunk && target < m) return i;
-            target -= m;
+            if (c == at.chunk && at.target < m) return i;
+            at.target -= m;
             last_positive = i;
         }
         if (last_positive != SIZE_MAX) return last_positive;
     }
-    return 0;  // unreachable while the total mass is positive
+    return SIZE_MAX;
+}
+
+/// Index i drawn with probability mass(i) / total, where `chunk_mass` holds per-chunk sums
+/// of mass. Only rows of positive mass can be drawn; `u` is uniform in [0, 1).
+template <class Mass>
+std::size_t pick_by_mass(const ChunkPlan& plan, const std::vector<double>& chunk_mass, double u, Mass&& mass) {
+    const ChunkTarget at = locate_chunk(chunk_mass, u);
+    const std::size_t i = scan_down(plan, at.chunk, at, mass);
+    return i == SIZE_MAX ? 0 : i;  // none: unreachable while the total mass is positive
 }
 
 template <Float F>
@@ -73,21 +94,29 @@ void copy_row(const SparseDatasetView<F, I>& data, std::size_t i, Matrix<F>& to,
     for (std::size_t e = 0; e < x.indices.size(); ++e) to(Eigen::Index(row), Eigen::Index(x.indices[e])) = x.values[e];
 }
 
-/// k distinct samples, uniformly, by Floyd's algorithm: k draws, no per-sample state.
-template <class Data, Float F = scalar_of<Data>>
-Matrix<F> init_random_unweighted(const Data& data, std::size_t k, Rng& rng) {
-    const std::size_t n = data.n_samples();
-    Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(data.n_features()));
+/// k distinct rows of n, uniformly, by Floyd's algorithm: k draws, no per-row state. The
+/// picks depend on n, k and the draws only, so every process of a distributed fit makes them.
+inline std::vector<std::size_t> random_picks(std::size_t n, std::size_t k, Rng& rng) {
+    std::vector<std::size_t> picks;
+    picks.reserve(k);
     std::unordered_set<std::size_t> seen;
-    std::size_t row = 0;
     for (std::size_t j = n - k; j < n; ++j) {
         std::size_t pick = rng.below(j + 1);
         if (!seen.insert(pick).second) {
             pick = j;  // j is new: every earlier draw was below it
             seen.insert(j);
         }
-        copy_row(data, pick, centroids, row++);
+        picks.push_back(pick);
     }
+    return picks;
+}
+
+/// k distinct samples, uniformly (random_picks).
+template <class Data, Float F = scalar_of<Data>>
+Matrix<F> init_random_unweighted(const Data& data, std::size_t k, Rng& rng) {
+    Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(data.n_features()));
+    const auto picks = random_picks(data.n_samples(), k, rng);
+    for (std::size_t row = 0; row < picks.size(); ++row) copy_row(data, picks[row], centroids, row);
     return centroids;
 }
 
@@ -127,10 +156,11 @@ public:
     using V = typename R::type;
     static constexpr std::size_t lanes = R::lanes;
 
-    ProbeDistances(const DatasetView<F>& data, const std::vector<std::size_t>& rows)
-        : d_(data.n_features()), groups_((rows.size() + lanes - 1) / lanes), coords_(d_ * groups_ * lanes) {
+    /// Probes at `rows` (d values each).
+    ProbeDistances(std::size_t d, const std::vector<const F*>& rows)
+        : d_(d), groups_((rows.size() + lanes - 1) / lanes), coords_(d_ * groups_ * lanes) {
         for (std::size_t p = 0; p < groups_ * lanes; ++p) {
-            const F* row = data.records().data() + rows[p < rows.size() ? p : 0] * d_;
+            const F* row = rows[p < rows.size() ? p : 0];
             for (std::size_t f = 0; f < d_; ++f) coords_[f * groups_ * lanes + p] = double(row[f]);
         }
     }
@@ -171,49 +201,76 @@ inline std::size_t least_potential_trial(const std::vector<double>& trial_pot, s
     return best;
 }
 
+/// How k-means++ reaches rows it does not hold: within one process, it holds them all.
+/// `totals` gives every chunk's values from this process's chunks (here: the same), `pick`
+/// the coordinates of the rows that draws pick by per-chunk mass (pick_by_mass). A
+/// distributed fit supplies its own (distributed/kmeans_init.hpp), with the same contract.
+template <Float F>
+struct LocalRows {
+    const DatasetView<F>& data;
+    const ChunkPlan& plan;
+
+    std::vector<double> totals(std::vector<double> mine, std::size_t /*width*/) const { return mine; }
+
+    template <class Mass>
+    std::vector<std::vector<F>> pick(const std::vector<double>& chunk_mass, const std::vector<double>& draws, Mass&& mass) const {
+        std::vector<std::vector<F>> rows;
+        for (const double u : draws) {
+            const F* row = data.records().data() + pick_by_mass(plan, chunk_mass, u, mass) * data.n_features();
+            rows.emplace_back(row, row + data.n_features());
+        }
+        return rows;
+    }
+};
+
 /// Greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's variant): each new centre is the
 /// best of 2 + log(k) candidates drawn with probability proportional to weight x D^2.
 /// One pass over the data per centre, parallel over rows: it lowers every row's D^2 by the
 /// centre chosen last and, in the same pass, sums the potential each candidate would leave,
 /// all distances of a row computed at once across SIMD lanes. The chosen candidate's sums
 /// are the next draw's per-chunk masses; inside the drawn chunk the masses are recomputed
-/// with the pending centre, so draws never wait for a separate update pass.
-template <Float F>
-Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+/// with the pending centre, so draws never wait for a separate update pass. `plan`: the
+/// chunks of `data`; `rows`: how chunks and picks reach every process (LocalRows).
+template <Float F, class Rows>
+Matrix<F> kmeans_plusplus(const DatasetView<F>& data, const ChunkPlan& plan, std::size_t k, Rng& rng, const Rows& rows) {
     const std::size_t n = data.n_samples();
     const std::size_t d = data.n_features();
     const F* x = data.records().data();
-    const ChunkPlan plan = plan_chunks(n);
     const std::size_t n_trials = 2 + static_cast<std::size_t>(std::log(double(k)));
     Matrix<F> centroids(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
+    auto set_row = [&](std::size_t c, const std::vector<F>& row) {
+        for (std::size_t f = 0; f < d; ++f) centroids(Eigen::Index(c), Eigen::Index(f)) = row[f];
+    };
 
     auto weight = [&](std::size_t i) { return double(data.weight(i)); };
-    const auto chunk_weight = chunk_sums(plan, weight);
-    const std::size_t first = pick_by_mass(plan, chunk_weight, rng.uniform(), weight);
-    copy_row(data, first, centroids, 0);
+    const auto chunk_weight = rows.totals(chunk_sums(plan, weight), 1);
+    const std::vector<F> first = rows.pick(chunk_weight, {rng.uniform()}, weight)[0];
+    set_row(0, first);
 
     std::vector<double> closest(n);  // squared distance to the nearest centre, but `pending`
-    auto chunk_pot = chunk_sums(plan, [&](std::size_t i) {
-        closest[i] = nn::squared_distance(x + i * d, x + first * d, d);
+    auto chunk_pot = rows.totals(chunk_sums(plan, [&](std::size_t i) {
+        closest[i] = nn::squared_distance(x + i * d, first.data(), d);
         return weight(i) * closest[i];
-    });
-    std::size_t pending = SIZE_MAX;  // the last centre chosen, not yet folded into `closest`
+    }), 1);
+    std::vector<F> pending;  // the last centre chosen, not yet folded into `closest` (empty: none)
     auto potential = [&](std::size_t i) {
-        const double nearest = pending == SIZE_MAX ? closest[i] : std::min(closest[i], nn::squared_distance(x + i * d, x + pending * d, d));
+        const double nearest = pending.empty() ? closest[i] : std::min(closest[i], nn::squared_distance(x + i * d, pending.data(), d));
         return weight(i) * nearest;
     };
 
     // Probe 0 is the pending centre (or a repeat of candidate 0), probes 1.. the candidates.
-    std::vector<std::size_t> probes(1 + n_trials);
-    std::vector<double> trial_pot(plan.n_chunks * n_trials);
+    std::vector<double> trial_pot(plan.n_chunks * n_trials), draws(n_trials);
     for (std::size_t c = 1; c < k; ++c) {
         if (!(ordered_total(chunk_pot) > 0)) {  // every point sits on a centre already
-            copy_row(data, pick_by_mass(plan, chunk_weight, rng.uniform(), weight), centroids, c);
+            set_row(c, rows.pick(chunk_weight, {rng.uniform()}, weight)[0]);
             continue;
         }
-        for (std::size_t t = 1; t <= n_trials; ++t) probes[t] = pick_by_mass(plan, chunk_pot, rng.uniform(), potential);
-        probes[0] = pending == SIZE_MAX ? probes[1] : pending;
-        const ProbeDistances<F> distances(data, probes);
+        for (double& u : draws) u = rng.uniform();
+        const auto candidates = rows.pick(chunk_pot, draws, potential);
+        std::vector<const F*> probes{pending.empty() ? candidates[0].data() : pending.data()};
+        for (const auto& candidate : candidates) probes.push_back(candidate.data());
+        const ProbeDistances<F> distances(d, probes);
+        const bool fold_pending = !pending.empty();
         auto run = [&](auto features, auto group_count) {
             constexpr std::size_t D = decltype(features)::value, G = decltype(group_count)::value;
             using V = typename ProbeDistances<F>::V;
@@ -224,7 +281,7 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
                 for (std::size_t g = 0; g < groups; ++g) pot[g] = simd::Reg<double>::splat(0.0);
                 for (std::size_t i = begin; i < end; ++i) {
                     distances.template operator()<D, G>(x + i * d, dist);
-                    if (pending != SIZE_MAX) closest[i] = std::min(closest[i], double(dist[0][0]));
+                    if (fold_pending) closest[i] = std::min(closest[i], double(dist[0][0]));
                     const V nearest = simd::Reg<double>::splat(closest[i]), w = simd::Reg<double>::splat(weight(i));
                     for (std::size_t g = 0; g < groups; ++g) pot[g] += w * (dist[g] < nearest ? dist[g] : nearest);
                 }
@@ -239,12 +296,22 @@ Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& r
                 default: return run(features, G{});
             }
         });
-        const std::size_t best = least_potential_trial(trial_pot, plan.n_chunks, n_trials);
-        pending = probes[1 + best];
-        copy_row(data, pending, centroids, c);
-        for (std::size_t chunk = 0; chunk < plan.n_chunks; ++chunk) chunk_pot[chunk] = trial_pot[chunk * n_trials + best];
+        const auto all_pot = rows.totals(trial_pot, n_trials);
+        const std::size_t n_chunks = all_pot.size() / n_trials;
+        const std::size_t best = least_potential_trial(all_pot, n_chunks, n_trials);
+        pending = candidates[best];
+        set_row(c, pending);
+        chunk_pot.resize(n_chunks);
+        for (std::size_t chunk = 0; chunk < n_chunks; ++chunk) chunk_pot[chunk] = all_pot[chunk * n_trials + best];
     }
     return centroids;
+}
+
+/// Greedy k-means++ over the rows of one process (kmeans_plusplus).
+template <Float F>
+Matrix<F> init_kmeans_plusplus(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+    const ChunkPlan plan = plan_chunks(data.n_samples());
+    return kmeans_plusplus(data, plan, k, rng, LocalRows<F>{data, plan});
 }
 
 /// Lowers `closest[i]` to the squared distance from row i to its nearest row of `centres`.

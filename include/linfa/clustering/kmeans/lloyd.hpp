@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "../../core/dataset.hpp"
@@ -28,7 +29,7 @@ namespace linfa::clustering::kmeans_detail {
 /// Per feature f of rows [begin, end): sum of (x_f - x0_f) into out[f], of its square into
 /// out[d + f]. D > 0 fixes d at compile time so the sums live in registers.
 template <std::size_t D, Float F>
-void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size_t end, double* out) {
+void column_sums(const F* x, const F* x0, std::size_t d_runtime, std::size_t begin, std::size_t end, double* out) {
     if constexpr (D > 0) {  // eight rows at a time, one lane each: no chain of additions
         using namespace simd::lanes;
         Doubles sum[D] = {}, sq[D] = {};
@@ -37,14 +38,14 @@ void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size
             Of<F> rows[D];
             load_rows<D>(x + i * D, rows);
             for (std::size_t f = 0; f < D; ++f) {
-                const Doubles v = __builtin_convertvector(rows[f], Doubles) - double(x[f]);
+                const Doubles v = __builtin_convertvector(rows[f], Doubles) - double(x0[f]);
                 sum[f] += v;
                 sq[f] += v * v;
             }
         }
         for (std::size_t l = 0; i < end; ++i, ++l) {
             for (std::size_t f = 0; f < D; ++f) {
-                const double v = double(x[i * D + f]) - double(x[f]);
+                const double v = double(x[i * D + f]) - double(x0[f]);
                 sum[f][l] += v;
                 sq[f][l] += v * v;
             }
@@ -58,7 +59,7 @@ void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size
         std::vector<double> sums(2 * d, 0.0);
         for (std::size_t i = begin; i < end; ++i) {
             for (std::size_t f = 0; f < d; ++f) {
-                const double v = double(x[i * d + f]) - double(x[f]);
+                const double v = double(x[i * d + f]) - double(x0[f]);
                 sums[f] += v;
                 sums[d + f] += v * v;
             }
@@ -67,25 +68,27 @@ void column_sums(const F* x, std::size_t d_runtime, std::size_t begin, std::size
     }
 }
 
-/// Mean of the per-feature variances (unweighted, as scikit-learn), times `tolerance`.
-/// One pass: per feature, the sums of (x - x0) and (x - x0)^2, shifted by the first row so
-/// that values far from zero do not cancel. The same pass checks the records: a NaN or an
-/// infinity makes the sums non-finite, and only then are the records scanned again to name
-/// the entry (require_finite throws).
+/// Per chunk of `plan`: the sums of each feature's deviation from row `x0`, then of their
+/// squares (2 x d values per chunk).
 template <Float F>
-double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
-    const std::size_t n = data.n_samples(), d = data.n_features();
+PerChunk<double> deviation_sums(const DatasetView<F>& data, const F* x0, const ChunkPlan& plan) {
+    const std::size_t d = data.n_features();
     const F* x = data.records().data();
-    const ChunkPlan plan = plan_chunks(n);
     PerChunk<double> partial(plan.n_chunks, 2 * d);
     nn::with_features(d, [&](auto features) {
         constexpr std::size_t D = decltype(features)::value;
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            column_sums<D>(x, d, begin, end, partial[c]);
+            column_sums<D>(x, x0, d, begin, end, partial[c]);
         });
     });
-    std::vector<double> totals(2 * d, 0.0);  // the sums of each feature, then of its squares
-    reduce_in_chunk_order(partial, 2 * d, totals.data());
+    return partial;
+}
+
+/// `tolerance` times the mean of the per-feature variances of n rows, from the totals of
+/// deviation_sums (the sums of each feature, then of its squares); nothing when a total is
+/// not finite (a NaN or infinite entry, or deviations whose squares overflow).
+inline std::optional<double> tolerance_from_sums(const std::vector<double>& totals, std::size_t n, std::size_t d,
+                                                 double tolerance) {
     double variance_sum = 0;
     bool finite = true;
     for (std::size_t f = 0; f < d; ++f) {
@@ -93,14 +96,35 @@ double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
         finite &= std::isfinite(sum) && std::isfinite(sq);
         variance_sum += std::max(0.0, (sq - sum * sum / double(n)) / double(n));
     }
-    if (!finite) {
-        require_finite<F>(data.records(), "records");  // throws if an entry is NaN or infinite
-        // Finite entries whose squared deviations overflow double (|x| past ~1e154): every
-        // distance would be infinite and no iteration could compare them.
-        throw KMeansInputError("KMeans: records span too wide a range: squared deviations overflow double "
-                               "(values up to about 1e150 in magnitude are supported)");
-    }
+    if (!finite) return std::nullopt;
     return tolerance * variance_sum / double(d);
+}
+
+/// What tolerance_from_sums' missing answer means for `data`: names a NaN or infinite entry,
+/// else reports the overflow.
+template <Float F>
+[[noreturn]] void throw_unsummable(const DatasetView<F>& data) {
+    require_finite<F>(data.records(), "records");  // throws if an entry is NaN or infinite
+    // Finite entries whose squared deviations overflow double (|x| past ~1e154): every
+    // distance would be infinite and no iteration could compare them.
+    throw KMeansInputError("KMeans: records span too wide a range: squared deviations overflow double "
+                           "(values up to about 1e150 in magnitude are supported)");
+}
+
+/// Mean of the per-feature variances (unweighted, as scikit-learn), times `tolerance`.
+/// One pass: per feature, the sums of (x - x0) and (x - x0)^2, shifted by the first row so
+/// that values far from zero do not cancel. The same pass checks the records: a NaN or an
+/// infinity makes the sums non-finite, and only then are the records scanned again to name
+/// the entry (throw_unsummable).
+template <Float F>
+double scaled_tolerance(const DatasetView<F>& data, double tolerance) {
+    const std::size_t n = data.n_samples(), d = data.n_features();
+    const PerChunk<double> partial = deviation_sums(data, data.records().data(), plan_chunks(n));
+    std::vector<double> totals(2 * d, 0.0);  // the sums of each feature, then of its squares
+    reduce_in_chunk_order(partial, 2 * d, totals.data());
+    const auto scaled = tolerance_from_sums(totals, n, d, tolerance);
+    if (!scaled) throw_unsummable(data);
+    return *scaled;
 }
 
 /// The sum of weights[r] x values[r] (weights == nullptr: all 1) over `rows` values, in
@@ -131,7 +155,15 @@ public:
     using Stats = PassStats;
 
     LloydPass(const DatasetView<F>& data, std::size_t n_clusters)
-        : data_(data), d_(data.n_features()), sums_(data, n_clusters), stats_(sums_.plan().n_chunks) {}
+        : data_(data), d_(data.n_features()), sums_(data, n_clusters), final_plan_(plan_chunks(data.n_samples())),
+          stats_(sums_.plan().n_chunks) {}
+
+    /// A pass over a window of a larger dataset (see ClusterSums' window constructor): the
+    /// window's chunks of the global plan, which must also be the chunks of the global
+    /// plan_chunks(n) (they are unless k x (d + 1) is very large: ClusterSums::plan_for).
+    LloydPass(const DatasetView<F>& data, std::size_t n_clusters, const ChunkPlan& plan, std::size_t first_row)
+        : data_(data), d_(data.n_features()), sums_(data, n_clusters, plan, first_row), final_plan_(plan),
+          stats_(plan.n_chunks) {}
 
     /// Assigns every row to its nearest centroid (updating `labels`) and accumulates the
     /// weighted sums of each cluster; call `centroids` afterwards for the update step.
@@ -171,13 +203,33 @@ public:
     /// against, bit for bit, so its labels stand (`settled`: that pass's stats) and only the
     /// GEMM path's inertia, which is the expansion's, is recomputed exactly.
     double finish(const Matrix<F>& centroids, std::int32_t* labels, const Stats* settled) {
-        if (!settled && takes_fused_pass(centroids)) return fused_pass<false>(centroids, labels).inertia;
-        if (!settled) return assign_with_inertia(data_, centroids, labels);
-        if (d_ > nn::direct_max_features) return weighted_inertia(data_, centroids, labels);
-        return settled->inertia;
+        const auto per_chunk = finish_by_chunk(centroids, labels, settled != nullptr);
+        return per_chunk ? chunk_order_total(*per_chunk) : settled->inertia;
     }
 
+    /// `finish` chunk by chunk, for callers that add chunks from elsewhere: the inertia of
+    /// each chunk of the final labels, or nothing when the settled pass's inertia stands.
+    std::optional<std::vector<double>> finish_by_chunk(const Matrix<F>& centroids, std::int32_t* labels, bool settled) {
+        if (!settled && takes_fused_pass(centroids)) {
+            fused_pass<false>(centroids, labels);
+            std::vector<double> per_chunk(stats_.size());
+            for (std::size_t c = 0; c < stats_.size(); ++c) per_chunk[c] = stats_[c].inertia;
+            return per_chunk;
+        }
+        if (!settled) return assign_chunks<F, true>(data_, centroids, labels, final_plan_);
+        if (d_ > nn::direct_max_features) return weighted_inertia_chunks(data_, centroids, labels, final_plan_);
+        return std::nullopt;
+    }
+
+    /// The centroids moved from `previous` to `next` (Lloyd keeps no state about it; see
+    /// HamerlyPass::moved).
+    void moved(const Matrix<F>& /*previous*/, const Matrix<F>& /*next*/) {}
+
     const ChunkPlan& plan() const { return sums_.plan(); }
+    /// The accumulators of the last pass.
+    const ClusterSums<F>& sums() const { return sums_; }
+    /// The statistics of each chunk in the last pass.
+    const std::vector<Stats>& chunk_stats() const { return stats_; }
 
 private:
     /// k <= 8 and d <= 4: the pass runs fused, all in registers (run_chunk_small).
@@ -280,6 +332,7 @@ private:
     DatasetView<F> data_;
     std::size_t d_;
     ClusterSums<F> sums_;
+    ChunkPlan final_plan_;  // the chunks of finish's inertia
     std::vector<Stats> stats_;
 };
 

@@ -20,6 +20,11 @@ template <class M>
 struct model_io;
 }
 
+namespace linfa::distributed {
+template <Float F>
+struct KMeansShardFitter;
+}
+
 namespace linfa::clustering {
 
 template <Float F>
@@ -200,6 +205,7 @@ public:
 private:
     friend struct KMeansFitter<F>;
     friend struct MiniBatchKMeansFitter<F>;
+    friend struct distributed::KMeansShardFitter<F>;
     friend struct linfa::model_io<KMeans<F>>;
 
     KMeans(Matrix<F> centroids, double inertia, std::uint64_t n_iterations)
@@ -226,22 +232,43 @@ private:
     /// (summed per chunk, chunks combined in order: the same for any thread count).
     template <class Data>
     void count_cluster_weights(const Data& data, const std::int32_t* labels) {
-        // Four interleaved copies per chunk: with few clusters, consecutive rows would chain
-        // every addition on the same counter.
-        constexpr std::size_t copies = 4;
-        const std::size_t k = n_clusters();
         const ChunkPlan plan = plan_chunks(data.n_samples());
-        PerChunk<double> partial(plan.n_chunks, copies * k);
+        const PerChunk<double> partial = cluster_weight_partials(data, labels, plan, 0);
+        set_cluster_weights([&](std::size_t c) { return partial[c]; }, plan.n_chunks);
+    }
+
+    /// Accumulator copies per chunk in count_cluster_weights: with few clusters, consecutive
+    /// rows would chain every addition on the same counter.
+    static constexpr std::size_t weight_copies = 4;
+
+    /// count_cluster_weights' per-chunk sums (weight_copies x k per chunk) over the chunks
+    /// of `plan`, the rows of `data` being global rows from `first_row` on.
+    template <class Data>
+    PerChunk<double> cluster_weight_partials(const Data& data, const std::int32_t* labels, const ChunkPlan& plan,
+                                             std::size_t first_row) const {
+        const std::size_t k = n_clusters();
+        PerChunk<double> partial(plan.n_chunks, weight_copies * k);
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
             double* counts = partial[c];
-            for (std::size_t i = begin; i < end; ++i) counts[(i % copies) * k + std::size_t(labels[i])] += double(data.weight(i));
+            for (std::size_t i = begin; i < end; ++i)
+                counts[((first_row + i) % weight_copies) * k + std::size_t(labels[i])] += double(data.weight(i));
         });
+        return partial;
+    }
+
+    /// Sets the cluster weights from the partial sums of chunks 0 .. n_chunks - 1 (`chunk(c)`:
+    /// cluster_weight_partials' values for chunk c), added in chunk order.
+    template <class ChunkPartial>
+    void set_cluster_weights(ChunkPartial&& chunk, std::size_t n_chunks) {
+        const std::size_t k = n_clusters();
         cluster_weights_.assign(k, 0.0);
-        for (std::size_t c = 0; c < plan.n_chunks; ++c) {
-            for (std::size_t j = 0; j < copies * k; ++j) cluster_weights_[j % k] += partial[c][j];
+        for (std::size_t c = 0; c < n_chunks; ++c) {
+            const double* part = chunk(c);
+            for (std::size_t j = 0; j < weight_copies * k; ++j) cluster_weights_[j % k] += part[j];
         }
     }
 
+private:
     void require_predictable(const DatasetView<F>& data) const {
         if (data.n_features() != n_features()) {
             throw KMeansInputError("KMeans: expected " + std::to_string(n_features()) +
