@@ -65,13 +65,11 @@ inline void require_finite_moments(bool finite) {
     }
 }
 
-/// Column means of the records and, when `with_targets`, of the continuous targets, weighted
-/// by the sample weights; zeros when `fit_intercept` is false.
+/// Per chunk of `plan`: the weighted sums of each column of the records and, when
+/// `with_targets`, of the targets, then the total weight (d + t + 1 values per chunk).
 template <Float F>
-Centring weighted_means(const DatasetView<F>& data, bool with_targets, bool fit_intercept) {
+PerChunk<double> weighted_sums(const DatasetView<F>& data, bool with_targets, const ChunkPlan& plan) {
     const std::size_t d = data.n_features(), t = with_targets ? data.n_targets() : 0;
-    Centring c{VectorD::Zero(Eigen::Index(d)), VectorD::Zero(Eigen::Index(t)), 0.0};
-    const ChunkPlan plan = plan_chunks(data.n_samples());
     PerChunk<double> partial(plan.n_chunks, d + t + 1);
     for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         double* sums = partial[chunk];
@@ -86,13 +84,29 @@ Centring weighted_means(const DatasetView<F>& data, bool with_targets, bool fit_
             sums[d + t] += w;
         }
     });
-    std::vector<double> totals(d + t + 1, 0.0);
-    reduce_in_chunk_order(partial, d + t + 1, totals.data());
+    return partial;
+}
+
+/// The centring from the totals of weighted_sums over every chunk (d + t + 1 values).
+inline Centring centring_from_sums(const std::vector<double>& totals, std::size_t d, std::size_t t, bool fit_intercept) {
+    Centring c{VectorD::Zero(Eigen::Index(d)), VectorD::Zero(Eigen::Index(t)), 0.0};
     c.total_weight = totals[d + t];
     if (!fit_intercept) return c;
     for (std::size_t j = 0; j < d; ++j) c.x_mean[Eigen::Index(j)] = totals[j] / c.total_weight;
     for (std::size_t j = 0; j < t; ++j) c.y_mean[Eigen::Index(j)] = totals[d + j] / c.total_weight;
     return c;
+}
+
+/// Column means of the records and, when `with_targets`, of the continuous targets, weighted
+/// by the sample weights; zeros when `fit_intercept` is false.
+template <Float F>
+Centring weighted_means(const DatasetView<F>& data, bool with_targets, bool fit_intercept) {
+    const std::size_t d = data.n_features(), t = with_targets ? data.n_targets() : 0;
+    const ChunkPlan plan = plan_chunks(data.n_samples());
+    const PerChunk<double> partial = weighted_sums(data, with_targets, plan);
+    std::vector<double> totals(d + t + 1, 0.0);
+    reduce_in_chunk_order(partial, d + t + 1, totals.data());
+    return centring_from_sums(totals, d, t, fit_intercept);
 }
 
 /// The sum of the squared centred, weighted records: the trace of the centred Gram matrix
@@ -138,11 +152,10 @@ void centred_block(const DatasetView<F>& data, bool with_targets, const Centring
     }
 }
 
-/// The Gram matrix Z^T Z (p x p, both triangles) of the centred, weighted [X | Y].
+/// Per chunk of `plan`: the upper triangle of its rows' share of Z^T Z (p x p per chunk).
 template <Float F>
-MatrixD centred_gram(const DatasetView<F>& data, bool with_targets, const Centring& c) {
+PerChunk<double> gram_partials(const DatasetView<F>& data, bool with_targets, const Centring& c, const ChunkPlan& plan) {
     const std::size_t p = data.n_features() + (with_targets ? data.n_targets() : 0);
-    const ChunkPlan plan = plan_for_width(data.n_samples(), p);
     PerChunk<double> partial(plan.n_chunks, p * p);
     for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         Eigen::Map<MatrixD> gram(partial[chunk], Eigen::Index(p), Eigen::Index(p));
@@ -154,11 +167,25 @@ MatrixD centred_gram(const DatasetView<F>& data, bool with_targets, const Centri
             gram.template selfadjointView<Eigen::Upper>().rankUpdate(z.transpose());
         }
     });
-    MatrixD total = MatrixD::Zero(Eigen::Index(p), Eigen::Index(p));
-    reduce_in_chunk_order(partial, p * p, total.data());
+    return partial;
+}
+
+/// The Gram matrix from the upper triangle of the chunks' total: both triangles, checked finite.
+inline MatrixD symmetric_gram(MatrixD total) {
     total.template triangularView<Eigen::StrictlyLower>() = total.transpose();
     require_finite_moments(total.allFinite());
     return total;
+}
+
+/// The Gram matrix Z^T Z (p x p, both triangles) of the centred, weighted [X | Y].
+template <Float F>
+MatrixD centred_gram(const DatasetView<F>& data, bool with_targets, const Centring& c) {
+    const std::size_t p = data.n_features() + (with_targets ? data.n_targets() : 0);
+    const ChunkPlan plan = plan_for_width(data.n_samples(), p);
+    const PerChunk<double> partial = gram_partials(data, with_targets, c, plan);
+    MatrixD total = MatrixD::Zero(Eigen::Index(p), Eigen::Index(p));
+    reduce_in_chunk_order(partial, p * p, total.data());
+    return symmetric_gram(std::move(total));
 }
 
 /// The upper-triangular R of a QR decomposition of `z` (min(rows, cols) x cols).
@@ -169,20 +196,24 @@ MatrixD upper_factor(const Tall& z) {
     return qr.matrixQR().topRows(r).template triangularView<Eigen::Upper>();
 }
 
-/// The R factor (at most p x p, upper triangular) of the centred, weighted [X | Y] by TSQR,
-/// in double: accurate where the Gram matrix squares the condition number.
+/// The chunks of TSQR over n rows: at most ~16k rows each, so each thread holds one chunk of
+/// Z in double.
+inline ChunkPlan tsqr_plan(std::size_t n) { return plan_chunks(n, 4096, std::max<std::size_t>(64, n / 16384 + 1)); }
+
+/// Per chunk of `plan`: the R factor of its rows of Z (TSQR's first level).
 template <Float F>
-MatrixD centred_r_factor(const DatasetView<F>& data, bool with_targets, const Centring& c) {
-    const std::size_t p = data.n_features() + (with_targets ? data.n_targets() : 0);
-    // Chunks of at most ~16k rows: each thread holds one chunk of Z in double.
-    const std::size_t n = data.n_samples();
-    const ChunkPlan plan = plan_chunks(n, 4096, std::max<std::size_t>(64, n / 16384 + 1));
+std::vector<MatrixD> chunk_factors(const DatasetView<F>& data, bool with_targets, const Centring& c, const ChunkPlan& plan) {
     std::vector<MatrixD> factors(plan.n_chunks);
     for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         MatrixD z;
         centred_block<double>(data, with_targets, c, begin, end - begin, z);
         factors[chunk] = upper_factor(z);
     });
+    return factors;
+}
+
+/// TSQR's second level: the R factor of the chunks' factors stacked in chunk order, checked finite.
+inline MatrixD stacked_factor(const std::vector<MatrixD>& factors, std::size_t p) {
     Eigen::Index rows = 0;
     for (const auto& r : factors) rows += r.rows();
     MatrixD stacked(rows, Eigen::Index(p));
@@ -192,5 +223,35 @@ MatrixD centred_r_factor(const DatasetView<F>& data, bool with_targets, const Ce
     require_finite_moments(factor.allFinite());
     return factor;
 }
+
+/// The R factor (at most p x p, upper triangular) of the centred, weighted [X | Y] by TSQR,
+/// in double: accurate where the Gram matrix squares the condition number.
+template <Float F>
+MatrixD centred_r_factor(const DatasetView<F>& data, bool with_targets, const Centring& c) {
+    const std::size_t p = data.n_features() + (with_targets ? data.n_targets() : 0);
+    return stacked_factor(chunk_factors(data, with_targets, c, tsqr_plan(data.n_samples())), p);
+}
+
+/// What a least-squares fit needs from the rows of [X | Y], computed over the rows of one
+/// process. A Moments type offers n_samples(), n_features(), n_targets(), centring(bool
+/// fit_intercept), gram(const Centring&) (centred_gram) and r_factor(const Centring&)
+/// (centred_r_factor); distributed fits supply one over rows spread across processes.
+template <Float F>
+struct LocalMoments {
+    const DatasetView<F>& data;  ///< the rows, with continuous targets
+
+    /// Rows.
+    std::size_t n_samples() const { return data.n_samples(); }
+    /// Features per row.
+    std::size_t n_features() const { return data.n_features(); }
+    /// Targets per row.
+    std::size_t n_targets() const { return data.n_targets(); }
+    /// weighted_means of records and targets.
+    Centring centring(bool fit_intercept) const { return weighted_means(data, true, fit_intercept); }
+    /// centred_gram of records and targets.
+    MatrixD gram(const Centring& c) const { return centred_gram(data, true, c); }
+    /// centred_r_factor of records and targets.
+    MatrixD r_factor(const Centring& c) const { return centred_r_factor(data, true, c); }
+};
 
 }  // namespace linfa::linalg

@@ -62,16 +62,15 @@ Solution solve_from_factor(const Factor& factor, std::size_t d, std::size_t n) {
     return solution;
 }
 
-/// Ordinary least squares, minimum norm, from the centred Gram matrix when X is well
-/// conditioned, else by TSQR (a second pass over the data).
-template <Float F>
-Solution solve_least_squares(const DatasetView<F>& data, const Centring& centring, const MatrixD& gram) {
-    const auto d = Eigen::Index(data.n_features()), t = Eigen::Index(data.n_targets());
+/// Ordinary least squares, minimum norm, from the centred Gram matrix of n rows when X is
+/// well conditioned, else from the TSQR factor `factor()` gives (a second pass over the data).
+template <class Factor>
+Solution solve_least_squares(std::size_t n, std::size_t n_features, const MatrixD& gram, Factor&& factor) {
+    const auto d = Eigen::Index(n_features), t = gram.cols() - d;
     const Eigen::SelfAdjointEigenSolver<MatrixD> eigen(gram.topLeftCorner(d, d));
     const VectorD& lambda = eigen.eigenvalues();  // ascending
     const double largest = lambda[d - 1];
-    if (eigen.info() == Eigen::Success && largest > 0 && lambda[0] > largest * well_conditioned_ratio &&
-        data.n_samples() > data.n_features()) {
+    if (eigen.info() == Eigen::Success && largest > 0 && lambda[0] > largest * well_conditioned_ratio && n > n_features) {
         const MatrixD& v = eigen.eigenvectors();
         Solution solution;
         solution.coef = (v * lambda.cwiseInverse().asDiagonal() * v.transpose() * gram.topRightCorner(d, t)).transpose();
@@ -79,7 +78,13 @@ Solution solve_least_squares(const DatasetView<F>& data, const Centring& centrin
         solution.singular = lambda.reverse().cwiseSqrt();
         return solution;
     }
-    return solve_from_factor(centred_r_factor(data, true, centring), data.n_features(), data.n_samples());
+    return solve_from_factor(factor(), n_features, n);
+}
+
+/// solve_least_squares over the rows of `data`.
+template <Float F>
+Solution solve_least_squares(const DatasetView<F>& data, const Centring& centring, const MatrixD& gram) {
+    return solve_least_squares(data.n_samples(), data.n_features(), gram, [&] { return centred_r_factor(data, true, centring); });
 }
 
 /// Whether a Cholesky factorisation is trustworthy: every pivot above the rounding noise of
@@ -111,12 +116,10 @@ std::optional<MatrixD> ridge_cholesky(const Gram& gram, Eigen::Index d, const Ve
     return coef;
 }
 
-/// Ridge coefficients (t x d) by the SVD of X (scikit-learn's "svd" solver): with X = U S V^T,
-/// coef_j = V diag(s / (s^2 + alpha_j)) U^T y_j, singular values below 1e-15 dropped.
-template <Float F>
-MatrixD ridge_svd(const DatasetView<F>& data, const Centring& centring, const VectorD& alpha) {
-    const MatrixD factor = centred_r_factor(data, true, centring);
-    const auto d = Eigen::Index(data.n_features());
+/// Ridge coefficients (t x d) by the SVD of X (scikit-learn's "svd" solver), from the TSQR
+/// factor [R_x | z] of the centred [X | Y]: with R_x = U S V^T,
+/// coef_j = V diag(s / (s^2 + alpha_j)) U^T z_j, singular values below 1e-15 dropped.
+inline MatrixD ridge_svd(const MatrixD& factor, Eigen::Index d, const VectorD& alpha) {
     const Eigen::BDCSVD<MatrixD> svd(factor.leftCols(d), Eigen::ComputeThinU | Eigen::ComputeThinV);
     const VectorD& s = svd.singularValues();
     const MatrixD projected = svd.matrixU().transpose() * factor.rightCols(factor.cols() - d);  // U^T Y
@@ -129,6 +132,12 @@ MatrixD ridge_svd(const DatasetView<F>& data, const Centring& centring, const Ve
         coef.row(j) = (svd.matrixV() * shrink.cwiseProduct(projected.col(j))).transpose();
     }
     return coef;
+}
+
+/// ridge_svd over the rows of `data`.
+template <Float F>
+MatrixD ridge_svd(const DatasetView<F>& data, const Centring& centring, const VectorD& alpha) {
+    return ridge_svd(centred_r_factor(data, true, centring), Eigen::Index(data.n_features()), alpha);
 }
 
 /// Coefficients or intercepts in the caller's scalar type; throws LinearInputError when they

@@ -52,6 +52,12 @@ public:
     template <SparseIndex I>
     LinearRegression<F> fit(const SparseDatasetView<F, I>& data) const;
 
+    /// The dense fit from the moments of the rows (linalg::LocalMoments' contract), wherever
+    /// they are held: `fit` passes the rows of this process, a distributed fit those of
+    /// every rank (distributed/linear.hpp). The rows must have passed `fit`'s checks.
+    template <class Moments>
+    LinearRegression<F> fit_moments(const Moments& moments) const;
+
 private:
     friend class LinearRegressionParams<F>;
     explicit LinearRegressionValidParams(LinearRegressionParams<F> params) : params_(std::move(params)) {}

@@ -13,14 +13,18 @@ namespace linfa::linear {
 template <Float F>
 Ridge<F> RidgeValidParams<F>::fit(const DatasetView<F>& data) const {
     require_regression_data(data, "Ridge");
-    const auto d = Eigen::Index(data.n_features());
-    const linear_detail::VectorD alpha = alphas_for(data.n_targets());
-    const auto centring = linalg::weighted_means(data, true, params_.fit_intercept());
+    return fit_moments(linalg::LocalMoments<F>{data});
+}
+
+template <Float F>
+template <class Moments>
+Ridge<F> RidgeValidParams<F>::fit_moments(const Moments& moments) const {
+    const auto d = Eigen::Index(moments.n_features());
+    const linear_detail::VectorD alpha = alphas_for(moments.n_targets());
+    const auto centring = moments.centring(params_.fit_intercept());
     std::optional<linear_detail::MatrixD> coef;
-    if (params_.solver() != RidgeSolver::Svd) {
-        coef = linear_detail::ridge_cholesky(linalg::centred_gram(data, true, centring), d, alpha);
-    }
-    if (!coef) coef = linear_detail::ridge_svd(data, centring, alpha);
+    if (params_.solver() != RidgeSolver::Svd) coef = linear_detail::ridge_cholesky(moments.gram(centring), d, alpha);
+    if (!coef) coef = linear_detail::ridge_svd(moments.r_factor(centring), d, alpha);
     const auto intercept = linear_detail::intercepts(*coef, centring);
     return Ridge<F>(LinearPredictor<F>(linear_detail::in_scalar<F>(*coef), linear_detail::in_scalar<F>(intercept)));
 }

@@ -99,6 +99,12 @@ public:
     template <SparseIndex I>
     Ridge<F> fit(const SparseDatasetView<F, I>& data) const;
 
+    /// The dense fit from the moments of the rows (linalg::LocalMoments' contract), wherever
+    /// they are held: `fit` passes the rows of this process, a distributed fit those of
+    /// every rank (distributed/linear.hpp). The rows must have passed `fit`'s checks.
+    template <class Moments>
+    Ridge<F> fit_moments(const Moments& moments) const;
+
 private:
     friend class RidgeParams<F>;
     /// The penalty of each of `n_targets` targets; throws LinearInputError when the alphas
