@@ -19,6 +19,7 @@ packages=(
   libcpp-httplib-dev pkg-config  # linfa-serve's REST endpoints and /metrics
   prometheus python3-prometheus-client  # a real Prometheus scraping linfa-serve in a test; its text-format parser
   doxygen  # the API reference (cmake --build build --target docs), checked by the test command
+  libopenmpi-dev openmpi-bin python3-mpi4py  # distributed training (include/linfa/distributed/mpi.hpp), mpirun tests
 )
 if [ "${1:-}" = "clang" ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14 libomp-14-dev)

@@ -1,0 +1,156 @@
+// LinearRegression and Ridge on rows spread over the ranks of a Communicator: the model one
+// process fits on the same rows in the same global order, bit for bit. Their fits are sums
+// over rows (linalg/centred.hpp: weighted column sums, the centred Gram matrix, TSQR's
+// per-chunk factors), so ShardMoments computes each over the chunks this rank holds and
+// gathers every chunk's part to every rank, which combines them in chunk order as one
+// process does; the solve that follows (a p x p problem) then runs identically everywhere.
+// Messages: one all-gather for the sums, one for the Gram matrix (64 chunks x p x p doubles
+// at most), and, when the Gram matrix is ill-conditioned or Ridge's SVD solver is chosen, one
+// for the TSQR factors. Each pass needs its chunks whole on one rank; a pass whose plan
+// differs from the rows' current one (a wide Gram matrix, TSQR over a million rows) first
+// moves the boundary rows (shard.hpp).
+#pragma once
+
+#include <string>
+
+#include "../linear/linear_regression.hpp"
+#include "../linear/ridge.hpp"
+#include "communicator.hpp"
+#include "shard.hpp"
+
+namespace linfa::distributed {
+
+/// linalg::LocalMoments' contract over every rank's rows (see the top of this file).
+template <Float F, Communicator C>
+class ShardMoments {
+public:
+    /// This rank's `data` (held as `given` says), moved to the chunks of the plan the sums use.
+    ShardMoments(const C& comm, const DatasetView<F>& data, const RowLayout& given, const RowShape& shape)
+        : comm_(comm), shape_(shape), n_(given.total()),
+          shard_(redistribute(comm, data, given, chunk_aligned_layout(plan_chunks(n_), comm.size()), shape)) {}
+
+    /// Rows over all ranks.
+    std::size_t n_samples() const { return n_; }
+    /// Features per row.
+    std::size_t n_features() const { return shape_.features; }
+    /// Targets per row.
+    std::size_t n_targets() const { return shape_.targets; }
+
+    /// linalg::weighted_means over every rank's rows (one all-gather).
+    linalg::Centring centring(bool fit_intercept) const {
+        const std::size_t width = shape_.features + shape_.targets + 1;
+        const auto [view, chunks] = rows_for(plan_chunks(n_));
+        const auto all = gather(linalg::weighted_sums(view, true, chunks), chunks.n_chunks, width);
+        return linalg::centring_from_sums(in_chunk_order(all, width), shape_.features, shape_.targets, fit_intercept);
+    }
+
+    /// linalg::centred_gram over every rank's rows (one all-gather).
+    linalg::MatrixD gram(const linalg::Centring& c) const {
+        const std::size_t p = shape_.features + shape_.targets;
+        const auto [view, chunks] = rows_for(linalg::plan_for_width(n_, p));
+        const auto all = gather(linalg::gram_partials(view, true, c, chunks), chunks.n_chunks, p * p);
+        const auto total = in_chunk_order(all, p * p);
+        return linalg::symmetric_gram(Eigen::Map<const linalg::MatrixD>(total.data(), Eigen::Index(p), Eigen::Index(p)));
+    }
+
+    /// linalg::centred_r_factor over every rank's rows (one all-gather of the chunks' factors).
+    linalg::MatrixD r_factor(const linalg::Centring& c) const {
+        const std::size_t p = shape_.features + shape_.targets;
+        const auto [view, chunks] = rows_for(linalg::tsqr_plan(n_));
+        std::vector<double> mine;  // per chunk: its factor's row count, then its rows
+        for (const auto& factor : linalg::chunk_factors(view, true, c, chunks)) {
+            mine.push_back(double(factor.rows()));
+            mine.insert(mine.end(), factor.data(), factor.data() + factor.size());
+        }
+        const auto all = all_gather_joined(comm_, std::span<const double>(mine));
+        std::vector<linalg::MatrixD> factors;
+        for (std::size_t at = 0; at < all.size();) {
+            const auto rows = Eigen::Index(all[at++]);
+            factors.push_back(Eigen::Map<const linalg::MatrixD>(all.data() + at, rows, Eigen::Index(p)));
+            at += std::size_t(rows) * p;
+        }
+        return linalg::stacked_factor(factors, p);
+    }
+
+private:
+    struct Rows {
+        DatasetView<F> view;
+        ChunkPlan chunks;
+    };
+
+    /// This rank's rows as whole chunks of `plan`, moving boundary rows when the plan's
+    /// chunks are not the ones the rows are held in (kept for later passes).
+    Rows rows_for(const ChunkPlan& plan) const {
+        const RowLayout layout = chunk_aligned_layout(plan, comm_.size());
+        const Shard<F>* shard = &shard_;
+        if (layout.starts != shard_.layout.starts) {
+            if (!other_ || other_->layout.starts != layout.starts)
+                other_ = redistribute(comm_, shard_.view(), shard_.layout, layout, shape_);
+            shard = &*other_;
+        }
+        return {shard->view(), local_plan(plan, layout, comm_.rank())};
+    }
+
+    /// Every chunk's `width` values (rank order is chunk order).
+    std::vector<double> gather(const PerChunk<double>& partial, std::size_t n_chunks, std::size_t width) const {
+        std::vector<double> mine;
+        for (std::size_t c = 0; c < n_chunks; ++c) mine.insert(mine.end(), partial[c], partial[c] + width);
+        return all_gather_joined(comm_, std::span<const double>(mine));
+    }
+
+    /// The chunks' values added in chunk order (reduce_in_chunk_order's additions).
+    static std::vector<double> in_chunk_order(const std::vector<double>& chunks, std::size_t width) {
+        std::vector<double> total(width, 0.0);
+        for (std::size_t at = 0; at < chunks.size(); at += width)
+            for (std::size_t i = 0; i < width; ++i) total[i] += chunks[at + i];
+        return total;
+    }
+
+    const C& comm_;
+    RowShape shape_;
+    std::size_t n_;
+    Shard<F> shard_;
+    mutable std::optional<Shard<F>> other_;  // the rows re-cut for another plan's chunks
+};
+
+namespace linear_shard_detail {
+
+/// The checks of a dense least-squares fit (require_regression_data) over every rank: on
+/// each rank's rows, then on their agreed shape. Returns the shape and the current layout.
+template <Float F, Communicator C>
+std::pair<RowShape, RowLayout> checked_rows(const C& comm, const DatasetView<F>& data, const std::string& model) {
+    collectively(comm, [&] {
+        if (data.n_samples() == 0) return;
+        if (!data.has_targets()) throw linear::LinearInputError(model + ": the dataset has no continuous targets to fit");
+        require_trainable(data);
+        require_finite<F>(data.targets(), "targets");
+    });
+    const RowLayout given = current_layout(comm, data.n_samples());
+    if (given.total() == 0) throw linear::LinearInputError(model + ": need at least one sample on some rank, found 0");
+    RowShape shape;
+    shape.features = agreed_width(comm, data.n_samples(), data.n_features(), model + ": features");
+    shape.targets = agreed_width(comm, data.n_samples(), data.has_targets() ? data.n_targets() : 0, model + ": targets");
+    shape.weighted = agreed_weighting(comm, data, model);
+    if (shape.targets == 0) throw linear::LinearInputError(model + ": the targets have zero columns; need at least one");
+    return {shape, given};
+}
+
+}  // namespace linear_shard_detail
+
+/// LinearRegression fitted on the rows every rank of `comm` holds (`data`: this rank's rows,
+/// with their targets); every rank returns the model one process fits on all the rows.
+/// Collective: every rank calls it with the same parameters.
+template <Float F, Communicator C>
+linear::LinearRegression<F> fit(const linear::LinearRegressionValidParams<F>& params, const C& comm, const DatasetView<F>& data) {
+    const auto [shape, given] = linear_shard_detail::checked_rows(comm, data, "LinearRegression");
+    return params.fit_moments(ShardMoments<F, C>(comm, data, given, shape));
+}
+
+/// Ridge fitted on the rows every rank of `comm` holds (see the LinearRegression overload).
+template <Float F, Communicator C>
+linear::Ridge<F> fit(const linear::RidgeValidParams<F>& params, const C& comm, const DatasetView<F>& data) {
+    const auto [shape, given] = linear_shard_detail::checked_rows(comm, data, "Ridge");
+    return params.fit_moments(ShardMoments<F, C>(comm, data, given, shape));
+}
+
+}  // namespace linfa::distributed

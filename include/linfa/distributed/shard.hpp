@@ -1,0 +1,171 @@
+// Rows spread over ranks. The global order of the rows is rank order (rank 0's rows first);
+// fits plan their chunks over that order exactly as one process does, and each rank must hold
+// whole chunks so that it can fill their partial sums alone. `redistribute` moves the rows
+// at chunk boundaries once, so the ranks' own shards need not align (or be balanced, or be
+// non-empty).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../core/dataset.hpp"
+#include "../core/matrix.hpp"
+#include "../core/parallel.hpp"
+#include "communicator.hpp"
+
+namespace linfa::distributed {
+
+/// Where each rank's rows start in the global order: starts[r] .. starts[r + 1].
+struct RowLayout {
+    std::vector<std::size_t> starts;  ///< size() + 1 values, starts.back() = total rows
+
+    /// Rows of all ranks.
+    std::size_t total() const { return starts.back(); }
+    /// The global index of `rank`'s first row.
+    std::size_t begin(std::size_t rank) const { return starts[rank]; }
+    /// One past the global index of `rank`'s last row.
+    std::size_t end(std::size_t rank) const { return starts[rank + 1]; }
+    /// `rank`'s rows.
+    std::size_t rows(std::size_t rank) const { return end(rank) - begin(rank); }
+};
+
+/// The layout of the rows as the ranks hold them now (one all-gather of the counts).
+template <Communicator C>
+RowLayout current_layout(const C& comm, std::size_t local_rows) {
+    const auto counts = all_gather_one<std::uint64_t>(comm, local_rows);
+    RowLayout layout{{0}};
+    for (const auto count : counts) layout.starts.push_back(layout.starts.back() + std::size_t(count));
+    return layout;
+}
+
+/// Whole chunks of `plan` for each of `ranks` ranks, as even in count as they can be (rank r
+/// takes chunks [r C / P, (r + 1) C / P)); ranks past the chunks get none.
+inline RowLayout chunk_aligned_layout(const ChunkPlan& plan, std::size_t ranks) {
+    RowLayout layout{{0}};
+    for (std::size_t r = 1; r <= ranks; ++r) {
+        const std::size_t chunk = r * plan.n_chunks / ranks;
+        layout.starts.push_back(chunk == plan.n_chunks ? plan.n_rows : plan.begin(chunk));
+    }
+    return layout;
+}
+
+/// The part of the global plan that rank `rank` of `layout` holds, as a plan over its local
+/// rows (local row 0 being global row layout.begin(rank), a chunk boundary).
+inline ChunkPlan local_plan(const ChunkPlan& global, const RowLayout& layout, std::size_t rank) {
+    ChunkPlan local;
+    local.chunk_rows = global.chunk_rows;
+    local.n_rows = layout.rows(rank);
+    local.n_chunks = (local.n_rows + local.chunk_rows - 1) / local.chunk_rows;
+    return local;
+}
+
+/// The global index of the first chunk rank `rank` of a chunk-aligned `layout` holds.
+inline std::size_t first_chunk(const ChunkPlan& global, const RowLayout& layout, std::size_t rank) {
+    return layout.begin(rank) / global.chunk_rows;
+}
+
+/// Per-row values (`width` T per row, this rank's rows of `from`) moved to the layout `to`:
+/// returns this rank's rows of `to`. One all-to-all; each row travels once.
+template <class T, Communicator C>
+    requires std::is_trivially_copyable_v<T>
+std::vector<T> move_rows(const C& comm, const T* values, std::size_t width, const RowLayout& from, const RowLayout& to) {
+    const std::size_t me = comm.rank(), ranks = comm.size();
+    PerRank outgoing(ranks);
+    for (std::size_t r = 0; r < ranks; ++r) {
+        const std::size_t begin = std::max(from.begin(me), to.begin(r)), end = std::min(from.end(me), to.end(r));
+        if (begin >= end) continue;
+        const auto* first = reinterpret_cast<const std::byte*>(values + (begin - from.begin(me)) * width);
+        outgoing[r].assign(first, first + (end - begin) * width * sizeof(T));
+    }
+    const PerRank incoming = comm.all_to_all(outgoing);
+    std::vector<T> rows(to.rows(me) * width);
+    std::size_t at = 0;  // bytes: ranks send in rank order, which is row order
+    for (const auto& part : incoming) {
+        if (at + part.size() > rows.size() * sizeof(T)) throw DistributedError("move_rows: more rows arrived than expected");
+        if (!part.empty()) std::memcpy(reinterpret_cast<std::byte*>(rows.data()) + at, part.data(), part.size());
+        at += part.size();
+    }
+    if (at != rows.size() * sizeof(T)) throw DistributedError("move_rows: fewer rows arrived than expected");
+    return rows;
+}
+
+/// The width (features or targets) every rank with rows agrees on; ranks without rows may
+/// say anything (an empty matrix of any width). Throws InvalidInput on every rank when two
+/// ranks with rows differ. `what`: e.g. "KMeans: features".
+template <Communicator C>
+std::size_t agreed_width(const C& comm, std::size_t local_rows, std::size_t width, const std::string& what) {
+    const auto all = all_gather_one<std::uint64_t>(comm, local_rows > 0 ? width + 1 : 0);  // 0: no say
+    std::uint64_t agreed = 0;
+    for (std::size_t r = 0; r < all.size(); ++r) {
+        if (all[r] == 0) continue;
+        if (agreed != 0 && all[r] != agreed) {
+            throw InvalidInput(what + ": rank " + std::to_string(r) + " has " + std::to_string(all[r] - 1) + ", an earlier rank " +
+                               std::to_string(agreed - 1));
+        }
+        agreed = all[r];
+    }
+    return agreed == 0 ? 0 : std::size_t(agreed - 1);
+}
+
+/// Whether the rows carry sample weights: every rank with rows must say the same (else
+/// InvalidInput on every rank).
+template <Float F, Communicator C>
+bool agreed_weighting(const C& comm, const DatasetView<F>& data, const std::string& model) {
+    const std::uint8_t mine = data.n_samples() == 0 ? 2 : data.has_weights() ? 1 : 0;  // 2: no rows, no say
+    const auto all = all_gather_one(comm, mine);
+    const bool some = std::count(all.begin(), all.end(), 1) > 0, none = std::count(all.begin(), all.end(), 0) > 0;
+    if (some && none) throw InvalidInput(model + ": some ranks pass sample weights and others do not");
+    return some;
+}
+
+/// A rank's rows of a chunk-aligned layout: records, targets (none: zero columns), weights
+/// (empty: all 1) and position.
+template <Float F>
+struct Shard {
+    Matrix<F> records;       ///< this rank's rows
+    Matrix<F> targets;       ///< their continuous targets (zero columns: none)
+    std::vector<F> weights;  ///< their weights (empty: all 1)
+    RowLayout layout;        ///< every rank's rows
+    std::size_t rank = 0;    ///< this rank
+
+    /// The rows as a dataset (with targets when there are any).
+    DatasetView<F> view() const {
+        DatasetView<F> view(MatrixView<F>(records.data(), records.rows(), records.cols()),
+                            std::span<const F>(weights.data(), weights.size()));
+        if (targets.cols() == 0) return view;
+        return view.with_targets(MatrixView<F>(targets.data(), targets.rows(), targets.cols()));
+    }
+    /// The global index of this rank's first row.
+    std::size_t first_row() const { return layout.begin(rank); }
+};
+
+/// What the rows of a distributed dataset carry, agreed by every rank.
+struct RowShape {
+    std::size_t features = 0;  ///< columns of the records
+    std::size_t targets = 0;   ///< continuous targets per row (0: none moved)
+    bool weighted = false;     ///< whether rows carry sample weights
+};
+
+/// This rank's rows of `data` (held as `from` says) moved to the layout `to`: records,
+/// weights and, when shape.targets > 0, continuous targets. Every rank passes the same shape.
+template <Float F, Communicator C>
+Shard<F> redistribute(const C& comm, const DatasetView<F>& data, const RowLayout& from, const RowLayout& to, const RowShape& shape) {
+    const std::size_t d = shape.features, t = shape.targets, rows = to.rows(comm.rank());
+    Shard<F> shard;
+    shard.layout = to;
+    shard.rank = comm.rank();
+    const auto records = move_rows(comm, data.records().data(), d, from, to);
+    shard.records = Eigen::Map<const Matrix<F>>(records.data(), Eigen::Index(rows), Eigen::Index(d));
+    if (t > 0) {
+        const F* source = data.n_samples() > 0 ? data.targets().data() : nullptr;
+        const auto targets = move_rows(comm, source, t, from, to);
+        shard.targets = Eigen::Map<const Matrix<F>>(targets.data(), Eigen::Index(rows), Eigen::Index(t));
+    }
+    if (shape.weighted) shard.weights = move_rows(comm, data.weights().data(), 1, from, to);
+    return shard;
+}
+
+}  // namespace linfa::distributed

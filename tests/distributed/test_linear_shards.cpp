@@ -1,0 +1,116 @@
+// Distributed LinearRegression and Ridge over the in-process ThreadGroup: the single-process
+// model bit for bit, for 1-4 ranks and every shard layout; errors raised on every rank.
+#include <doctest/doctest.h>
+
+#include <linfa/distributed/linear.hpp>
+#include <linfa/distributed/thread_group.hpp>
+
+#include <mutex>
+#include <optional>
+
+#include "distributed/shards.hpp"
+
+using linfa::DatasetView;
+using linfa::Matrix;
+using linfa::distributed::ThreadGroup;
+using linfa::linear::LinearRegression;
+using linfa::linear::Ridge;
+using linfa::linear::RidgeSolver;
+
+namespace {
+
+/// Records of test::shards::Data with `t` targets, each a linear function of the records
+/// plus noise; `collinear`: the last feature repeats the first (rank-deficient X).
+template <class F>
+struct Regression {
+    test::shards::Data<F> data;
+    Matrix<F> targets;
+
+    Regression(std::size_t n, std::size_t d, std::size_t t, bool weighted, bool collinear)
+        : data(n, d, 5, weighted, 31), targets(Eigen::Index(n), Eigen::Index(t)) {
+        if (collinear) data.records.col(Eigen::Index(d - 1)) = data.records.col(0);
+        linfa::Rng rng(32);
+        Matrix<F> beta{Eigen::Index(d), Eigen::Index(t)};
+        for (Eigen::Index i = 0; i < beta.size(); ++i) beta.data()[i] = F(rng.uniform() * 4 - 2);
+        targets = data.records * beta;
+        for (Eigen::Index i = 0; i < targets.size(); ++i) targets.data()[i] += F(0.1) * rng.normal<F>() + F(3);
+    }
+
+    DatasetView<F> slice(std::size_t begin, std::size_t end) const {
+        const auto t = targets.cols();
+        return data.slice(begin, end).with_targets(linfa::MatrixView<F>(targets.data() + begin * std::size_t(t), Eigen::Index(end - begin), t));
+    }
+    DatasetView<F> view() const { return slice(0, std::size_t(targets.rows())); }
+};
+
+/// Fits `params` on every layout of 1-4 ThreadGroup ranks; every rank's model must be the
+/// single-process one (same coefficients, intercepts and, through `same`, the rest).
+template <class F, class Params, class Same>
+void check_every_layout(const Regression<F>& problem, const Params& params, Same&& same) {
+    const auto one = params.fit(problem.view());
+    const std::size_t n = std::size_t(problem.targets.rows());
+    for (std::size_t ranks = 1; ranks <= 4; ++ranks) {
+        for (const auto& name : test::shards::layout_names) {
+            const auto starts = test::shards::layout(name, n, ranks);
+            using Model = std::remove_const_t<decltype(one)>;
+            std::vector<std::optional<Model>> models(ranks);
+            ThreadGroup::run(ranks, [&](const ThreadGroup::Member& comm) {
+                const std::size_t r = comm.rank();
+                models[r] = linfa::distributed::fit(params, comm, problem.slice(starts[r], starts[r + 1]));
+            });
+            for (std::size_t r = 0; r < ranks; ++r) {
+                CAPTURE(ranks);
+                CAPTURE(name);
+                CAPTURE(r);
+                CHECK(models[r]->coef() == one.coef());
+                CHECK(models[r]->intercept() == one.intercept());
+                same(*models[r], one);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("distributed LinearRegression fits the single-process model bit for bit", F, float, double) {
+    auto same = [](const LinearRegression<F>& a, const LinearRegression<F>& b) {
+        CHECK(a.rank() == b.rank());
+        CHECK(a.singular() == b.singular());
+    };
+    // Normal equations (well conditioned), then TSQR (a repeated column: rank-deficient).
+    check_every_layout(Regression<F>(20011, 6, 1, true, false), LinearRegression<F>::params().check(), same);
+    check_every_layout(Regression<F>(9001, 5, 3, false, true), LinearRegression<F>::params().check(), same);
+    auto no_intercept = LinearRegression<F>::params();
+    no_intercept.fit_intercept(false);
+    check_every_layout(Regression<F>(5000, 4, 2, true, false), no_intercept.check(), same);
+}
+
+TEST_CASE_TEMPLATE("distributed Ridge fits the single-process model bit for bit", F, float, double) {
+    auto same = [](const Ridge<F>&, const Ridge<F>&) {};
+    const Regression<F> problem(20011, 7, 2, true, false);
+    check_every_layout(problem, Ridge<F>::params().alphas({0.5, 4}).check(), same);
+    check_every_layout(problem, Ridge<F>::params().alpha(2).solver(RidgeSolver::Svd).check(), same);
+}
+
+TEST_CASE("distributed least squares: bad rows fail on every rank, named by the rank holding them") {
+    Regression<double> problem(6000, 3, 1, false, false);
+    problem.targets(5500, 0) = std::numeric_limits<double>::infinity();
+    std::vector<std::string> errors(3);
+    std::mutex lock;
+    auto fit_on = [&](const Regression<double>& p, const auto& params) {
+        ThreadGroup::run(3, [&](const ThreadGroup::Member& comm) {
+            const std::size_t r = comm.rank();
+            try {
+                linfa::distributed::fit(params, comm, p.slice(r * 2000, r * 2000 + 2000));
+            } catch (const std::exception& e) {
+                std::lock_guard guard(lock);
+                errors[r] = e.what();
+            }
+        });
+    };
+    fit_on(problem, LinearRegression<double>::params().check());
+    CHECK(errors[0].find("rank 2 failed") != std::string::npos);
+    CHECK(errors[2].find("targets") != std::string::npos);
+    fit_on(Regression<double>(6000, 3, 2, false, false), Ridge<double>::params().alphas({1, 2, 3}).check());
+    for (const auto& e : errors) CHECK(e.find("3 alphas for 2 targets") != std::string::npos);
+}
