@@ -1,0 +1,203 @@
+// linfa-train: fits a model on training data in files and writes the model file linfa-serve
+// serves. Under mpirun each rank reads only its share of the rows and the ranks fit together
+// (include/linfa/distributed/); the model is the one a single process fits on all the rows,
+// bit for bit, so the file's bytes do not depend on the number of ranks.
+//
+//   linfa-train kmeans --clusters 16 --data part-0.npy part-1.npy --out km.linfa
+//   mpirun -n 4 linfa-train ridge --data X.npy --targets y.npy --alpha 0.5 --out ridge.linfa
+//   linfa-train linear --csv train.csv --header --target-columns 1 --out ols.linfa
+//   linfa-train --config train.toml          (the same options, CLI11's TOML config format)
+//   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
+//
+// Rank 0 prints a progress line per K-Means iteration and writes the model. A bad input (a
+// damaged or inconsistent file, NaN, too few rows) makes every rank exit with status 1 and a
+// message naming the rank and the file.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <linfa/distributed/files.hpp>
+#include <linfa/distributed/kmeans.hpp>
+#include <linfa/distributed/linear.hpp>
+#include <linfa/distributed/mpi.hpp>
+#include <linfa/io/model_file.hpp>
+
+namespace {
+
+namespace dist = linfa::distributed;
+
+struct Options {
+    std::string algorithm;
+    std::vector<std::string> data, targets;
+    std::string csv;
+    bool header = false;
+    std::size_t target_columns = 0;
+    std::string scalar = "f64";  // CSV only: .npy files carry their dtype
+    std::string out;
+    bool json = false;
+    // K-Means
+    std::size_t clusters = 0, runs = 1;
+    std::string init = "k-means++", kmeans_algorithm = "auto", init_from;
+    std::uint64_t max_iter = 300, seed = 42;
+    double tol = 1e-4;
+    // Linear models
+    bool no_intercept = false;
+    double alpha = 1.0;
+    std::string solver = "auto";
+};
+
+/// This rank's rows: records, and targets when the model needs them.
+template <class F>
+struct Rows {
+    linfa::Matrix<F> records, targets;
+
+    linfa::DatasetView<F> view() const {
+        linfa::DatasetView<F> v(records);
+        if (targets.cols() == 0) return v;
+        return v.with_targets(linfa::MatrixView<F>(targets.data(), targets.rows(), targets.cols()));
+    }
+};
+
+template <class F>
+Rows<F> load(const dist::MpiCommunicator& comm, const Options& o) {
+    Rows<F> rows;
+    linfa::Matrix<F> all;
+    if (!o.csv.empty()) {
+        all = dist::read_csv_share<F>(o.csv, comm.rank(), comm.size(), o.header);
+    } else {
+        const auto files = dist::NpyFiles::open(o.data);
+        const auto [begin, end] = dist::equal_share(files.rows, comm.rank(), comm.size());
+        all = files.read<F>(begin, end);
+        if (!o.targets.empty()) {
+            const auto y = dist::NpyFiles::open(o.targets);
+            if (y.rows != files.rows) {
+                throw linfa::InvalidInput("--targets hold " + std::to_string(y.rows) + " rows, --data " + std::to_string(files.rows));
+            }
+            rows.targets = y.read<F>(begin, end);
+        }
+    }
+    const auto t = Eigen::Index(o.target_columns);
+    if (t > 0) {
+        if (t >= all.cols()) throw linfa::InvalidInput("--target-columns " + std::to_string(t) + " leaves no feature");
+        rows.targets = all.rightCols(t);
+        rows.records = all.leftCols(all.cols() - t);
+    } else {
+        rows.records = std::move(all);
+    }
+    return rows;
+}
+
+template <class Model>
+void save(const dist::MpiCommunicator& comm, const Model& model, const Options& o) {
+    if (comm.rank() != 0) return;
+    linfa::save(model, o.out, o.json ? linfa::FileFormat::json : linfa::FileFormat::binary);
+    std::printf("linfa-train: wrote %s\n", o.out.c_str());
+}
+
+template <class F>
+void train(const dist::MpiCommunicator& comm, const Options& o) {
+    Rows<F> rows;
+    dist::collectively(comm, [&] { rows = load<F>(comm, o); });
+    const auto total = dist::current_layout(comm, rows.records.rows()).total();
+    if (comm.rank() == 0) std::printf("linfa-train: %s on %zu rows, %zu ranks\n", o.algorithm.c_str(), total, comm.size());
+    if (o.algorithm == "kmeans") {
+        using namespace linfa::clustering;
+        auto params = KMeans<F>::params_with_rng(o.clusters, linfa::Rng(o.seed));
+        params.n_runs(o.runs).max_n_iterations(o.max_iter).tolerance(o.tol);
+        params.init_method(o.init == "random" ? InitMethod::Random : InitMethod::KMeansPlusPlus);
+        if (!o.init_from.empty()) {  // a restart: every rank reads the saved centroids
+            linfa::Matrix<F> centroids;
+            dist::collectively(comm, [&] { centroids = linfa::load<KMeans<F>>(o.init_from).centroids(); });
+            params.init_centroids(centroids);
+        }
+        params.algorithm(o.kmeans_algorithm == "lloyd"     ? KMeansAlgorithm::Lloyd
+                         : o.kmeans_algorithm == "hamerly" ? KMeansAlgorithm::Hamerly
+                                                           : KMeansAlgorithm::Auto);
+        if (comm.rank() == 0) {
+            params.on_iteration([](std::size_t run, std::uint64_t iteration, double inertia) {
+                std::printf("linfa-train: run %zu iteration %llu inertia %.9g\n", run, static_cast<unsigned long long>(iteration), inertia);
+                std::fflush(stdout);
+            });
+        }
+        save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    } else if (o.algorithm == "linear") {
+        auto params = linfa::linear::LinearRegression<F>::params();
+        params.fit_intercept(!o.no_intercept);
+        save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    } else {
+        using linfa::linear::RidgeSolver;
+        auto params = linfa::linear::Ridge<F>::params().alpha(o.alpha).fit_intercept(!o.no_intercept);
+        params.solver(o.solver == "svd" ? RidgeSolver::Svd : o.solver == "cholesky" ? RidgeSolver::Cholesky : RidgeSolver::Auto);
+        save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    }
+}
+
+/// The scalar type of the data: the .npy files' dtype, or --scalar for CSV.
+std::string scalar_of(const Options& o) {
+    if (!o.csv.empty()) return o.scalar;
+    return dist::NpyFiles::open(o.data).dtype == "f4" ? "f32" : "f64";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"linfa-train: fit a model on files, on one process or under mpirun, and write a linfa model file"};
+    app.set_config("--config", "", "read the options from a TOML file");
+    app.require_subcommand(1);
+    Options o;
+    auto common = [&](CLI::App* sub, bool supervised) {
+        auto* data = sub->add_option("--data", o.data, ".npy files whose rows, in order, are the training rows");
+        auto* csv = sub->add_option("--csv", o.csv, "a CSV file of numbers instead of .npy files");
+        data->excludes(csv);
+        sub->add_flag("--header", o.header, "the CSV file's first line is a header");
+        sub->add_option("--scalar", o.scalar, "CSV: f32 or f64")->check(CLI::IsMember({"f32", "f64"}));
+        sub->add_option("--out", o.out, "the model file to write")->required();
+        sub->add_flag("--json", o.json, "write the JSON model format instead of binary");
+        if (supervised) {
+            sub->add_option("--targets", o.targets, ".npy files of the targets, row for row")->excludes(csv);
+            sub->add_option("--target-columns", o.target_columns, "the last N columns are the targets");
+            sub->add_flag("--no-intercept", o.no_intercept, "fit no intercept");
+        }
+        sub->configurable();  // a [kmeans] (etc.) section of the config file selects it
+        sub->callback([&o, sub] { o.algorithm = sub->get_name(); });
+    };
+    auto* kmeans = app.add_subcommand("kmeans", "K-Means clustering");
+    common(kmeans, false);
+    kmeans->add_option("--clusters", o.clusters, "number of clusters")->required();
+    kmeans->add_option("--init", o.init, "k-means++ or random")->check(CLI::IsMember({"k-means++", "random"}));
+    kmeans->add_option("--algorithm", o.kmeans_algorithm, "auto, lloyd or hamerly")->check(CLI::IsMember({"auto", "lloyd", "hamerly"}));
+    kmeans->add_option("--max-iter", o.max_iter, "most iterations per run");
+    kmeans->add_option("--tol", o.tol, "tolerance on the centroids' movement (relative to the data's variance)");
+    kmeans->add_option("--runs", o.runs, "initialisations; the best run is kept");
+    kmeans->add_option("--init-from", o.init_from, "start from the centroids of a saved K-Means model (a restart)");
+    kmeans->add_option("--seed", o.seed, "random seed");
+    common(app.add_subcommand("linear", "ordinary least squares"), true);
+    auto* ridge = app.add_subcommand("ridge", "ridge regression");
+    common(ridge, true);
+    ridge->add_option("--alpha", o.alpha, "L2 penalty");
+    ridge->add_option("--solver", o.solver, "auto, cholesky or svd")->check(CLI::IsMember({"auto", "cholesky", "svd"}));
+    CLI11_PARSE(app, argc, argv);
+    if (o.data.empty() && o.csv.empty()) {
+        std::cerr << "linfa-train: give --data (.npy files) or --csv\n";
+        return 2;
+    }
+
+    MPI_Init(&argc, &argv);
+    int status = 0;
+    {
+        const dist::MpiCommunicator comm(MPI_COMM_WORLD);
+        try {
+            std::string scalar;
+            dist::collectively(comm, [&] { scalar = scalar_of(o); });
+            if (scalar == "f32") train<float>(comm, o);
+            else train<double>(comm, o);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "linfa-train: rank %zu: %s\n", comm.rank(), e.what());
+            status = 1;
+        }
+    }
+    MPI_Finalize();
+    return status;
+}
