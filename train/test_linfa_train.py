@@ -14,7 +14,7 @@ import tempfile
 import numpy as np
 
 TRAIN, MPIEXEC = sys.argv[1], sys.argv[2]
-MPIRUN = [MPIEXEC, "--oversubscribe", "--mca", "btl", "self,vader", "--mca", "btl_vader_single_copy_mechanism", "none"]
+MPIRUN = [MPIEXEC, "--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader", "--mca", "btl_vader_single_copy_mechanism", "none"]
 failures = []
 
 
