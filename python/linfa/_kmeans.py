@@ -289,16 +289,23 @@ class KMeans(_BaseKMeans):
 
     # ---------------------------------------------------------------- fitting
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None, comm=None):
         """Clusters X (array-like or scipy.sparse matrix of shape (n_samples, n_features));
-        returns self. A CSR matrix of float32 or float64 is used without a copy."""
+        returns self. A CSR matrix of float32 or float64 is used without a copy.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X is this rank's
+        rows of a dataset spread over the communicator's ranks, rank 0's rows first: every
+        rank gets the model one process fits on all the rows, bit for bit, and ``labels_`` of
+        its own rows. Every rank calls fit with the same parameters. Dense X only; init
+        "k-means++", "random" (without sample weights) or an array."""
         X, names = self._check_training_data(X)
         verbose = self._check_params()
-        self._check_enough_samples(X)
+        if comm is None:
+            self._check_enough_samples(X)  # with comm, the C++ fit checks all the ranks' rows
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         init_name, init_centroids = self._check_init(X)
         n_runs = self._check_n_init(init_centroids is not None)
-        fit = native_function("fit", X.dtype)
+        fit = native_function("fit", X.dtype) if comm is None else self._distributed_fit(X, init_name, comm)
         progress = _print_iteration if verbose else None
 
         def run(init_name, init_centroids, runs):
@@ -317,6 +324,19 @@ class KMeans(_BaseKMeans):
         self._set_fitted(model, names)
         self.labels_ = labels
         return self
+
+    @staticmethod
+    def _distributed_fit(X, init_name, comm):
+        """The C++ distributed fit for fit(..., comm=...), bound to comm."""
+        if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
+            raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
+        if init_name in ("callable", "k-means||"):
+            raise ValueError(f"fit with comm initialises with 'k-means++', 'random' or an array, not {init_name!r}")
+        if not hasattr(_linfa, "fit_distributed_f64"):
+            raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
+        native = native_function("fit_distributed", X.dtype)
+        handle = comm.py2f()
+        return lambda *args: native(*args, handle)
 
     def _check_params(self):
         """Checks the scalar parameters (and sets ``_algorithm``, with scikit-learn's warnings

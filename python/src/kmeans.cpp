@@ -7,6 +7,10 @@
 #include <string>
 
 #include <linfa/clustering/kmeans.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/kmeans.hpp>
+#include <linfa/distributed/mpi.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -41,6 +45,29 @@ void report(py::handle progress, Args... args) {
     progress(args...);
 }
 
+/// The full-batch fit's parameters; `progress` (the estimator's verbose printer) gets
+/// ("iteration", run, iteration, inertia) and ("converged", run, iteration, strict, shift, tol).
+template <linfa::Float F>
+linfa::clustering::KMeansParams<F> fit_params(std::size_t n_clusters, const std::string& init,
+                                              const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+                                              std::uint64_t max_iter, double tol, std::uint64_t seed,
+                                              const std::optional<py::function>& progress, KMeansAlgorithm algorithm) {
+    auto params = KMeans<F>::params_with_rng(n_clusters, linfa::Rng(seed))
+                      .n_runs(n_runs)
+                      .max_n_iterations(max_iter)
+                      .tolerance(tol)
+                      .algorithm(algorithm);
+    set_init(params, init, init_centroids);
+    if (progress) {
+        const py::handle to = *progress;
+        params.on_iteration([to](std::size_t run, std::uint64_t iteration, double inertia) { report(to, "iteration", run, iteration, inertia); });
+        params.on_converged([to](const linfa::clustering::KMeansConvergence& c) {
+            report(to, "converged", c.run, c.iteration, c.strict, c.center_shift, c.tolerance);
+        });
+    }
+    return params;
+}
+
 /// Fits and returns (model, labels of the training samples): the fit computes the labels
 /// anyway, so `labels_` costs no extra pass.
 /// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
@@ -49,23 +76,30 @@ std::pair<KMeans<F>, linfa::Labels> fit(const Records& x, const std::optional<CA
               const std::string& init, const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
               std::uint64_t max_iter, double tol, std::uint64_t seed, const std::optional<py::function>& progress,
               KMeansAlgorithm algorithm) {
-    auto params = KMeans<F>::params_with_rng(n_clusters, linfa::Rng(seed))
-                      .n_runs(n_runs)
-                      .max_n_iterations(max_iter)
-                      .tolerance(tol)
-                      .algorithm(algorithm);
-    set_init(params, init, init_centroids);
-    if (progress) {  // progress("iteration", run, iteration, inertia) and progress("converged", run, iteration, strict, shift, tol)
-        const py::handle to = *progress;
-        params.on_iteration([to](std::size_t run, std::uint64_t iteration, double inertia) { report(to, "iteration", run, iteration, inertia); });
-        params.on_converged([to](const linfa::clustering::KMeansConvergence& c) {
-            report(to, "converged", c.run, c.iteration, c.strict, c.center_shift, c.tolerance);
-        });
-    }
+    const auto params = fit_params(n_clusters, init, init_centroids, n_runs, max_iter, tol, seed, progress, algorithm);
     auto fitted = with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return params.fit_predict(data); }); });
     return {std::move(fitted.model), std::move(fitted.labels)};
 }
 
+#ifdef LINFA_PYTHON_MPI
+/// `fit` on this rank's rows of a dataset spread over the ranks of the MPI communicator whose
+/// Fortran handle is `comm` (mpi4py's Comm.py2f()): every rank gets the model one process
+/// fits on all the rows, and the labels of its own rows.
+template <linfa::Float F>
+std::pair<KMeans<F>, linfa::Labels> fit_distributed(const CArray<F>& x, const std::optional<CArray<F>>& weights,
+                                                    std::size_t n_clusters, const std::string& init,
+                                                    const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+                                                    std::uint64_t max_iter, double tol, std::uint64_t seed,
+                                                    const std::optional<py::function>& progress, KMeansAlgorithm algorithm,
+                                                    std::int64_t comm) {
+    const auto params = fit_params(n_clusters, init, init_centroids, n_runs, max_iter, tol, seed, progress, algorithm).check();
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    auto fitted = with_dataset(x, weights, [&](const auto& data) {
+        return without_gil([&] { return linfa::distributed::fit_predict(params, group, data); });
+    });
+    return {std::move(fitted.model), std::move(fitted.labels)};
+}
+#endif
 
 /// Mini-batch hyper-parameters shared by the full mini-batch fit and the one-batch step.
 template <linfa::Float F>
@@ -178,6 +212,12 @@ void bind_model(py::module_& m, const char* name) {
     };
     bind_fit(&fit<F, CArray<F>>);
     bind_fit(&fit<F, SparseArrays<F>>);
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("fit_distributed").c_str(), &fit_distributed<F>, py::arg("X").noconvert(),
+          py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"), py::arg("init_centroids").noconvert(),
+          py::arg("n_runs"), py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("progress"), py::arg("algorithm"),
+          py::arg("comm"), "Fits K-Means on this rank's rows of data spread over an MPI communicator (Fortran handle).");
+#endif
     auto bind_minibatch = [&](auto fit_function, auto step_function) {
         m.def(per_scalar_name<F>("minibatch_fit").c_str(), fit_function, py::arg("X").noconvert(),
               py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"),

@@ -1,0 +1,63 @@
+"""KMeans.fit(X_local, comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py`
+runs the script below, whose ranks each fit their share of the rows and compare the model
+(and the gathered labels) with a fit of all the rows in one process."""
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import linfa
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("mpirun") is None or not hasattr(linfa._linfa, "fit_distributed_f64"),
+    reason="needs mpirun and a linfa built with MPI",
+)
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import scipy.sparse
+    from mpi4py import MPI
+    from linfa import KMeans
+
+    comm = MPI.COMM_WORLD
+    rng = np.random.default_rng(3)
+    X = (rng.uniform(-10, 10, (5, 4))[np.arange(9001) % 5] + rng.normal(size=(9001, 4))).astype(np.float32)
+    w = rng.uniform(0.5, 2, 9001).astype(np.float32)
+    cuts = [0, 6000, 6001, 9001] if comm.size == 3 else np.linspace(0, 9001, comm.size + 1).astype(int)
+    mine = slice(cuts[comm.rank], cuts[comm.rank + 1])
+    for kwargs, weights in (({"init": "k-means++", "n_init": 2}, None), ({"init": X[:5], "n_init": 1}, w)):
+        one = KMeans(n_clusters=5, random_state=7, **kwargs).fit(X, sample_weight=weights)
+        many = KMeans(n_clusters=5, random_state=7, **kwargs).fit(
+            X[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
+        labels = np.concatenate(comm.allgather(many.labels_))
+        assert np.array_equal(many.cluster_centers_, one.cluster_centers_), "centres differ"
+        assert many.inertia_ == one.inertia_ and many.n_iter_ == one.n_iter_
+        assert np.array_equal(labels, one.labels_), "labels differ"
+    for bad, error in ((dict(init="k-means||"), ValueError), (dict(sparse=True), TypeError)):
+        rows = scipy.sparse.csr_matrix(X[mine]) if bad.pop("sparse", False) else X[mine]
+        try:
+            KMeans(n_clusters=5, **bad).fit(rows, comm=comm)
+            raise AssertionError(f"{bad or 'sparse X'} with comm was accepted")
+        except error:
+            pass
+    print(f"rank {comm.rank}: the same model as one process")
+    """
+)
+
+
+def test_kmeans_fit_with_mpi4py_communicator(tmp_path):
+    script = tmp_path / "distributed_kmeans.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_mpi_yield_when_idle="1", OMP_NUM_THREADS="1")
+    result = subprocess.run(
+        ["mpirun", "--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader", "--mca", "btl_vader_single_copy_mechanism", "none",
+         "-n", "3", sys.executable, "-m", "mpi4py", str(script)],
+        capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("the same model as one process") == 3
