@@ -79,7 +79,7 @@ Rows<F> load(const dist::MpiCommunicator& comm, const Options& o) {
         }
     }
     const auto t = Eigen::Index(o.target_columns);
-    if (t > 0) {
+    if (t > 0 && all.rows() > 0) {  // a rank whose share is empty has nothing to split
         if (t >= all.cols()) throw linfa::InvalidInput("--target-columns " + std::to_string(t) + " leaves no feature");
         rows.targets = all.rightCols(t);
         rows.records = all.leftCols(all.cols() - t);

@@ -139,9 +139,10 @@ TEST_CASE("distributed K-Means: one all-gather per iteration, of every chunk's a
     auto params = KMeans<double>::params(4).algorithm(KMeansAlgorithm::Lloyd).init_centroids(data.records.topRows(4));
     std::vector<std::size_t> gathers(3), bytes(3);
     for (std::uint64_t iterations : {1, 2}) {
+        const auto checked = params.max_n_iterations(iterations).tolerance(0).check();
         ThreadGroup::run(2, [&](const ThreadGroup::Member& member) {
             const linfa::distributed::Counted counted(member);
-            const auto model = linfa::distributed::fit(params.max_n_iterations(iterations).tolerance(0).check(), counted,
+            const auto model = linfa::distributed::fit(checked, counted,
                                                        data.slice(member.rank() * 10000, member.rank() ? 20011 : 10000));
             if (member.rank() == 0) gathers[iterations] = counted.collectives(), bytes[iterations] = counted.bytes_received();
         });
