@@ -320,7 +320,8 @@ class KMeans(_BaseKMeans):
             model, labels = min(fits, key=lambda fitted: fitted[0].inertia)
         else:
             model, labels = run(init_name, init_centroids, n_runs)
-        self._warn_fewer_distinct_clusters(labels)
+        if comm is None:  # a rank's own rows may hold fewer clusters than the whole data
+            self._warn_fewer_distinct_clusters(labels)
         self._set_fitted(model, names)
         self.labels_ = labels
         return self

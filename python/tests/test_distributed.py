@@ -19,6 +19,7 @@ pytestmark = pytest.mark.skipif(
 SCRIPT = textwrap.dedent(
     """
     import sys
+    import warnings
     import numpy as np
     import scipy.sparse
     from mpi4py import MPI
@@ -45,6 +46,9 @@ SCRIPT = textwrap.dedent(
             raise AssertionError(f"{bad or 'sparse X'} with comm was accepted")
         except error:
             pass
+    with warnings.catch_warnings():  # one row per rank: fewer clusters locally than k
+        warnings.simplefilter("error")
+        KMeans(n_clusters=3, init=X[:3], n_init=1).fit(X[comm.rank:comm.rank + 1], comm=comm)
     print(f"rank {comm.rank}: the same model as one process")
     """
 )
