@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,7 +104,7 @@ private:
         std::vector<double> mine;
         for (const auto& [distance, i] : pass_.sums().farthest_points(centroids, labels, count)) {
             mine.insert(mine.end(), {distance, double(first_row_ + i), double(labels[i]), double(local_.weight(i))});
-            for (std::size_t f = 0; f < d_; ++f) mine.push_back(double(local_.records()(Eigen::Index(i), Eigen::Index(f))));
+            append_row(mine, local_, i);
         }
         const auto all = all_gather_joined(comm_, std::span<const double>(mine));
         std::vector<Far> candidates;
@@ -165,11 +164,10 @@ struct KMeansShardFitter {
                        ? iterate.template operator()<kmeans_detail::HamerlyPass>()
                        : iterate.template operator()<kmeans_detail::LloydPass>();
         });
-        const PerChunk<double> counts = best.model.cluster_weight_partials(local, best.labels.data(), chunks, first_row);
-        std::vector<double> mine;
-        for (std::size_t c = 0; c < chunks.n_chunks; ++c) mine.insert(mine.end(), counts[c], counts[c] + KMeans<F>::weight_copies * k);
-        const auto all = all_gather_joined(comm, std::span<const double>(mine));
-        best.model.set_cluster_weights([&](std::size_t c) { return all.data() + c * KMeans<F>::weight_copies * k; }, plan.n_chunks);
+        const std::size_t width = KMeans<F>::weight_copies * k;
+        const auto all = gather_chunks(comm, best.model.cluster_weight_partials(local, best.labels.data(), chunks, first_row),
+                                       chunks.n_chunks, width);
+        best.model.set_cluster_weights([&](std::size_t c) { return all.data() + c * width; }, plan.n_chunks);
 
         // The labels go back to the rows as the caller holds them.
         const auto own_labels = move_rows(comm, best.labels.data(), 1, aligned, given);
@@ -212,13 +210,7 @@ private:
         const std::size_t d = local.n_features();
         const bool holds_row_0 = first_row == 0 && local.n_samples() > 0;
         const auto x0 = all_gather_joined(comm, holds_row_0 ? std::span<const F>(local.records().data(), d) : std::span<const F>());
-        const PerChunk<double> partial = deviation_sums(local, x0.data(), chunks);
-        std::vector<double> mine;
-        for (std::size_t c = 0; c < chunks.n_chunks; ++c) mine.insert(mine.end(), partial[c], partial[c] + 2 * d);
-        const auto all = all_gather_joined(comm, std::span<const double>(mine));
-        std::vector<double> totals(2 * d, 0.0);
-        for (std::size_t at = 0; at < all.size(); at += 2 * d)
-            for (std::size_t i = 0; i < 2 * d; ++i) totals[i] += all[at + i];
+        const auto totals = add_in_chunk_order(gather_chunks(comm, deviation_sums(local, x0.data(), chunks), chunks.n_chunks, 2 * d), 2 * d);
         if (const auto scaled = tolerance_from_sums(totals, n, d, tolerance)) return *scaled;
         collectively(comm, [&] {
             try {
@@ -237,7 +229,7 @@ private:
         using namespace clustering;
         if (params.init_method() == InitMethod::Precomputed) return params.init_centroids();
         if (params.init_method() == InitMethod::KMeansPlusPlus) {
-            const ShardRows<F, C> rows{comm, local, chunks, first_row / std::max<std::size_t>(chunks.chunk_rows, 1), first_row};
+            const ShardRows<F, C> rows{comm, local, chunks, first_row / chunks.chunk_rows, first_row};  // rows start a chunk
             return kmeans_detail::kmeans_plusplus(local, chunks, params.n_clusters(), rng, rows);
         }
         const auto picks = kmeans_detail::random_picks(n, params.n_clusters(), rng);
@@ -253,7 +245,7 @@ private:
         for (std::size_t p = 0; p < picks.size(); ++p) {
             if (picks[p] < first_row || picks[p] >= first_row + local.n_samples()) continue;
             mine.push_back(double(p));
-            for (std::size_t f = 0; f < d; ++f) mine.push_back(double(local.records()(Eigen::Index(picks[p] - first_row), Eigen::Index(f))));
+            append_row(mine, local, picks[p] - first_row);
         }
         const auto all = all_gather_joined(comm, std::span<const double>(mine));
         Matrix<F> rows(Eigen::Index(picks.size()), Eigen::Index(d));

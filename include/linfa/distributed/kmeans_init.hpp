@@ -47,7 +47,7 @@ struct ShardRows {
             const std::size_t i = scan_down(chunks, from, {holds ? at.chunk - first_chunk : SIZE_MAX, at.target}, mass);
             if (i == SIZE_MAX) continue;
             mine.insert(mine.end(), {double(p), holds ? 1.0 : 0.0, double(first_row + i)});
-            for (std::size_t f = 0; f < d; ++f) mine.push_back(double(local.records()(Eigen::Index(i), Eigen::Index(f))));
+            append_row(mine, local, i);
         }
         const auto all = all_gather_joined(comm, std::span<const double>(mine));
         std::vector<std::vector<F>> rows(draws.size());

@@ -40,16 +40,16 @@ public:
     linalg::Centring centring(bool fit_intercept) const {
         const std::size_t width = shape_.features + shape_.targets + 1;
         const auto [view, chunks] = rows_for(plan_chunks(n_));
-        const auto all = gather(linalg::weighted_sums(view, true, chunks), chunks.n_chunks, width);
-        return linalg::centring_from_sums(in_chunk_order(all, width), shape_.features, shape_.targets, fit_intercept);
+        const auto all = gather_chunks(comm_, linalg::weighted_sums(view, true, chunks), chunks.n_chunks, width);
+        return linalg::centring_from_sums(add_in_chunk_order(all, width), shape_.features, shape_.targets, fit_intercept);
     }
 
     /// linalg::centred_gram over every rank's rows (one all-gather).
     linalg::MatrixD gram(const linalg::Centring& c) const {
         const std::size_t p = shape_.features + shape_.targets;
         const auto [view, chunks] = rows_for(linalg::plan_for_width(n_, p));
-        const auto all = gather(linalg::gram_partials(view, true, c, chunks), chunks.n_chunks, p * p);
-        const auto total = in_chunk_order(all, p * p);
+        const auto all = gather_chunks(comm_, linalg::gram_partials(view, true, c, chunks), chunks.n_chunks, p * p);
+        const auto total = add_in_chunk_order(all, p * p);
         return linalg::symmetric_gram(Eigen::Map<const linalg::MatrixD>(total.data(), Eigen::Index(p), Eigen::Index(p)));
     }
 
@@ -91,21 +91,6 @@ private:
         return {shard->view(), local_plan(plan, layout, comm_.rank())};
     }
 
-    /// Every chunk's `width` values (rank order is chunk order).
-    std::vector<double> gather(const PerChunk<double>& partial, std::size_t n_chunks, std::size_t width) const {
-        std::vector<double> mine;
-        for (std::size_t c = 0; c < n_chunks; ++c) mine.insert(mine.end(), partial[c], partial[c] + width);
-        return all_gather_joined(comm_, std::span<const double>(mine));
-    }
-
-    /// The chunks' values added in chunk order (reduce_in_chunk_order's additions).
-    static std::vector<double> in_chunk_order(const std::vector<double>& chunks, std::size_t width) {
-        std::vector<double> total(width, 0.0);
-        for (std::size_t at = 0; at < chunks.size(); at += width)
-            for (std::size_t i = 0; i < width; ++i) total[i] += chunks[at + i];
-        return total;
-    }
-
     const C& comm_;
     RowShape shape_;
     std::size_t n_;
@@ -120,18 +105,14 @@ namespace linear_shard_detail {
 template <Float F, Communicator C>
 std::pair<RowShape, RowLayout> checked_rows(const C& comm, const DatasetView<F>& data, const std::string& model) {
     collectively(comm, [&] {
-        if (data.n_samples() == 0) return;
-        if (!data.has_targets()) throw linear::LinearInputError(model + ": the dataset has no continuous targets to fit");
-        require_trainable(data);
-        require_finite<F>(data.targets(), "targets");
+        if (data.n_samples() > 0) linear::require_regression_data(data, model);  // a rank without rows has nothing to check
     });
     const RowLayout given = current_layout(comm, data.n_samples());
     if (given.total() == 0) throw linear::LinearInputError(model + ": need at least one sample on some rank, found 0");
     RowShape shape;
     shape.features = agreed_width(comm, data.n_samples(), data.n_features(), model + ": features");
     shape.targets = agreed_width(comm, data.n_samples(), data.has_targets() ? data.n_targets() : 0, model + ": targets");
-    shape.weighted = agreed_weighting(comm, data, model);
-    if (shape.targets == 0) throw linear::LinearInputError(model + ": the targets have zero columns; need at least one");
+    shape.weighted = agreed_weighting(comm, data, model);  // every rank with rows has targets: checked above
     return {shape, given};
 }
 

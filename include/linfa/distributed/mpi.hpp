@@ -6,7 +6,6 @@
 
 #include <climits>
 #include <cstdint>
-#include <numeric>
 #include <span>
 #include <string>
 #include <vector>

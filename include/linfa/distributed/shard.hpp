@@ -62,9 +62,31 @@ inline ChunkPlan local_plan(const ChunkPlan& global, const RowLayout& layout, st
     return local;
 }
 
-/// The global index of the first chunk rank `rank` of a chunk-aligned `layout` holds.
-inline std::size_t first_chunk(const ChunkPlan& global, const RowLayout& layout, std::size_t rank) {
-    return layout.begin(rank) / global.chunk_rows;
+/// Every chunk's first `width` partial values, on every rank: this rank's chunks (the
+/// `n_chunks` of `partial`) gathered with every other rank's, in rank order, which is chunk
+/// order (one all-gather).
+template <Communicator C>
+std::vector<double> gather_chunks(const C& comm, const PerChunk<double>& partial, std::size_t n_chunks, std::size_t width) {
+    std::vector<double> mine;
+    mine.reserve(n_chunks * width);
+    for (std::size_t c = 0; c < n_chunks; ++c) mine.insert(mine.end(), partial[c], partial[c] + width);
+    return all_gather_joined(comm, std::span<const double>(mine));
+}
+
+/// Gathered chunks (`width` values each, in chunk order) added in chunk order: the additions
+/// of reduce_in_chunk_order in one process.
+inline std::vector<double> add_in_chunk_order(const std::vector<double>& chunks, std::size_t width) {
+    std::vector<double> total(width, 0.0);
+    for (std::size_t at = 0; at < chunks.size(); at += width)
+        for (std::size_t i = 0; i < width; ++i) total[i] += chunks[at + i];
+    return total;
+}
+
+/// Appends row i of `data` to `out` (as double: F values travel exactly), to send it.
+template <Float F>
+void append_row(std::vector<double>& out, const DatasetView<F>& data, std::size_t i) {
+    const F* row = data.records().data() + i * data.n_features();
+    out.insert(out.end(), row, row + data.n_features());
 }
 
 /// Per-row values (`width` T per row, this rank's rows of `from`) moved to the layout `to`:
