@@ -6,7 +6,6 @@
 #include <linfa/distributed/thread_group.hpp>
 
 #include <mutex>
-#include <optional>
 
 #include "distributed/shards.hpp"
 
@@ -48,26 +47,14 @@ struct Regression {
 template <class F, class Params, class Same>
 void check_every_layout(const Regression<F>& problem, const Params& params, Same&& same) {
     const auto one = params.fit(problem.view());
-    const std::size_t n = std::size_t(problem.targets.rows());
-    for (std::size_t ranks = 1; ranks <= 4; ++ranks) {
-        for (const auto& name : test::shards::layout_names) {
-            const auto starts = test::shards::layout(name, n, ranks);
-            using Model = std::remove_const_t<decltype(one)>;
-            std::vector<std::optional<Model>> models(ranks);
-            ThreadGroup::run(ranks, [&](const ThreadGroup::Member& comm) {
-                const std::size_t r = comm.rank();
-                models[r] = linfa::distributed::fit(params, comm, problem.slice(starts[r], starts[r + 1]));
-            });
-            for (std::size_t r = 0; r < ranks; ++r) {
-                CAPTURE(ranks);
-                CAPTURE(name);
-                CAPTURE(r);
-                CHECK(models[r]->coef() == one.coef());
-                CHECK(models[r]->intercept() == one.intercept());
-                same(*models[r], one);
-            }
-        }
-    }
+    test::shards::on_every_layout(
+        std::size_t(problem.targets.rows()), [&](const auto& comm, const DatasetView<F>& rows) { return linfa::distributed::fit(params, comm, rows); },
+        [&](std::size_t begin, std::size_t end) { return problem.slice(begin, end); },
+        [&](const auto& model) {
+            CHECK(model.coef() == one.coef());
+            CHECK(model.intercept() == one.intercept());
+            same(model, one);
+        });
 }
 
 }  // namespace

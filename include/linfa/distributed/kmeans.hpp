@@ -165,8 +165,7 @@ struct KMeansShardFitter {
                        : iterate.template operator()<kmeans_detail::LloydPass>();
         });
         const std::size_t width = KMeans<F>::weight_copies * k;
-        const auto all = gather_chunks(comm, best.model.cluster_weight_partials(local, best.labels.data(), chunks, first_row),
-                                       chunks.n_chunks, width);
+        const auto all = gather_chunks(comm, best.model.cluster_weight_partials(local, best.labels.data(), chunks, first_row), width);
         best.model.set_cluster_weights([&](std::size_t c) { return all.data() + c * width; }, plan.n_chunks);
 
         // The labels go back to the rows as the caller holds them.
@@ -210,7 +209,7 @@ private:
         const std::size_t d = local.n_features();
         const bool holds_row_0 = first_row == 0 && local.n_samples() > 0;
         const auto x0 = all_gather_joined(comm, holds_row_0 ? std::span<const F>(local.records().data(), d) : std::span<const F>());
-        const auto totals = add_in_chunk_order(gather_chunks(comm, deviation_sums(local, x0.data(), chunks), chunks.n_chunks, 2 * d), 2 * d);
+        const auto totals = add_in_chunk_order(gather_chunks(comm, deviation_sums(local, x0.data(), chunks), 2 * d), 2 * d);
         if (const auto scaled = tolerance_from_sums(totals, n, d, tolerance)) return *scaled;
         collectively(comm, [&] {
             try {

@@ -15,6 +15,7 @@
 
 #include "../linear/linear_regression.hpp"
 #include "../linear/ridge.hpp"
+#include "chunks.hpp"
 #include "communicator.hpp"
 #include "shard.hpp"
 
@@ -26,39 +27,36 @@ class ShardMoments {
 public:
     /// This rank's `data` (held as `given` says), moved to the chunks of the plan the sums use.
     ShardMoments(const C& comm, const DatasetView<F>& data, const RowLayout& given, const RowShape& shape)
-        : comm_(comm), shape_(shape), n_(given.total()),
-          shard_(redistribute(comm, data, given, chunk_aligned_layout(plan_chunks(n_), comm.size()), shape)) {}
+        : comm_(comm), rows_(comm, data, given, shape) {}
 
     /// Rows over all ranks.
-    std::size_t n_samples() const { return n_; }
+    std::size_t n_samples() const { return rows_.n_samples(); }
     /// Features per row.
-    std::size_t n_features() const { return shape_.features; }
+    std::size_t n_features() const { return rows_.n_features(); }
     /// Targets per row.
-    std::size_t n_targets() const { return shape_.targets; }
+    std::size_t n_targets() const { return rows_.n_targets(); }
 
     /// linalg::weighted_means over every rank's rows (one all-gather).
     linalg::Centring centring(bool fit_intercept) const {
-        const std::size_t width = shape_.features + shape_.targets + 1;
-        const auto [view, chunks] = rows_for(plan_chunks(n_));
-        const auto all = gather_chunks(comm_, linalg::weighted_sums(view, true, chunks), chunks.n_chunks, width);
-        return linalg::centring_from_sums(add_in_chunk_order(all, width), shape_.features, shape_.targets, fit_intercept);
+        const std::size_t d = n_features(), t = n_targets();
+        const HeldChunks<F> held = rows_.held(plan_chunks(n_samples()));
+        return linalg::centring_from_sums(rows_.total(linalg::weighted_sums(held.view, true, held.plan), d + t + 1), d, t, fit_intercept);
     }
 
     /// linalg::centred_gram over every rank's rows (one all-gather).
     linalg::MatrixD gram(const linalg::Centring& c) const {
-        const std::size_t p = shape_.features + shape_.targets;
-        const auto [view, chunks] = rows_for(linalg::plan_for_width(n_, p));
-        const auto all = gather_chunks(comm_, linalg::gram_partials(view, true, c, chunks), chunks.n_chunks, p * p);
-        const auto total = add_in_chunk_order(all, p * p);
+        const std::size_t p = n_features() + n_targets();
+        const HeldChunks<F> held = rows_.held(linalg::plan_for_width(n_samples(), p));
+        const auto total = rows_.total(linalg::gram_partials(held.view, true, c, held.plan), p * p);
         return linalg::symmetric_gram(Eigen::Map<const linalg::MatrixD>(total.data(), Eigen::Index(p), Eigen::Index(p)));
     }
 
     /// linalg::centred_r_factor over every rank's rows (one all-gather of the chunks' factors).
     linalg::MatrixD r_factor(const linalg::Centring& c) const {
-        const std::size_t p = shape_.features + shape_.targets;
-        const auto [view, chunks] = rows_for(linalg::tsqr_plan(n_));
+        const std::size_t p = n_features() + n_targets();
+        const HeldChunks<F> held = rows_.held(linalg::tsqr_plan(n_samples()));
         std::vector<double> mine;  // per chunk: its factor's row count, then its rows
-        for (const auto& factor : linalg::chunk_factors(view, true, c, chunks)) {
+        for (const auto& factor : linalg::chunk_factors(held.view, true, c, held.plan)) {
             mine.push_back(double(factor.rows()));
             mine.insert(mine.end(), factor.data(), factor.data() + factor.size());
         }
@@ -73,29 +71,8 @@ public:
     }
 
 private:
-    struct Rows {
-        DatasetView<F> view;
-        ChunkPlan chunks;
-    };
-
-    /// This rank's rows as whole chunks of `plan`, moving boundary rows when the plan's
-    /// chunks are not the ones the rows are held in (kept for later passes).
-    Rows rows_for(const ChunkPlan& plan) const {
-        const RowLayout layout = chunk_aligned_layout(plan, comm_.size());
-        const Shard<F>* shard = &shard_;
-        if (layout.starts != shard_.layout.starts) {
-            if (!other_ || other_->layout.starts != layout.starts)
-                other_ = redistribute(comm_, shard_.view(), shard_.layout, layout, shape_);
-            shard = &*other_;
-        }
-        return {shard->view(), local_plan(plan, layout, comm_.rank())};
-    }
-
     const C& comm_;
-    RowShape shape_;
-    std::size_t n_;
-    Shard<F> shard_;
-    mutable std::optional<Shard<F>> other_;  // the rows re-cut for another plan's chunks
+    ShardChunks<F, C> rows_;
 };
 
 namespace linear_shard_detail {

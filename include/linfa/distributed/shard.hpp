@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/chunked_rows.hpp"
 #include "../core/dataset.hpp"
 #include "../core/matrix.hpp"
 #include "../core/parallel.hpp"
@@ -62,24 +63,13 @@ inline ChunkPlan local_plan(const ChunkPlan& global, const RowLayout& layout, st
     return local;
 }
 
-/// Every chunk's first `width` partial values, on every rank: this rank's chunks (the
-/// `n_chunks` of `partial`) gathered with every other rank's, in rank order, which is chunk
-/// order (one all-gather).
+/// Every chunk's `width` partial values, on every rank: this rank's chunks (those of
+/// `partial`) gathered with every other rank's, in rank order, which is chunk order (one
+/// all-gather).
 template <Communicator C>
-std::vector<double> gather_chunks(const C& comm, const PerChunk<double>& partial, std::size_t n_chunks, std::size_t width) {
-    std::vector<double> mine;
-    mine.reserve(n_chunks * width);
-    for (std::size_t c = 0; c < n_chunks; ++c) mine.insert(mine.end(), partial[c], partial[c] + width);
+std::vector<double> gather_chunks(const C& comm, const PerChunk<double>& partial, std::size_t width) {
+    const std::vector<double> mine = concatenated_chunks(partial, width);
     return all_gather_joined(comm, std::span<const double>(mine));
-}
-
-/// Gathered chunks (`width` values each, in chunk order) added in chunk order: the additions
-/// of reduce_in_chunk_order in one process.
-inline std::vector<double> add_in_chunk_order(const std::vector<double>& chunks, std::size_t width) {
-    std::vector<double> total(width, 0.0);
-    for (std::size_t at = 0; at < chunks.size(); at += width)
-        for (std::size_t i = 0; i < width; ++i) total[i] += chunks[at + i];
-    return total;
 }
 
 /// Appends row i of `data` to `out` (as double: F values travel exactly), to send it.

@@ -109,12 +109,11 @@ Centring weighted_means(const DatasetView<F>& data, bool with_targets, bool fit_
     return centring_from_sums(totals, d, t, fit_intercept);
 }
 
-/// The sum of the squared centred, weighted records: the trace of the centred Gram matrix
-/// of X, without forming it.
+/// Per chunk of `plan`: the sum of its squared centred, weighted records (one value), whose
+/// total over the chunks is the trace of the centred Gram matrix of X, without forming it.
 template <Float F>
-double centred_sum_of_squares(const DatasetView<F>& data, const Centring& c) {
+PerChunk<double> squared_deviation_sums(const DatasetView<F>& data, const Centring& c, const ChunkPlan& plan) {
     const std::size_t d = data.n_features();
-    const ChunkPlan plan = plan_chunks(data.n_samples());
     PerChunk<double> partial(plan.n_chunks, 1);
     for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         double sum = 0;
@@ -129,9 +128,7 @@ double centred_sum_of_squares(const DatasetView<F>& data, const Centring& c) {
         }
         partial[chunk][0] = sum;
     });
-    const double total = reduce_in_chunk_order(partial);
-    require_finite_moments(std::isfinite(total));
-    return total;
+    return partial;
 }
 
 /// Rows [begin, begin + rows) of Z = sqrt(w) ([X | Y] - mean), as G (float or double).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <type_traits>
 
@@ -43,31 +44,39 @@ inline std::size_t components_to_keep(const std::optional<std::size_t>& count, c
 
 template <Float F>
 Pca<F> PcaValidParams<F>::fit(const DatasetView<F>& data) const {
-    using namespace pca_detail;
-    const std::size_t n = data.n_samples(), d = data.n_features();
     if (data.has_weights()) throw PcaInputError("PCA: sample weights are not supported");
+    if (data.n_samples() >= 2) require_trainable(data);  // fewer: fit_rows says why
+    return fit_rows(LocalChunks<F>{data});
+}
+
+template <Float F>
+template <ChunkedRows<F> Rows>
+Pca<F> PcaValidParams<F>::fit_rows(const Rows& rows) const {
+    using namespace pca_detail;
+    const std::size_t n = rows.n_samples(), d = rows.n_features();
     if (n < 2) throw PcaInputError("PCA: need at least 2 samples, found " + std::to_string(n));
-    require_trainable(data);
     const std::size_t most = std::min(n, d);
     if (params_.n_components() && *params_.n_components() > most) {
         throw PcaInputError("PCA: n_components=" + std::to_string(*params_.n_components()) +
                             " must be at most min(n_samples, n_features) = " + std::to_string(most));
     }
-    const auto centring = linalg::weighted_means(data, false, true);
-    const double total = linalg::centred_sum_of_squares(data, centring);  // all squared singular values
+    const HeldChunks<F> held = rows.held(plan_chunks(n));  // every pass but the Gram matrix's
+    const auto centring = linalg::centring_from_sums(rows.total(linalg::weighted_sums(held.view, false, held.plan), d + 1), d, 0, true);
+    const double total = rows.total(linalg::squared_deviation_sums(held.view, centring, held.plan), 1)[0];  // all squared singular values
+    linalg::require_finite_moments(std::isfinite(total));
     Spectrum spectrum;
     std::size_t k = 0;
     if (resolve_solver(params_, n, d) == PcaSolver::Full) {
-        spectrum = full_spectrum(data, centring);
+        spectrum = full_spectrum<F>(rows, centring);
         k = components_to_keep(params_.n_components(), params_.variance_fraction(), spectrum.squared);
     } else {
         k = *params_.n_components();
         const std::size_t iterations = params_.n_power_iterations().value_or(double(k) < 0.1 * double(most) ? 7 : 4);
-        spectrum = randomized_spectrum(data, centring, k, params_.n_oversamples(), iterations, params_.rng());
+        spectrum = randomized_spectrum(rows, held, centring, k, params_.n_oversamples(), iterations, params_.rng());
     }
     const auto kept = Eigen::Index(k);
     MatrixD axes = spectrum.axes.topRows(kept);
-    flip_signs(data, centring, axes);
+    flip_signs(rows, held, centring, axes);
 
     // The variances scikit-learn reports: the full solver's total is the sum of the whole
     // spectrum, the randomized one's the data's variance (the same up to rounding).

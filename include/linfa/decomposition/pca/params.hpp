@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "../../core/chunked_rows.hpp"
 #include "../../core/dataset.hpp"
 #include "../../core/params.hpp"
 #include "../../core/rng.hpp"
@@ -107,6 +108,12 @@ public:
     /// none). Throws PcaInputError for data it cannot decompose. The parameters' RNG is
     /// copied, so fitting twice gives the same model.
     Pca<F> fit(const DatasetView<F>& data) const;
+
+    /// The fit from rows wherever they are held (core/chunked_rows.hpp): `fit` passes the rows
+    /// of this process, a distributed fit those of every rank (distributed/pca.hpp). The
+    /// rows must have passed `fit`'s checks of their values.
+    template <ChunkedRows<F> Rows>
+    Pca<F> fit_rows(const Rows& rows) const;
 
 private:
     friend class PcaParams<F>;

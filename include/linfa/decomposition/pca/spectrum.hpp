@@ -4,6 +4,8 @@
 //          chunks), every one of them, so that any number of components or a variance
 //          fraction can be kept.
 //   Randomized: see randomized.hpp.
+// Both run over ChunkedRows (core/chunked_rows.hpp): the rows of this process, or of every
+// rank of a distributed fit, with the same result.
 #pragma once
 
 #include <cmath>
@@ -12,6 +14,7 @@
 
 #include <Eigen/Eigenvalues>
 
+#include "../../core/chunked_rows.hpp"
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "../../linalg/centred.hpp"
@@ -31,11 +34,14 @@ struct Spectrum {
 
 /// Every axis of the centred records (min(n, d) of them) from the eigenvectors of their Gram
 /// matrix; eigenvalues below zero (rounding) count as zero.
-template <Float F>
-Spectrum full_spectrum(const DatasetView<F>& data, const linalg::Centring& centring) {
-    const MatrixD gram = linalg::centred_gram(data, false, centring);
+template <Float F, ChunkedRows<F> Rows>
+Spectrum full_spectrum(const Rows& rows, const linalg::Centring& centring) {
+    const std::size_t p = rows.n_features();
+    const HeldChunks<F> held = rows.held(linalg::plan_for_width(rows.n_samples(), p));
+    const auto total = rows.total(linalg::gram_partials(held.view, false, centring, held.plan), p * p);
+    const MatrixD gram = linalg::symmetric_gram(Eigen::Map<const MatrixD>(total.data(), Eigen::Index(p), Eigen::Index(p)));
     const Eigen::SelfAdjointEigenSolver<MatrixD> eigen(gram);
-    const auto d = gram.rows(), kept = std::min<Eigen::Index>(d, Eigen::Index(data.n_samples()));
+    const auto d = gram.rows(), kept = std::min<Eigen::Index>(d, Eigen::Index(rows.n_samples()));
     Spectrum s{MatrixD(kept, d), VectorD(kept)};
     for (Eigen::Index j = 0; j < kept; ++j) {  // eigenvalues ascend: take them from the end
         s.axes.row(j) = eigen.eigenvectors().col(d - 1 - j).transpose();
@@ -46,36 +52,36 @@ Spectrum full_spectrum(const DatasetView<F>& data, const linalg::Centring& centr
 
 /// scikit-learn's sign convention (svd_flip, based on U): each axis is turned so that the
 /// score of largest magnitude along it, X_c v (the first such row in row order), is positive.
-/// An axis along which every score is zero keeps its sign.
-template <Float F>
-void flip_signs(const DatasetView<F>& data, const linalg::Centring& centring, MatrixD& axes) {
+/// An axis along which every score is zero keeps its sign. `held`: the rows' chunks of any plan.
+template <Float F, ChunkedRows<F> Rows>
+void flip_signs(const Rows& rows, const HeldChunks<F>& held, const linalg::Centring& centring, MatrixD& axes) {
     const auto k = axes.rows();
-    const MatrixD transposed = axes.transpose();                       // d x k
+    const MatrixD transposed = axes.transpose();  // d x k
     const Eigen::RowVectorXd offset = centring.x_mean.transpose() * transposed;
-    struct Extreme {
-        double magnitude = -1;
-        double sign = 1;
-    };
-    const ChunkPlan plan = plan_chunks(data.n_samples());
-    std::vector<std::vector<Extreme>> found(plan.n_chunks, std::vector<Extreme>(std::size_t(k)));
-    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    const auto width = std::size_t(2 * k);  // per axis: the largest magnitude in the chunk, its sign
+    PerChunk<double> found(held.plan.n_chunks, width);
+    for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         MatrixD scores;
-        const auto rows = Eigen::Index(end - begin);
-        linalg::serial_product(data.records().middleRows(Eigen::Index(begin), rows), transposed, scores);
+        const auto n = Eigen::Index(end - begin);
+        linalg::serial_product(held.view.records().middleRows(Eigen::Index(begin), n), transposed, scores);
         scores.rowwise() -= offset;
-        for (Eigen::Index i = 0; i < rows; ++i) {
+        double* extreme = found[chunk];
+        for (Eigen::Index j = 0; j < k; ++j) extreme[2 * j] = -1;
+        for (Eigen::Index i = 0; i < n; ++i) {
             for (Eigen::Index j = 0; j < k; ++j) {
-                Extreme& e = found[chunk][std::size_t(j)];
-                if (std::abs(scores(i, j)) > e.magnitude) e = {std::abs(scores(i, j)), scores(i, j) < 0 ? -1.0 : 1.0};
+                if (std::abs(scores(i, j)) <= extreme[2 * j]) continue;
+                extreme[2 * j] = std::abs(scores(i, j));
+                extreme[2 * j + 1] = scores(i, j) < 0 ? -1.0 : 1.0;
             }
         }
     });
+    const auto all = rows.every_chunk(found, width);
     for (Eigen::Index j = 0; j < k; ++j) {
-        Extreme best;
-        for (const auto& chunk : found) {  // chunk order: the first row of largest magnitude wins
-            if (chunk[std::size_t(j)].magnitude > best.magnitude) best = chunk[std::size_t(j)];
+        double magnitude = -1, sign = 1;
+        for (std::size_t at = 0; at < all.size(); at += width) {  // chunk order: the first row of largest magnitude wins
+            if (all[at + 2 * j] > magnitude) magnitude = all[at + 2 * j], sign = all[at + 2 * j + 1];
         }
-        if (best.magnitude > 0 && best.sign < 0) axes.row(j) *= -1.0;
+        if (magnitude > 0 && sign < 0) axes.row(j) *= -1.0;
     }
 }
 
