@@ -55,6 +55,8 @@ void fit_all(const MpiCommunicator& comm) {
         const test::shards::Data<F> plain(20011, 12, 6, false, 21);
         auto random = KMeans<F>::params_with_rng(6, linfa::Rng(5)).algorithm(algorithm).init_method(InitMethod::Random).n_runs(2);
         fit_every_layout(comm, plain, random, name + " random init");
+        auto para = KMeans<F>::params_with_rng(6, linfa::Rng(8)).algorithm(algorithm).init_method(InitMethod::KMeansPara);
+        fit_every_layout(comm, plain, para, name + " k-means||");
         const test::shards::Data<F> weighted(20011, 3, 4, true, 22);
         linfa::Matrix<F> start = weighted.records.topRows(5);
         start.row(4).setConstant(F(1e4));  // an empty cluster to fill

@@ -11,7 +11,8 @@
 // one more all-gather: each rank's farthest candidates, with their rows.
 //
 // Supported so far: Lloyd's and Hamerly's iterations (Auto as in one process); k-means++,
-// random (unweighted) and precomputed initialisation; sample weights; any number of runs.
+// k-means||, random (unweighted) and precomputed initialisation; sample weights; any number
+// of runs.
 // Other settings are refused with InvalidParams.
 #pragma once
 
@@ -188,9 +189,6 @@ private:
         using namespace clustering;
         KMeansFitter<F>::require_clusterable(params, AllRows{n, d});
         const std::size_t k = params.n_clusters();
-        if (params.init_method() == InitMethod::KMeansPara) {
-            throw InvalidParams("KMeans: distributed fits initialise with k-means++, Random or Precomputed only so far");
-        }
         if (params.init_method() == InitMethod::Random && weighted) {
             throw InvalidParams("KMeans: distributed random initialisation is unweighted only so far");
         }
@@ -227,9 +225,10 @@ private:
                                        const ChunkPlan& chunks, std::size_t first_row, std::size_t n, Rng& rng) {
         using namespace clustering;
         if (params.init_method() == InitMethod::Precomputed) return params.init_centroids();
-        if (params.init_method() == InitMethod::KMeansPlusPlus) {
-            const ShardRows<F, C> rows{comm, local, chunks, first_row / chunks.chunk_rows, first_row};  // rows start a chunk
-            return kmeans_detail::kmeans_plusplus(local, chunks, params.n_clusters(), rng, rows);
+        const ShardRows<F, C> rows{comm, local, chunks, first_row / chunks.chunk_rows, first_row};  // rows start a chunk
+        if (params.init_method() == InitMethod::KMeansPlusPlus) return kmeans_detail::kmeans_plusplus(local, chunks, params.n_clusters(), rng, rows);
+        if (params.init_method() == InitMethod::KMeansPara) {
+            return kmeans_detail::kmeans_parallel(local, chunks, rows.first_chunk, params.n_clusters(), rng, rows);
         }
         const auto picks = kmeans_detail::random_picks(n, params.n_clusters(), rng);
         return gather_rows(comm, local, first_row, picks);

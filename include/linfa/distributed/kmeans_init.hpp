@@ -1,5 +1,7 @@
-// K-Means initialisation over a Communicator: k-means++ (kmeans_plusplus with ShardRows) and
-// the random picks, drawing what one process draws. Every rank draws the same numbers from
+// K-Means initialisation over a Communicator: k-means++ (kmeans_plusplus with ShardRows),
+// k-means|| (kmeans_parallel with ShardRows) and the random picks, drawing what one process
+// draws. k-means|| draws each chunk's keeps from that chunk's own substream, so each rank
+// draws its chunks' and the kept rows travel to every rank. Every rank draws the same numbers from
 // the same Rng; a draw lands in a chunk by the per-chunk masses every rank holds, and the
 // rank holding that chunk finds the row, whose coordinates then travel to every rank.
 #pragma once
@@ -62,6 +64,18 @@ struct ShardRows {
         }
         for (const auto& row : rows)
             if (row.empty()) throw std::logic_error("k-means++: a draw found no row of positive mass");
+        return rows;
+    }
+
+    /// The rows every rank names (`picked`: this rank's, local indices in row order), in
+    /// global row order, on every rank (one all-gather).
+    Matrix<F> gather(const std::vector<std::size_t>& picked) const {
+        const std::size_t d = local.n_features();
+        std::vector<double> mine;
+        for (const std::size_t i : picked) append_row(mine, local, i);
+        const auto all = all_gather_joined(comm, std::span<const double>(mine));
+        Matrix<F> rows(Eigen::Index(all.size() / std::max<std::size_t>(d, 1)), Eigen::Index(d));
+        for (std::size_t v = 0; v < all.size(); ++v) rows.data()[v] = F(all[v]);  // exact: F through double
         return rows;
     }
 };

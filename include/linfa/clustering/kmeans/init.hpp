@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "../../core/chunked_rows.hpp"
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "../../core/rng.hpp"
@@ -201,10 +202,12 @@ inline std::size_t least_potential_trial(const std::vector<double>& trial_pot, s
     return best;
 }
 
-/// How k-means++ reaches rows it does not hold: within one process, it holds them all.
-/// `totals` gives every chunk's values from this process's chunks (here: the same), `pick`
-/// the coordinates of the rows that draws pick by per-chunk mass (pick_by_mass). A
-/// distributed fit supplies its own (distributed/kmeans_init.hpp), with the same contract.
+/// How k-means++ and k-means|| reach rows they do not hold: within one process, it holds
+/// them all. `totals` gives every chunk's values from this process's chunks (here: the
+/// same), `pick` the coordinates of the rows that draws pick by per-chunk mass
+/// (pick_by_mass), `gather` the rows every process names (here: this one's), in global row
+/// order. A distributed fit supplies its own (distributed/kmeans_init.hpp), with the same
+/// contract.
 template <Float F>
 struct LocalRows {
     const DatasetView<F>& data;
@@ -219,6 +222,12 @@ struct LocalRows {
             const F* row = data.records().data() + pick_by_mass(plan, chunk_mass, u, mass) * data.n_features();
             rows.emplace_back(row, row + data.n_features());
         }
+        return rows;
+    }
+
+    Matrix<F> gather(const std::vector<std::size_t>& picked) const {
+        Matrix<F> rows(Eigen::Index(picked.size()), Eigen::Index(data.n_features()));
+        for (std::size_t r = 0; r < picked.size(); ++r) copy_row(data, picked[r], rows, r);
         return rows;
     }
 };
@@ -326,71 +335,80 @@ void lower_closest(const DatasetView<F>& data, const Matrix<F>& centres, std::ve
     });
 }
 
-/// k-means||'s rounds (dense and sparse data alike): each keeps every point independently with
-/// probability oversampling x weight(i) x closest[i] / total, one RNG substream per chunk,
-/// appending them to `kept` in row order; `lower_closest(from)` then lowers `closest` by the
-/// points kept from index `from` on. Stops early once every point sits on a kept one.
-template <class Weight, class LowerClosest>
-void oversample(const ChunkPlan& plan, std::size_t n_rounds, double oversampling, Rng& rng, Weight&& weight,
-                const std::vector<double>& closest, std::vector<std::size_t>& kept, LowerClosest&& lower_closest) {
+/// k-means||'s rounds (dense and sparse data alike) over the chunks of `plan`, the first of
+/// them global chunk `first_chunk`: each keeps every point independently with probability
+/// oversampling x weight(i) x closest[i] / total, one RNG substream per global chunk, and
+/// hands `keep` the rows kept here in row order (keep lowers `closest` by the points every
+/// process kept). `every_chunk` turns this process's per-chunk values into every chunk's
+/// (LocalRows::totals). Stops early once every point sits on a kept one.
+template <class EveryChunk, class Weight, class Keep>
+void oversample(const ChunkPlan& plan, std::size_t first_chunk, std::size_t n_rounds, double oversampling, Rng& rng,
+                Weight&& weight, const std::vector<double>& closest, EveryChunk&& every_chunk, Keep&& keep) {
     for (std::size_t round = 0; round < n_rounds; ++round) {
-        const double total = ordered_total(chunk_sums(plan, [&](std::size_t i) { return weight(i) * closest[i]; }));
+        const double total = ordered_total(every_chunk(chunk_sums(plan, [&](std::size_t i) { return weight(i) * closest[i]; })));
         if (!(total > 0)) break;
         const RngStreams streams = rng.substreams();
         std::vector<std::vector<std::size_t>> picked(plan.n_chunks);
         for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
-            Rng stream = streams.stream(c);
+            Rng stream = streams.stream(first_chunk + c);
             for (std::size_t i = begin; i < end; ++i) {
                 if (stream.uniform() * total < oversampling * weight(i) * closest[i]) picked[c].push_back(i);
             }
         });
-        const std::size_t before = kept.size();
+        std::vector<std::size_t> kept;
         for (const auto& p : picked) kept.insert(kept.end(), p.begin(), p.end());
-        if (kept.size() > before) lower_closest(before);
+        keep(kept);
     }
 }
 
 /// k-means|| (Bahmani et al. 2012): a few rounds that each keep every point independently
 /// with probability 2k x weight x D^2 / total (one RNG substream per chunk), then weighted
 /// k-means++ over the kept points, each weighted by the weight of the points nearest to it.
-template <Float F>
-Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+/// `plan`: the chunks of `data`, the first of them global chunk `first_chunk`; `rows`: how
+/// chunks and kept rows reach every process (LocalRows).
+template <Float F, class Rows>
+Matrix<F> kmeans_parallel(const DatasetView<F>& data, const ChunkPlan& plan, std::size_t first_chunk, std::size_t k, Rng& rng,
+                          const Rows& rows) {
     constexpr std::size_t n_rounds = 5;
-    const std::size_t n = data.n_samples();
     const std::size_t d = data.n_features();
-    const ChunkPlan plan = plan_chunks(n);
-    const double oversampling = 2.0 * double(k);
     auto weight = [&](std::size_t i) { return double(data.weight(i)); };
+    auto every_chunk = [&](std::vector<double> mine) { return rows.totals(std::move(mine), 1); };
 
-    std::vector<std::size_t> kept{pick_by_mass(plan, chunk_sums(plan, weight), rng.uniform(), weight)};
-    std::vector<double> closest(n, INFINITY);
-    auto rows_of = [&](std::size_t from) {
-        Matrix<F> m(static_cast<Eigen::Index>(kept.size() - from), static_cast<Eigen::Index>(d));
-        for (std::size_t i = from; i < kept.size(); ++i) copy_row(data, kept[i], m, i - from);
-        return m;
-    };
-    lower_closest(data, rows_of(0), closest);
-    oversample(plan, n_rounds, oversampling, rng, weight, closest, kept,
-               [&](std::size_t before) { lower_closest(data, rows_of(before), closest); });
+    const std::vector<F> first = rows.pick(every_chunk(chunk_sums(plan, weight)), {rng.uniform()}, weight)[0];
+    Matrix<F> candidates = Eigen::Map<const Matrix<F>>(first.data(), 1, Eigen::Index(d));
+    std::vector<double> closest(data.n_samples(), INFINITY);
+    lower_closest(data, candidates, closest);
+    oversample(plan, first_chunk, n_rounds, 2.0 * double(k), rng, weight, closest, every_chunk, [&](const std::vector<std::size_t>& kept) {
+        const Matrix<F> added = rows.gather(kept);
+        if (added.rows() == 0) return;
+        lower_closest(data, added, closest);
+        candidates.conservativeResize(candidates.rows() + added.rows(), Eigen::NoChange);
+        candidates.bottomRows(added.rows()) = added;
+    });
 
-    if (kept.size() < k) return init_kmeans_plusplus(data, k, rng);  // too few distinct points
-    const Matrix<F> candidates = rows_of(0);
+    if (std::size_t(candidates.rows()) < k) return kmeans_plusplus(data, plan, k, rng, rows);  // too few distinct points
     const nn::Assigner<F> assigner(candidates);
-    const std::size_t m = kept.size();
+    const auto m = std::size_t(candidates.rows());
     PerChunk<double> partial(plan.n_chunks, m);
     for_each_chunk(plan, [&](std::size_t c, std::size_t begin, std::size_t end) {
         double* mass = partial[c];
         assigner.assign_range(data.records().data(), begin, end,
-                              [&](std::size_t b, std::size_t rows, const std::int32_t* labels, const F*) {
-            for (std::size_t r = 0; r < rows; ++r) mass[labels[r]] += weight(b + r);
+                              [&](std::size_t b, std::size_t rows_done, const std::int32_t* labels, const F*) {
+            for (std::size_t r = 0; r < rows_done; ++r) mass[labels[r]] += weight(b + r);
         });
     });
-    std::vector<double> masses(m, 0.0);
-    reduce_in_chunk_order(partial, m, masses.data());
+    const std::vector<double> masses = add_in_chunk_order(rows.totals(concatenated_chunks(partial, m), m), m);
     const Vector<F> candidate_weights = Eigen::Map<const Vector<double>>(masses.data(), Eigen::Index(m)).template cast<F>();
     const DatasetView<F> weighted(MatrixView<F>(candidates.data(), candidates.rows(), candidates.cols()),
                                   std::span<const F>(candidate_weights.data(), m));
     return init_kmeans_plusplus(weighted, k, rng);
+}
+
+/// k-means|| over the rows of this process (kmeans_parallel).
+template <Float F>
+Matrix<F> init_kmeans_para(const DatasetView<F>& data, std::size_t k, Rng& rng) {
+    const ChunkPlan plan = plan_chunks(data.n_samples());
+    return kmeans_parallel(data, plan, 0, k, rng, LocalRows<F>{data, plan});
 }
 
 // The same on sparse rows: sparse_init.hpp.

@@ -182,7 +182,12 @@ Matrix<F> init_kmeans_para(const SparseDatasetView<F, I>& data, std::size_t k, R
         nearest_candidates(data, added, norms, [&](std::size_t i, std::size_t, double d) { closest[i] = std::min(closest[i], d); });
     };
     lower_closest(0);
-    oversample(plan, n_rounds, oversampling, rng, weight, closest, kept, lower_closest);
+    oversample(plan, 0, n_rounds, oversampling, rng, weight, closest, [](std::vector<double> all) { return all; },
+               [&](const std::vector<std::size_t>& picked) {
+                   const std::size_t before = kept.size();
+                   kept.insert(kept.end(), picked.begin(), picked.end());
+                   if (kept.size() > before) lower_closest(before);
+               });
 
     if (kept.size() < k) return init_kmeans_plusplus(data, k, rng);  // too few distinct points
     std::vector<double> masses(kept.size(), 0.0);  // summed in row order: the same on any thread count
