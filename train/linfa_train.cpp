@@ -6,6 +6,7 @@
 //   linfa-train kmeans --clusters 16 --data part-0.npy part-1.npy --out km.linfa
 //   mpirun -n 4 linfa-train ridge --data X.npy --targets y.npy --alpha 0.5 --out ridge.linfa
 //   linfa-train linear --csv train.csv --header --target-columns 1 --out ols.linfa
+//   linfa-train pca --components 8 --data X.npy --out pca.linfa
 //   linfa-train --config train.toml          (the same options, CLI11's TOML config format)
 //   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
 //
@@ -14,6 +15,7 @@
 // message naming the rank and the file.
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/pca.hpp>
 #include <linfa/io/model_file.hpp>
 
 namespace {
@@ -46,6 +49,11 @@ struct Options {
     bool no_intercept = false;
     double alpha = 1.0;
     std::string solver = "auto";
+    // PCA
+    std::size_t components = 0;  // 0: all, or --variance-fraction
+    double variance_fraction = 0;
+    bool whiten = false;
+    std::string pca_solver = "auto";
 };
 
 /// This rank's rows: records, and targets when the model needs them.
@@ -60,20 +68,20 @@ struct Rows {
     }
 };
 
+/// This rank's share of the rows of `files` (--data, headers read) or of the CSV file.
 template <class F>
-Rows<F> load(const dist::MpiCommunicator& comm, const Options& o) {
+Rows<F> load(const dist::MpiCommunicator& comm, const Options& o, const std::optional<dist::NpyFiles>& files) {
     Rows<F> rows;
     linfa::Matrix<F> all;
-    if (!o.csv.empty()) {
+    if (!files) {
         all = dist::read_csv_share<F>(o.csv, comm.rank(), comm.size(), o.header);
     } else {
-        const auto files = dist::NpyFiles::open(o.data);
-        const auto [begin, end] = dist::equal_share(files.rows, comm.rank(), comm.size());
-        all = files.read<F>(begin, end);
+        const auto [begin, end] = dist::equal_share(files->rows, comm.rank(), comm.size());
+        all = files->read<F>(begin, end);
         if (!o.targets.empty()) {
             const auto y = dist::NpyFiles::open(o.targets);
-            if (y.rows != files.rows) {
-                throw linfa::InvalidInput("--targets hold " + std::to_string(y.rows) + " rows, --data " + std::to_string(files.rows));
+            if (y.rows != files->rows) {
+                throw linfa::InvalidInput("--targets hold " + std::to_string(y.rows) + " rows, --data " + std::to_string(files->rows));
             }
             rows.targets = y.read<F>(begin, end);
         }
@@ -97,9 +105,9 @@ void save(const dist::MpiCommunicator& comm, const Model& model, const Options& 
 }
 
 template <class F>
-void train(const dist::MpiCommunicator& comm, const Options& o) {
+void train(const dist::MpiCommunicator& comm, const Options& o, const std::optional<dist::NpyFiles>& files) {
     Rows<F> rows;
-    dist::collectively(comm, [&] { rows = load<F>(comm, o); });
+    dist::collectively(comm, [&] { rows = load<F>(comm, o, files); });
     const auto total = dist::current_layout(comm, rows.records.rows()).total();
     if (comm.rank() == 0) std::printf("linfa-train: %s on %zu rows, %zu ranks\n", o.algorithm.c_str(), total, comm.size());
     if (o.algorithm == "kmeans") {
@@ -122,6 +130,14 @@ void train(const dist::MpiCommunicator& comm, const Options& o) {
             });
         }
         save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    } else if (o.algorithm == "pca") {
+        using namespace linfa::decomposition;
+        auto params = Pca<F>::params(linfa::Rng(o.seed));
+        if (o.components > 0) params.n_components(o.components);
+        if (o.variance_fraction > 0) params.variance_fraction(o.variance_fraction);
+        params.whiten(o.whiten);
+        params.solver(o.pca_solver == "full" ? PcaSolver::Full : o.pca_solver == "randomized" ? PcaSolver::Randomized : PcaSolver::Auto);
+        save(comm, dist::fit(params.check(), comm, rows.view()), o);
     } else if (o.algorithm == "linear") {
         auto params = linfa::linear::LinearRegression<F>::params();
         params.fit_intercept(!o.no_intercept);
@@ -134,11 +150,6 @@ void train(const dist::MpiCommunicator& comm, const Options& o) {
     }
 }
 
-/// The scalar type of the data: the .npy files' dtype, or --scalar for CSV.
-std::string scalar_of(const Options& o) {
-    if (!o.csv.empty()) return o.scalar;
-    return dist::NpyFiles::open(o.data).dtype == "f4" ? "f32" : "f64";
-}
 
 }  // namespace
 
@@ -178,6 +189,14 @@ int main(int argc, char** argv) {
     common(ridge, true);
     ridge->add_option("--alpha", o.alpha, "L2 penalty");
     ridge->add_option("--solver", o.solver, "auto, cholesky or svd")->check(CLI::IsMember({"auto", "cholesky", "svd"}));
+    auto* pca = app.add_subcommand("pca", "principal component analysis");
+    common(pca, false);
+    auto* components = pca->add_option("--components", o.components, "components to keep (default: all)");
+    pca->add_option("--variance-fraction", o.variance_fraction, "keep the fewest components explaining more than this fraction")
+        ->excludes(components);
+    pca->add_flag("--whiten", o.whiten, "scale the transformed components to unit variance");
+    pca->add_option("--solver", o.pca_solver, "auto, full or randomized")->check(CLI::IsMember({"auto", "full", "randomized"}));
+    pca->add_option("--seed", o.seed, "random seed (randomized solver)");
     CLI11_PARSE(app, argc, argv);
     if (o.data.empty() && o.csv.empty()) {
         std::cerr << "linfa-train: give --data (.npy files) or --csv\n";
@@ -189,10 +208,12 @@ int main(int argc, char** argv) {
     {
         const dist::MpiCommunicator comm(MPI_COMM_WORLD);
         try {
-            std::string scalar;
-            dist::collectively(comm, [&] { scalar = scalar_of(o); });
-            if (scalar == "f32") train<float>(comm, o);
-            else train<double>(comm, o);
+            std::optional<dist::NpyFiles> files;  // --data: their headers, which also say the scalar type
+            dist::collectively(comm, [&] {
+                if (o.csv.empty()) files = dist::NpyFiles::open(o.data);
+            });
+            if (files ? files->dtype == "f4" : o.scalar == "f32") train<float>(comm, o, files);
+            else train<double>(comm, o, files);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "linfa-train: rank %zu: %s\n", comm.rank(), e.what());
             status = 1;

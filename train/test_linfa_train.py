@@ -65,6 +65,9 @@ with tempfile.TemporaryDirectory() as d:
     same_model_on_any_ranks("kmeans random init", ["kmeans", "--clusters", "6", "--init", "random", "--runs", "2",
                                                    "--algorithm", "hamerly", "--data", *parts], d)
     same_model_on_any_ranks("ridge", ["ridge", "--alpha", "0.5", "--data", *parts, "--targets", *targets], d)
+    same_model_on_any_ranks("pca", ["pca", "--data", *parts], d)
+    same_model_on_any_ranks("pca randomized", ["pca", "--components", "2", "--solver", "randomized", "--seed", "5",
+                                               "--whiten", "--data", *parts], d)
     csv = os.path.join(d, "train.csv")
     np.savetxt(csv, np.hstack([X.astype(np.float64), y[:, :1]]), delimiter=",", header="a,b,c,d,e,y", comments="")
     same_model_on_any_ranks("linear from CSV", ["linear", "--csv", csv, "--header", "--target-columns", "1"], d)
