@@ -297,7 +297,7 @@ class KMeans(_BaseKMeans):
         rows of a dataset spread over the communicator's ranks, rank 0's rows first: every
         rank gets the model one process fits on all the rows, bit for bit, and ``labels_`` of
         its own rows. Every rank calls fit with the same parameters. Dense X only; init
-        "k-means++", "random" (without sample weights) or an array."""
+        "k-means++", "k-means||", "random" (without sample weights) or an array."""
         X, names = self._check_training_data(X)
         verbose = self._check_params()
         if comm is None:
@@ -331,8 +331,8 @@ class KMeans(_BaseKMeans):
         """The C++ distributed fit for fit(..., comm=...), bound to comm."""
         if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
             raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
-        if init_name in ("callable", "k-means||"):
-            raise ValueError(f"fit with comm initialises with 'k-means++', 'random' or an array, not {init_name!r}")
+        if init_name == "callable":
+            raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
         if not hasattr(_linfa, "fit_distributed_f64"):
             raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
         native = native_function("fit_distributed", X.dtype)

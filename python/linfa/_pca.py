@@ -89,33 +89,50 @@ class PCA(LinfaEstimator):
 
     # ---------------------------------------------------------------- fitting
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, comm=None):
         """Finds the principal components of X (array-like of shape (n_samples,
-        n_features)); y is ignored. Returns self."""
-        self._fit(X)
+        n_features)); y is ignored. Returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X is this rank's
+        rows of a dataset spread over the communicator's ranks, rank 0's rows first: every
+        rank gets the model one process fits on all the rows, bit for bit. Every rank calls
+        fit with the same parameters; what depends on the number of rows is checked on all
+        of them together, so svd_solver='randomized' needs an int n_components."""
+        self._fit(X, comm)
         return self
 
-    def fit_transform(self, X, y=None):
-        """Fits, then returns X in the components' coordinates (n_samples, n_components)."""
-        X = self._fit(X)
+    def fit_transform(self, X, y=None, comm=None):
+        """Fits, then returns X in the components' coordinates (n_samples, n_components);
+        with ``comm``, as ``fit``, and this rank's rows transformed."""
+        X = self._fit(X, comm)
         return self._model.transform(X)
 
-    def _fit(self, X):
+    def _fit(self, X, comm=None):
         """Fits on X; returns X as converted (C-contiguous float32 or float64)."""
         params = self._check_params()
         X, names = self._check_training_data(X)
         n_samples, n_features = X.shape
-        if n_samples < 2:
+        if comm is None and n_samples < 2:  # with comm, the C++ fit counts all the ranks' rows
             raise ValueError(
                 f"PCA needs at least 2 samples to estimate variances, found {n_samples} sample"
             )
-        count, fraction = self._check_n_components(n_samples, n_features)
-        model = native_function("pca_fit", X.dtype)(
+        count, fraction = self._check_n_components(None if comm is not None else n_samples, n_features)
+        fit = native_function("pca_fit", X.dtype) if comm is None else self._distributed_fit(X, comm)
+        model = fit(
             X, count, fraction, params["whiten"], _SOLVERS[self.svd_solver],
             int(self.n_oversamples), params["iterations"], self._seed(),
         )
         self._set_fitted(model, names)
         return X
+
+    @staticmethod
+    def _distributed_fit(X, comm):
+        """The C++ distributed fit for fit(..., comm=...), bound to comm."""
+        if not hasattr(_linfa, "pca_fit_distributed_f64"):
+            raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
+        native = native_function("pca_fit_distributed", X.dtype)
+        handle = comm.py2f()
+        return lambda *args: native(*args, handle)
 
     def _check_params(self):
         if not is_bool(self.whiten):
@@ -153,9 +170,10 @@ class PCA(LinfaEstimator):
         return {"whiten": bool(self.whiten), "iterations": iterations}
 
     def _check_n_components(self, n_samples, n_features):
-        """(count, fraction) for the C++ fit: at most one of them set (neither: all)."""
+        """(count, fraction) for the C++ fit: at most one of them set (neither: all).
+        n_samples None (a distributed fit): the C++ fit checks the count against all the rows."""
         k = self.n_components
-        most = min(n_samples, n_features)
+        most = None if n_samples is None else min(n_samples, n_features)
         solver = self.svd_solver
         if isinstance(k, str):
             if solver == "randomized":  # scikit-learn's message
@@ -168,8 +186,17 @@ class PCA(LinfaEstimator):
             )
         if k is None:
             # scikit-learn: all min(n_samples, n_features) components, also when randomized
+            if solver == "randomized" and most is None:
+                raise ValueError(
+                    "fit with comm and svd_solver='randomized' needs an int n_components: "
+                    "min(n_samples, n_features) is known to the ranks only together"
+                )
             return (most, None) if solver == "randomized" else (None, None)
         if is_int(k):
+            if most is None:  # the C++ fit checks k <= min(n_samples, n_features)
+                if k < 1:
+                    raise ValueError(f"n_components={k!r} must be at least 1")
+                return int(k), None
             if solver == "randomized" and not 1 <= k <= most:
                 raise ValueError(
                     f"n_components={k!r} must be between 1 and min(n_samples, n_features)="

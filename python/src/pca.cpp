@@ -6,6 +6,10 @@
 #include <string>
 
 #include <linfa/decomposition/pca.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/pca.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -13,12 +17,12 @@ namespace {
 using linfa::decomposition::Pca;
 using linfa::decomposition::PcaSolver;
 
-/// Fits PCA on X. At most one of `n_components` and `variance_fraction` is given (neither:
-/// every component); `n_power_iterations` None is scikit-learn's "auto".
+/// PCA's checked parameters. At most one of `n_components` and `variance_fraction` is given
+/// (neither: every component); `n_power_iterations` None is scikit-learn's "auto".
 template <linfa::Float F>
-Pca<F> fit(const CArray<F>& x, std::optional<std::size_t> n_components, std::optional<double> variance_fraction,
-           bool whiten, PcaSolver solver, std::size_t n_oversamples, std::optional<std::size_t> n_power_iterations,
-           std::uint64_t seed) {
+linfa::decomposition::PcaValidParams<F> fit_params(std::optional<std::size_t> n_components, std::optional<double> variance_fraction,
+                                                   bool whiten, PcaSolver solver, std::size_t n_oversamples,
+                                                   std::optional<std::size_t> n_power_iterations, std::uint64_t seed) {
     auto params = Pca<F>::params(linfa::Rng(seed)).whiten(whiten).solver(solver).n_oversamples(n_oversamples);
     if (n_components && variance_fraction) {
         throw linfa::InvalidParams("PCA: give n_components or variance_fraction, not both");
@@ -26,9 +30,33 @@ Pca<F> fit(const CArray<F>& x, std::optional<std::size_t> n_components, std::opt
     if (n_components) params.n_components(*n_components);
     if (variance_fraction) params.variance_fraction(*variance_fraction);
     if (n_power_iterations) params.n_power_iterations(*n_power_iterations);
+    return params.check();
+}
+
+/// Fits PCA on X (the parameters as fit_params takes them).
+template <linfa::Float F>
+Pca<F> fit(const CArray<F>& x, std::optional<std::size_t> n_components, std::optional<double> variance_fraction,
+           bool whiten, PcaSolver solver, std::size_t n_oversamples, std::optional<std::size_t> n_power_iterations,
+           std::uint64_t seed) {
+    const auto params = fit_params<F>(n_components, variance_fraction, whiten, solver, n_oversamples, n_power_iterations, seed);
     const linfa::DatasetView<F> data(view_of(x));
     return without_gil([&] { return params.fit(data); });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// `fit` on this rank's rows of a dataset spread over the ranks of the MPI communicator whose
+/// Fortran handle is `comm` (mpi4py's Comm.py2f()): every rank gets the model one process
+/// fits on all the rows.
+template <linfa::Float F>
+Pca<F> fit_distributed(const CArray<F>& x, std::optional<std::size_t> n_components, std::optional<double> variance_fraction,
+                       bool whiten, PcaSolver solver, std::size_t n_oversamples, std::optional<std::size_t> n_power_iterations,
+                       std::uint64_t seed, std::int64_t comm) {
+    const auto params = fit_params<F>(n_components, variance_fraction, whiten, solver, n_oversamples, n_power_iterations, seed);
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    const linfa::DatasetView<F> data(view_of(x));
+    return without_gil([&] { return linfa::distributed::fit(params, group, data); });
+}
+#endif
 
 template <linfa::Float F>
 void bind_model(py::module_& m, const char* name) {
@@ -80,6 +108,12 @@ void bind_model(py::module_& m, const char* name) {
     m.def(per_scalar_name<F>("pca_fit").c_str(), &fit<F>, py::arg("X").noconvert(), py::arg("n_components"),
           py::arg("variance_fraction"), py::arg("whiten"), py::arg("solver"), py::arg("n_oversamples"),
           py::arg("n_power_iterations"), py::arg("seed"), "Fits PCA on X; X is not copied.");
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("pca_fit_distributed").c_str(), &fit_distributed<F>, py::arg("X").noconvert(),
+          py::arg("n_components"), py::arg("variance_fraction"), py::arg("whiten"), py::arg("solver"),
+          py::arg("n_oversamples"), py::arg("n_power_iterations"), py::arg("seed"), py::arg("comm"),
+          "Fits PCA on this rank's rows of data spread over an MPI communicator (Fortran handle).");
+#endif
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-"""KMeans.fit(X_local, comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py`
-runs the script below, whose ranks each fit their share of the rows and compare the model
-(and the gathered labels) with a fit of all the rows in one process."""
+"""KMeans.fit and PCA.fit(X_local, comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m
+mpi4py` runs the script below, whose ranks each fit their share of the rows and compare the
+model (and the gathered labels) with a fit of all the rows in one process."""
 import os
 import shutil
 import subprocess
@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     import numpy as np
     import scipy.sparse
     from mpi4py import MPI
-    from linfa import KMeans
+    from linfa import PCA, KMeans
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -31,7 +31,8 @@ SCRIPT = textwrap.dedent(
     w = rng.uniform(0.5, 2, 9001).astype(np.float32)
     cuts = [0, 6000, 6001, 9001] if comm.size == 3 else np.linspace(0, 9001, comm.size + 1).astype(int)
     mine = slice(cuts[comm.rank], cuts[comm.rank + 1])
-    for kwargs, weights in (({"init": "k-means++", "n_init": 2}, None), ({"init": X[:5], "n_init": 1}, w)):
+    for kwargs, weights in (({"init": "k-means++", "n_init": 2}, None), ({"init": X[:5], "n_init": 1}, w),
+                            ({"init": "k-means||", "n_init": 1}, w)):
         one = KMeans(n_clusters=5, random_state=7, **kwargs).fit(X, sample_weight=weights)
         many = KMeans(n_clusters=5, random_state=7, **kwargs).fit(
             X[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
@@ -39,7 +40,7 @@ SCRIPT = textwrap.dedent(
         assert np.array_equal(many.cluster_centers_, one.cluster_centers_), "centres differ"
         assert many.inertia_ == one.inertia_ and many.n_iter_ == one.n_iter_
         assert np.array_equal(labels, one.labels_), "labels differ"
-    for bad, error in ((dict(init="k-means||"), ValueError), (dict(sparse=True), TypeError)):
+    for bad, error in ((dict(init=lambda X, k, random_state: X[:k]), ValueError), (dict(sparse=True), TypeError)):
         rows = scipy.sparse.csr_matrix(X[mine]) if bad.pop("sparse", False) else X[mine]
         try:
             KMeans(n_clusters=5, **bad).fit(rows, comm=comm)
@@ -49,13 +50,29 @@ SCRIPT = textwrap.dedent(
     with warnings.catch_warnings():  # one row per rank: fewer clusters locally than k
         warnings.simplefilter("error")
         KMeans(n_clusters=3, init=X[:3], n_init=1).fit(X[comm.rank:comm.rank + 1], comm=comm)
+
+    Y = np.hstack([X, X @ rng.normal(size=(4, 8)).astype(np.float32) + rng.normal(size=(9001, 8)).astype(np.float32)])
+    fitted = ("components_", "explained_variance_", "explained_variance_ratio_", "singular_values_", "mean_",
+              "noise_variance_", "n_samples_")
+    for kwargs in ({}, {"n_components": 0.9, "whiten": True}, {"n_components": 3, "svd_solver": "randomized", "random_state": 5}):
+        one = PCA(**kwargs).fit(Y)
+        many = PCA(**kwargs).fit(Y[mine], comm=comm)
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"PCA {kwargs}: {name} differs"
+    assert np.array_equal(PCA(n_components=2).fit_transform(Y[mine], comm=comm), PCA(n_components=2).fit(Y).transform(Y[mine]))
+    for bad in ({"svd_solver": "randomized"}, {"n_components": 13}):  # no count; more than min(n, d) = 12
+        try:
+            PCA(**bad).fit(Y[mine], comm=comm)
+            raise AssertionError(f"PCA {bad} with comm was accepted")
+        except ValueError:
+            pass
     print(f"rank {comm.rank}: the same model as one process")
     """
 )
 
 
-def test_kmeans_fit_with_mpi4py_communicator(tmp_path):
-    script = tmp_path / "distributed_kmeans.py"
+def test_fit_with_mpi4py_communicator(tmp_path):
+    script = tmp_path / "distributed_fit.py"
     script.write_text(SCRIPT)
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_mpi_yield_when_idle="1", OMP_NUM_THREADS="1")
