@@ -8,11 +8,6 @@
 
 #include <linfa/core/dataset.hpp>
 #include <linfa/core/rng.hpp>
-#include <linfa/distributed/thread_group.hpp>
-
-#include <doctest/doctest.h>
-
-#include <optional>
 
 namespace test::shards {
 
@@ -67,29 +62,5 @@ inline std::vector<std::size_t> layout(const std::string& name, std::size_t n, s
 
 /// The layouts every distributed test runs.
 inline const std::vector<std::string> layout_names{"equal", "skewed", "first empty", "odd"};
-
-/// Fits `fit(comm, rows)` over n rows on 1-4 ThreadGroup ranks in every layout (`slice(begin,
-/// end)`: those rows as a dataset) and calls `check(model)` on each rank's model, with the
-/// ranks, the layout and the rank captured.
-template <class Fit, class Slice, class Check>
-void on_every_layout(std::size_t n, Fit&& fit, Slice&& slice, Check&& check) {
-    using Model = decltype(fit(std::declval<const linfa::distributed::ThreadGroup::Member&>(), slice(0, n)));
-    for (std::size_t ranks = 1; ranks <= 4; ++ranks) {
-        for (const auto& name : layout_names) {
-            const auto starts = layout(name, n, ranks);
-            std::vector<std::optional<Model>> models(ranks);
-            linfa::distributed::ThreadGroup::run(ranks, [&](const linfa::distributed::ThreadGroup::Member& comm) {
-                const std::size_t r = comm.rank();
-                models[r].emplace(fit(comm, slice(starts[r], starts[r + 1])));
-            });
-            for (std::size_t r = 0; r < ranks; ++r) {
-                CAPTURE(ranks);
-                CAPTURE(name);
-                CAPTURE(r);
-                check(*models[r]);
-            }
-        }
-    }
-}
 
 }  // namespace test::shards

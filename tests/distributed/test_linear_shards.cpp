@@ -7,7 +7,7 @@
 
 #include <mutex>
 
-#include "distributed/shards.hpp"
+#include "distributed/every_layout.hpp"
 
 using linfa::DatasetView;
 using linfa::Matrix;

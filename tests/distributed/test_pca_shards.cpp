@@ -9,7 +9,7 @@
 #include <limits>
 #include <mutex>
 
-#include "distributed/shards.hpp"
+#include "distributed/every_layout.hpp"
 
 using linfa::DatasetView;
 using linfa::decomposition::Pca;
