@@ -1,12 +1,15 @@
 // Run under mpirun: every rank builds the same rows, keeps its part of each named layout and
-// fits K-Means distributed over MPI; each rank compares the model (and rank 0 the labels,
-// gathered) with the single-process fit of all the rows. Exit status 0 on every rank only
-// if every fit matched bit for bit.
+// fits K-Means, LinearRegression, Ridge and PCA distributed over MPI; each rank compares the
+// model (and for K-Means the labels, gathered) with the single-process fit of all the rows.
+// Exit status 0 on every rank only if every fit matched bit for bit.
 //
-//   mpi_kmeans            the fits (Lloyd and Hamerly, float and double, weighted or not)
-//   mpi_kmeans bad-shard  a NaN on the last rank: every rank must fail, naming that rank
+//   mpi_fits            the fits (float and double; K-Means Lloyd and Hamerly with every
+//                       initialisation, weighted or not; both PCA solvers)
+//   mpi_fits bad-shard  a NaN on the last rank: every rank must fail, naming that rank
 #include <linfa/distributed/kmeans.hpp>
+#include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/pca.hpp>
 
 #include <cstdio>
 #include <string>
@@ -65,6 +68,44 @@ void fit_all(const MpiCommunicator& comm) {
     }
 }
 
+/// `params` fitted on every layout: each rank's model must equal the single-process one in
+/// the parts `same(a, b)` compares.
+template <class F, class Params, class Same>
+void fit_every_layout(const MpiCommunicator& comm, const linfa::DatasetView<F>& all, const Params& params, const std::string& what,
+                      Same&& same) {
+    const auto one = params.fit(all);
+    const std::size_t n = all.n_samples(), r = comm.rank(), d = all.n_features();
+    for (const auto& name : test::shards::layout_names) {
+        const auto starts = test::shards::layout(name, n, comm.size());
+        const std::size_t begin = starts[r], end = starts[r + 1];
+        linfa::DatasetView<F> mine(linfa::MatrixView<F>(all.records().data() + begin * d, Eigen::Index(end - begin), Eigen::Index(d)));
+        if (all.has_targets()) {
+            const auto t = Eigen::Index(all.n_targets());
+            mine = mine.with_targets(linfa::MatrixView<F>(all.targets().data() + begin * std::size_t(t), Eigen::Index(end - begin), t));
+        }
+        expect(same(linfa::distributed::fit(params, comm, mine), one), what + ", layout " + name, r);
+    }
+}
+
+template <class F>
+void fit_least_squares_and_pca(const MpiCommunicator& comm) {
+    const test::shards::Data<F> data(20011, 9, 5, false, 23);
+    linfa::Matrix<F> targets = data.records.leftCols(2) * F(2) - data.records.rightCols(2);
+    const auto supervised = data.view().with_targets(linfa::MatrixView<F>(targets.data(), targets.rows(), targets.cols()));
+    auto same_coefficients = [](const auto& a, const auto& b) { return a.coef() == b.coef() && a.intercept() == b.intercept(); };
+    fit_every_layout(comm, supervised, linfa::linear::LinearRegression<F>::params().check(), "LinearRegression", same_coefficients);
+    fit_every_layout(comm, supervised, linfa::linear::Ridge<F>::params().alpha(3).solver(linfa::linear::RidgeSolver::Svd).check(),
+                     "Ridge (SVD)", same_coefficients);
+    using linfa::decomposition::Pca;
+    auto same_pca = [](const Pca<F>& a, const Pca<F>& b) {
+        return a.components() == b.components() && a.explained_variance() == b.explained_variance() && a.mean() == b.mean() &&
+               a.singular_values() == b.singular_values() && a.noise_variance() == b.noise_variance();
+    };
+    fit_every_layout(comm, data.view(), Pca<F>::params().check(), "PCA full", same_pca);
+    fit_every_layout(comm, data.view(), Pca<F>::params(linfa::Rng(4)).n_components(3).solver(linfa::decomposition::PcaSolver::Randomized).check(),
+                     "PCA randomized", same_pca);
+}
+
 /// A NaN in the last rank's rows: every rank must throw, and name that rank.
 int bad_shard(const MpiCommunicator& comm) {
     test::shards::Data<double> data(9000, 4, 3, false, 3);
@@ -98,6 +139,8 @@ int main(int argc, char** argv) {
         } else {
             fit_all<float>(comm);
             fit_all<double>(comm);
+            fit_least_squares_and_pca<float>(comm);
+            fit_least_squares_and_pca<double>(comm);
             status = failures ? 1 : 0;
             if (comm.rank() == 0) std::printf("%zu ranks: %s\n", comm.size(), failures ? "MISMATCH" : "every fit matched bit for bit");
         }
