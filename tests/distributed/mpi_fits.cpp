@@ -78,12 +78,13 @@ void fit_every_layout(const MpiCommunicator& comm, const linfa::DatasetView<F>& 
     for (const auto& name : test::shards::layout_names) {
         const auto starts = test::shards::layout(name, n, comm.size());
         const std::size_t begin = starts[r], end = starts[r + 1];
-        linfa::DatasetView<F> mine(linfa::MatrixView<F>(all.records().data() + begin * d, Eigen::Index(end - begin), Eigen::Index(d)));
-        if (all.has_targets()) {
+        const linfa::DatasetView<F> records(linfa::MatrixView<F>(all.records().data() + begin * d, Eigen::Index(end - begin), Eigen::Index(d)));
+        auto mine = [&] {
+            if (!all.has_targets()) return records;
             const auto t = Eigen::Index(all.n_targets());
-            mine = mine.with_targets(linfa::MatrixView<F>(all.targets().data() + begin * std::size_t(t), Eigen::Index(end - begin), t));
-        }
-        expect(same(linfa::distributed::fit(params, comm, mine), one), what + ", layout " + name, r);
+            return records.with_targets(linfa::MatrixView<F>(all.targets().data() + begin * std::size_t(t), Eigen::Index(end - begin), t));
+        };
+        expect(same(linfa::distributed::fit(params, comm, mine()), one), what + ", layout " + name, r);
     }
 }
 
