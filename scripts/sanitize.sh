@@ -7,7 +7,12 @@
 #         doctest case (core, algorithms), the fuzz corpus replays, and linfa-serve under its
 #         Python, Prometheus and raw HTTP/2 client tests; not the consumer projects (they build
 #         linfa in a separate project without the sanitizers), nor the examples, the fingerprint
-#         programs and the serve_cpp_* suites (the normal build runs them).
+#         programs and the serve_cpp_* suites (the normal build runs them). Without
+#         detect_stack_use_after_return: with -march=native on an AVX-512 machine (an AMD
+#         EPYC), gcc 12's fake stack made the suite crash inside Eigen's LLT and
+#         tridiagonalisation (a garbage pointer; apparently Eigen's 64-byte-aligned stack
+#         objects), already at 2177346; the same tests pass with it at -march=x86-64-v3, and
+#         without it at native.
 #   tsan  clang 14 + LLVM's libomp, -fsanitize=thread, build-tsan/: the same tests with 4
 #         OpenMP threads (some K-Means cases also switch between 1-4 themselves, the
 #         determinism cases of the suite run 1-4); it builds only the doctest suite (linfa_tests):
