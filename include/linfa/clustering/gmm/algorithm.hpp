@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "../../core/chunked_rows.hpp"
 #include "../../core/validation.hpp"
 #include "components.hpp"
 #include "em_pass.hpp"
@@ -19,36 +20,36 @@
 
 namespace linfa::clustering {
 
-/// The fit behind GaussianMixtureValidParams (a friend of GaussianMixture, which it constructs).
+/// The fit behind GaussianMixtureValidParams (a friend of GaussianMixture, which it constructs),
+/// written over ChunkedRows so that distributed::fit runs it on rows spread over processes.
 template <Float F>
 struct GaussianMixtureFitter {
-    /// One EM iteration from `c`: the new parameters and the lower bound of `c` on the data.
-    static std::pair<gmm_detail::Components, double> em_step(const DatasetView<F>& data, const gmm_detail::Components& c,
-                                                             double reg_covar) {
+    /// One EM iteration from `c`: the new parameters and the lower bound of `c` on the rows.
+    template <ChunkedRows<F> Rows>
+    static std::pair<gmm_detail::Components, double> em_step(const Rows& rows, const gmm_detail::Components& c, double reg_covar) {
         using namespace gmm_detail;
         const SumsLayout L{c.type, c.k, c.d};
-        const std::size_t n = data.n_samples();
-        const ChunkPlan plan = plan_sums(n, L.size());
-        PerChunk<double> partial(plan.n_chunks, L.size());
-        for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        const HeldChunks<F> held = rows.held(plan_sums(rows.n_samples(), L.size()));
+        PerChunk<double> partial(held.plan.n_chunks, L.size());
+        for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
             EmBlocks blocks(c);
             for (std::size_t start = begin; start < end; start += EmBlocks::block) {
-                blocks.add_block(data.records().data(), start, std::min(EmBlocks::block, end - start),
-                                 [&](std::size_t i) { return double(data.weight(i)); });
+                blocks.add_block(held.view.records().data(), start, std::min(EmBlocks::block, end - start),
+                                 [&](std::size_t i) { return double(held.view.weight(i)); });
             }
             blocks.fold(L, partial[chunk]);
         });
-        std::vector<double> sums(L.size(), 0.0);
-        reduce_in_chunk_order(partial, L.size(), sums.data());
+        const std::vector<double> sums = rows.total(partial, L.size());
         const double lower_bound = sums[0] / sums[1];
         return {m_step(L, sums, c.means, reg_covar, /*normalise_weights=*/true, sums[1]), lower_bound};
     }
 
-    /// n_init runs of EM (one from `warm` when given), keeping the highest lower bound; labels
-    /// of the data when `want_labels`. Throws as GaussianMixtureValidParams::fit.
-    static GaussianMixtureWithLabels<F> fit(const GaussianMixtureParams<F>& params, const DatasetView<F>& data,
-                                            std::optional<GaussianMixture<F>> warm, bool want_labels) {
-        require_fittable(params, data, warm);
+    /// n_init runs of EM over `rows` (one from `warm` when given), keeping the highest lower
+    /// bound; the initialisations' draws from rows made by `seeds` (gmm_detail::LocalSeeds'
+    /// contract). The rows must have passed require_fittable and require_trainable.
+    template <ChunkedRows<F> Rows, class Seeds>
+    static GaussianMixture<F> fit_rows(const GaussianMixtureParams<F>& params, const Rows& rows, const Seeds& seeds,
+                                       std::optional<GaussianMixture<F>> warm) {
         Rng rng = params.rng();
         const bool do_init = !warm.has_value();
         const std::size_t n_init = do_init ? params.n_init() : 1;
@@ -57,7 +58,7 @@ struct GaussianMixtureFitter {
         std::uint64_t best_n_iter = 0;
         bool converged = false;
         for (std::size_t init = 0; init < n_init; ++init) {
-            gmm_detail::Components c = do_init ? gmm_detail::initial_components(params, data, rng) : warm->c_;
+            gmm_detail::Components c = do_init ? gmm_detail::initial_components(params, rows, seeds, rng) : warm->c_;
             double bound = do_init ? -std::numeric_limits<double>::infinity() : warm->lower_bound_;
             if (params.max_n_iterations() == 0) {
                 best = std::move(c);
@@ -67,7 +68,7 @@ struct GaussianMixtureFitter {
             std::uint64_t n_iter = 0;
             for (n_iter = 1; n_iter <= params.max_n_iterations(); ++n_iter) {
                 const double previous = bound;
-                auto [next, lower_bound] = em_step(data, c, params.reg_covar());
+                auto [next, lower_bound] = em_step(rows, c, params.reg_covar());
                 c = std::move(next);
                 bound = lower_bound;
                 if (params.on_iteration()) params.on_iteration()(init, n_iter, bound);
@@ -83,17 +84,27 @@ struct GaussianMixtureFitter {
                 best_n_iter = n_iter;
             }
         }
-        GaussianMixture<F> model(std::move(*best), converged, best_n_iter, best_bound);
+        return GaussianMixture<F>(std::move(*best), converged, best_n_iter, best_bound);
+    }
+
+    /// fit_rows over the rows of this process; labels of the data when `want_labels`. Throws
+    /// as GaussianMixtureValidParams::fit.
+    static GaussianMixtureWithLabels<F> fit(const GaussianMixtureParams<F>& params, const DatasetView<F>& data,
+                                            std::optional<GaussianMixture<F>> warm, bool want_labels) {
+        require_fittable(params, data.n_samples(), data.n_features(), warm);
+        require_trainable(data);
+        GaussianMixture<F> model = fit_rows(params, LocalChunks<F>{data}, gmm_detail::LocalSeeds<F>{data}, std::move(warm));
         Labels labels;
         if (want_labels) labels = model.predict(data);
         return {std::move(model), std::move(labels)};
     }
 
-    /// Throws GaussianMixtureInputError unless `data` (and `warm`) fit the parameters.
-    static void require_fittable(const GaussianMixtureParams<F>& params, const DatasetView<F>& data,
+    /// Throws GaussianMixtureInputError unless n rows of d features (and `warm`) fit the
+    /// parameters.
+    static void require_fittable(const GaussianMixtureParams<F>& params, std::size_t n, std::size_t d,
                                  const std::optional<GaussianMixture<F>>& warm) {
         auto invalid = [](const std::string& what) { throw GaussianMixtureInputError("GaussianMixture: " + what); };
-        const std::size_t n = data.n_samples(), d = data.n_features(), k = params.n_components();
+        const std::size_t k = params.n_components();
         if (d == 0) invalid("records have zero features; need at least one");
         if (n < 2) invalid("need at least 2 samples, found n_samples = " + std::to_string(n));
         if (n < k) invalid("n_samples = " + std::to_string(n) + " must be at least n_components = " + std::to_string(k));
@@ -116,7 +127,6 @@ struct GaussianMixtureFitter {
                         covariance_type_name(params.covariance_type()) + "'");
             }
         }
-        require_trainable(data);
     }
 };
 

@@ -16,6 +16,7 @@
 
 #include <Eigen/Cholesky>
 
+#include "../../core/chunked_rows.hpp"
 #include "../../core/dataset.hpp"
 #include "../../core/parallel.hpp"
 #include "../../core/validation.hpp"
@@ -180,21 +181,19 @@ inline ChunkPlan plan_sums(std::size_t n, std::size_t per_chunk) {
     return plan_chunks(n, 4096, std::clamp<std::size_t>(budget / std::max<std::size_t>(per_chunk, 1), 1, 64));
 }
 
-/// One pass over the data: `row(i, x, scratch, partial)` for every sample, each chunk into its
-/// own block of sums, combined in chunk order (the same on any thread count).
-template <Float F, class Row>
-std::vector<double> gather(const DatasetView<F>& data, const SumsLayout& L, Row&& row) {
-    const std::size_t n = data.n_samples(), d = data.n_features();
-    const ChunkPlan plan = plan_sums(n, L.size());
-    PerChunk<double> partial(plan.n_chunks, L.size());
-    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+/// One pass over the rows: `row(held, i, scratch, partial)` for every row i of the chunks of
+/// plan_sums held here (`held`: those rows), each chunk into its own block of sums, combined
+/// in chunk order over every process's chunks (the same on any thread and process count).
+template <Float F, ChunkedRows<F> Rows, class Row>
+std::vector<double> gather(const Rows& rows, const SumsLayout& L, Row&& row) {
+    const HeldChunks<F> held = rows.held(plan_sums(rows.n_samples(), L.size()));
+    PerChunk<double> partial(held.plan.n_chunks, L.size());
+    for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         RowScratch scratch(L.k, L.d);
         double* sums = partial[chunk];
-        for (std::size_t i = begin; i < end; ++i) row(i, data.records().data() + i * d, scratch, sums);
+        for (std::size_t i = begin; i < end; ++i) row(held.view, i, scratch, sums);
     });
-    std::vector<double> total(L.size(), 0.0);
-    reduce_in_chunk_order(partial, L.size(), total.data());
-    return total;
+    return rows.total(partial, L.size());
 }
 
 /// The error of a covariance that is not positive definite, naming the component (scikit-learn's

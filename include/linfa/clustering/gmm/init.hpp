@@ -11,35 +11,41 @@
 
 #include "../kmeans/algorithm.hpp"
 #include "../kmeans/init.hpp"
+#include "../../core/chunked_rows.hpp"
 #include "components.hpp"
 #include "params.hpp"
 
 namespace linfa::clustering::gmm_detail {
 
-/// Total sample weight (n when unweighted).
-template <Float F>
-double total_weight(const DatasetView<F>& data) {
-    if (!data.has_weights()) return double(data.n_samples());
-    double total = 0;
-    for (const F w : data.weights()) total += double(w);
-    return total;
+/// Total sample weight of the rows (n when unweighted): per chunk of `plan`, added in chunk
+/// order over every process's chunks.
+template <Float F, ChunkedRows<F> Rows>
+double total_weight(const Rows& rows, const ChunkPlan& plan) {
+    const HeldChunks<F> held = rows.held(plan);
+    PerChunk<double> partial(held.plan.n_chunks, 1);
+    for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        double sum = 0;
+        for (std::size_t i = begin; i < end; ++i) sum += double(held.view.weight(i));
+        partial[chunk][0] = sum;
+    });
+    return rows.total(partial, 1)[0];
 }
 
-/// The parameters implied by responsibilities `resp(i, r)` (k values per sample), as
-/// scikit-learn's _estimate_gaussian_parameters with weights nk / n: one pass for the means,
-/// one for the covariances about them.
-template <Float F, class Resp>
-Components estimate_from_responsibilities(const DatasetView<F>& data, CovarianceType type, std::size_t k, double reg_covar,
-                                          Resp&& resp) {
-    const std::size_t d = data.n_features();
+/// The parameters implied by responsibilities `resp(i, r)` (k values for row i of the chunks
+/// of the passes' plan, plan_sums, held here), as scikit-learn's _estimate_gaussian_parameters
+/// with weights nk / n: one pass for the means, one for the covariances about them.
+template <Float F, ChunkedRows<F> Rows, class Resp>
+Components estimate_from_responsibilities(const Rows& rows, CovarianceType type, std::size_t k, double reg_covar, Resp&& resp) {
+    const std::size_t d = rows.n_features();
     const SumsLayout L{type, k, d};
     auto pass = [&](const Matrix<double>& centres) {
-        return gather(data, L, [&](std::size_t i, const F* x, RowScratch& s, double* sums) {
+        return gather<F>(rows, L, [&](const DatasetView<F>& held, std::size_t i, RowScratch& s, double* sums) {
+            const F* x = held.records().data() + i * d;
             resp(i, s.values.data());
             for (std::size_t j = 0; j < k; ++j) {
                 for (std::size_t a = 0; a < d; ++a) s.diffs[j * d + a] = double(x[a]) - centres(Eigen::Index(j), Eigen::Index(a));
             }
-            accumulate_row(L, s.values.data(), double(data.weight(i)), s, sums);
+            accumulate_row(L, s.values.data(), double(held.weight(i)), s, sums);
         });
     };
     const Matrix<double> origin = Matrix<double>::Zero(Eigen::Index(k), Eigen::Index(d));
@@ -49,8 +55,51 @@ Components estimate_from_responsibilities(const DatasetView<F>& data, Covariance
         const double nk = first[L.nk() + j] + 10 * std::numeric_limits<double>::epsilon();
         for (std::size_t a = 0; a < d; ++a) means(Eigen::Index(j), Eigen::Index(a)) = first[L.first() + j * d + a] / nk;
     }
-    return m_step(L, pass(means), means, reg_covar, /*normalise_weights=*/false, total_weight(data));
+    const double n_weight = total_weight<F>(rows, plan_sums(rows.n_samples(), L.size()));
+    return m_step(L, pass(means), means, reg_covar, /*normalise_weights=*/false, n_weight);
 }
+
+/// Uniform responsibilities of rows [begin, end) of n, normalised per row: k draws for every
+/// row in row order (those outside the range drawn too, so that the stream is the one a
+/// single process draws), kept for the rows in the range.
+inline Matrix<double> uniform_responsibilities(std::size_t n, std::size_t k, std::size_t begin, std::size_t end, Rng& rng) {
+    Matrix<double> resp(static_cast<Eigen::Index>(end - begin), static_cast<Eigen::Index>(k));
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i < begin || i >= end) {
+            for (std::size_t j = 0; j < k; ++j) (void)rng.uniform();
+            continue;
+        }
+        const auto row = Eigen::Index(i - begin);
+        for (Eigen::Index j = 0; j < resp.cols(); ++j) resp(row, j) = rng.uniform();
+        resp.row(row) /= resp.row(row).sum();
+    }
+    return resp;
+}
+
+/// The K-Means fit behind GmmInit::KMeans: one run, seeded from the caller's Rng.
+template <Float F>
+KMeansValidParams<F> kmeans_init_params(std::size_t k, Rng& rng) {
+    return KMeans<F>::params_with_rng(k, Rng(rng())).n_runs(1).check();
+}
+
+/// The seeding policy of initial_components over the rows of this process (LocalChunks):
+/// the contract a seeding policy meets, distributed::ShardSeeds being the other model.
+template <Float F>
+struct LocalSeeds {
+    const DatasetView<F>& data;  ///< every row
+
+    /// The labels of `params`' K-Means fit on every row, for the rows of `plan`'s chunks held
+    /// here (all of them).
+    Labels kmeans_labels(const KMeansValidParams<F>& params, const ChunkPlan& /*plan*/) const { return params.fit_predict(data).labels; }
+    /// k-means++ seeds over every row.
+    Matrix<F> kmeans_plusplus(std::size_t k, Rng& rng) const { return kmeans_detail::init_kmeans_plusplus(data, k, rng); }
+    /// k rows drawn as kmeans_detail::init_random draws them.
+    Matrix<F> random_rows(std::size_t k, Rng& rng) const { return kmeans_detail::init_random(data, k, rng); }
+    /// Uniform responsibilities (uniform_responsibilities) of the rows of `plan`'s chunks held here.
+    Matrix<double> uniform_responsibilities(const ChunkPlan& /*plan*/, std::size_t k, Rng& rng) const {
+        return gmm_detail::uniform_responsibilities(data.n_samples(), k, 0, data.n_samples(), rng);
+    }
+};
 
 /// The parameters of k components each holding one sample alone (k-means++ seeds, or random
 /// samples): those samples as means, reg_covar as covariances, weights 1 / n each (scikit-learn's
@@ -101,45 +150,36 @@ void use_precisions(Components& c, const Matrix<double>& precisions) {
     }
 }
 
-/// The parameters one EM run starts from (see the file comment). Throws
+/// The parameters one EM run starts from (see the file comment), over `rows` (ChunkedRows),
+/// the draws that need rows made by `seeds` (LocalSeeds' contract). Throws
 /// GaussianMixtureInputError when the initial covariances are not positive definite.
-template <Float F>
-Components initial_components(const GaussianMixtureParams<F>& params, const DatasetView<F>& data, Rng& rng) {
-    const std::size_t k = params.n_components(), n = data.n_samples();
+template <Float F, ChunkedRows<F> Rows, class Seeds>
+Components initial_components(const GaussianMixtureParams<F>& params, const Rows& rows, const Seeds& seeds, Rng& rng) {
+    const std::size_t k = params.n_components(), d = rows.n_features();
     const CovarianceType type = params.covariance_type();
     const double reg = params.reg_covar();
+    const ChunkPlan plan = plan_sums(rows.n_samples(), SumsLayout{type, k, d}.size());  // the passes' plan
     Components c;
     const bool need_precisions = !params.precisions_init();
-    auto from_labels = [&](const Labels& labels) {
-        return estimate_from_responsibilities(data, type, k, reg, [&](std::size_t i, double* r) {
-            std::fill(r, r + k, 0.0);
-            r[labels[Eigen::Index(i)]] = 1;
-        });
-    };
+    auto from_seeds_of = [&](const Matrix<F>& seeds_rows) { return from_seeds(seeds_rows, type, reg, total_weight<F>(rows, plan)); };
     const bool all_given = params.weights_init() && params.means_init() && params.precisions_init();
     try {
         // With every parameter given, the responsibilities would be computed and thrown away
         // (scikit-learn runs its K-Means all the same): skip them, same parameters.
         if (!all_given) switch (params.init_method()) {
             case GmmInit::KMeans: {
-                auto fitted = KMeans<F>::params_with_rng(k, Rng(rng())).n_runs(1).fit_predict(data);
-                c = from_labels(fitted.labels);
+                const Labels labels = seeds.kmeans_labels(kmeans_init_params<F>(k, rng), plan);
+                c = estimate_from_responsibilities<F>(rows, type, k, reg, [&](std::size_t i, double* r) {
+                    std::fill(r, r + k, 0.0);
+                    r[labels[Eigen::Index(i)]] = 1;
+                });
                 break;
             }
-            case GmmInit::KMeansPlusPlus:
-                c = from_seeds(kmeans_detail::init_kmeans_plusplus(data, k, rng), type, reg, total_weight(data));
-                break;
-            case GmmInit::RandomFromData:
-                c = from_seeds(kmeans_detail::init_random(data, k, rng), type, reg, total_weight(data));
-                break;
+            case GmmInit::KMeansPlusPlus: c = from_seeds_of(seeds.kmeans_plusplus(k, rng)); break;
+            case GmmInit::RandomFromData: c = from_seeds_of(seeds.random_rows(k, rng)); break;
             case GmmInit::Random: {
-                // n x k uniform responsibilities, normalised per sample (drawn in row order)
-                Matrix<double> resp(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
-                for (Eigen::Index i = 0; i < resp.rows(); ++i) {
-                    for (Eigen::Index j = 0; j < resp.cols(); ++j) resp(i, j) = rng.uniform();
-                    resp.row(i) /= resp.row(i).sum();
-                }
-                c = estimate_from_responsibilities(data, type, k, reg, [&](std::size_t i, double* r) {
+                const Matrix<double> resp = seeds.uniform_responsibilities(plan, k, rng);
+                c = estimate_from_responsibilities<F>(rows, type, k, reg, [&](std::size_t i, double* r) {
                     for (std::size_t j = 0; j < k; ++j) r[j] = resp(Eigen::Index(i), Eigen::Index(j));
                 });
                 break;
@@ -150,7 +190,7 @@ Components initial_components(const GaussianMixtureParams<F>& params, const Data
     }
     c.type = type;
     c.k = k;
-    c.d = data.n_features();
+    c.d = d;
     if (params.weights_init()) c.weights = *params.weights_init();
     if (params.means_init()) c.means = *params.means_init();
     if (params.precisions_init()) use_precisions(c, *params.precisions_init());
