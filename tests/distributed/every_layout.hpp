@@ -2,7 +2,9 @@
 // mpirun tests use shards.hpp alone, without doctest).
 #pragma once
 
+#include <exception>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -35,6 +37,21 @@ void on_every_layout(std::size_t n, Fit&& fit, Slice&& slice, Check&& check) {
             }
         }
     }
+}
+
+/// What each of `ranks` ThreadGroup ranks throws from `fit(comm)` ("" for a rank that
+/// returns), for the tests that every rank fails.
+template <class Fit>
+std::vector<std::string> errors_on_ranks(std::size_t ranks, Fit&& fit) {
+    std::vector<std::string> errors(ranks);
+    linfa::distributed::ThreadGroup::run(ranks, [&](const linfa::distributed::ThreadGroup::Member& comm) {
+        try {
+            fit(comm);
+        } catch (const std::exception& e) {
+            errors[comm.rank()] = e.what();  // each rank its own element
+        }
+    });
+    return errors;
 }
 
 }  // namespace test::shards

@@ -1,11 +1,14 @@
 // Run under mpirun: every rank builds the same rows, keeps its part of each named layout and
-// fits K-Means, LinearRegression, Ridge and PCA distributed over MPI; each rank compares the
-// model (and for K-Means the labels, gathered) with the single-process fit of all the rows.
+// fits K-Means, LinearRegression, Ridge, PCA and GaussianMixture distributed over MPI; each
+// rank compares the model (and for K-Means the labels, gathered) with the single-process fit
+// of all the rows.
 // Exit status 0 on every rank only if every fit matched bit for bit.
 //
 //   mpi_fits            the fits (float and double; K-Means Lloyd and Hamerly with every
-//                       initialisation, weighted or not; both PCA solvers)
+//                       initialisation, weighted or not; both PCA solvers; GaussianMixture
+//                       with k-means and random initialisation)
 //   mpi_fits bad-shard  a NaN on the last rank: every rank must fail, naming that rank
+#include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/mpi.hpp>
@@ -89,7 +92,7 @@ void fit_every_layout(const MpiCommunicator& comm, const linfa::DatasetView<F>& 
 }
 
 template <class F>
-void fit_least_squares_and_pca(const MpiCommunicator& comm) {
+void fit_sums_over_rows(const MpiCommunicator& comm) {
     const test::shards::Data<F> data(20011, 9, 5, false, 23);
     linfa::Matrix<F> targets = data.records.leftCols(2) * F(2) - data.records.rightCols(2);
     const auto supervised = data.view().with_targets(linfa::MatrixView<F>(targets.data(), targets.rows(), targets.cols()));
@@ -105,6 +108,17 @@ void fit_least_squares_and_pca(const MpiCommunicator& comm) {
     fit_every_layout(comm, data.view(), Pca<F>::params().check(), "PCA full", same_pca);
     fit_every_layout(comm, data.view(), Pca<F>::params(linfa::Rng(4)).n_components(3).solver(linfa::decomposition::PcaSolver::Randomized).check(),
                      "PCA randomized", same_pca);
+    using linfa::clustering::GaussianMixture;
+    auto same_mixture = [](const GaussianMixture<F>& a, const GaussianMixture<F>& b) {
+        return a.weights() == b.weights() && a.means() == b.means() && a.covariances() == b.covariances() &&
+               a.precisions_cholesky() == b.precisions_cholesky() && a.lower_bound() == b.lower_bound() && a.n_iter() == b.n_iter();
+    };
+    fit_every_layout(comm, data.view(), GaussianMixture<F>::params(5, linfa::Rng(6)).max_n_iterations(10).check(),
+                     "GaussianMixture k-means init", same_mixture);
+    fit_every_layout(comm, data.view(),
+                     GaussianMixture<F>::params(5, linfa::Rng(6)).init_method(linfa::clustering::GmmInit::Random)
+                         .covariance_type(linfa::clustering::CovarianceType::Diag).max_n_iterations(10).check(),
+                     "GaussianMixture random init", same_mixture);
 }
 
 /// A NaN in the last rank's rows: every rank must throw, and name that rank.
@@ -140,8 +154,8 @@ int main(int argc, char** argv) {
         } else {
             fit_all<float>(comm);
             fit_all<double>(comm);
-            fit_least_squares_and_pca<float>(comm);
-            fit_least_squares_and_pca<double>(comm);
+            fit_sums_over_rows<float>(comm);
+            fit_sums_over_rows<double>(comm);
             status = failures ? 1 : 0;
             if (comm.rank() == 0) std::printf("%zu ranks: %s\n", comm.size(), failures ? "MISMATCH" : "every fit matched bit for bit");
         }

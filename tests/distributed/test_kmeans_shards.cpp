@@ -5,9 +5,7 @@
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/thread_group.hpp>
 
-#include <mutex>
-
-#include "distributed/shards.hpp"
+#include "distributed/every_layout.hpp"
 
 using linfa::DatasetView;
 using linfa::Matrix;
@@ -171,16 +169,10 @@ TEST_CASE("distributed K-Means: bad input fails on every rank, named by the rank
     data.records(10500, 1) = std::numeric_limits<double>::quiet_NaN();
     const auto params = KMeans<double>::params(3).algorithm(KMeansAlgorithm::Lloyd).init_method(InitMethod::Random);
     std::vector<std::string> errors(3);
-    std::mutex lock;
     auto fit_on = [&](const Data<double>& d, const std::vector<std::size_t>& starts, const auto& p) {
-        ThreadGroup::run(3, [&](const ThreadGroup::Member& comm) {
+        errors = test::shards::errors_on_ranks(3, [&](const ThreadGroup::Member& comm) {
             const std::size_t r = comm.rank();
-            try {
-                linfa::distributed::fit(p.check(), comm, d.slice(starts[r], starts[r + 1]));
-            } catch (const std::exception& e) {
-                std::lock_guard guard(lock);
-                errors[r] = e.what();
-            }
+            linfa::distributed::fit(p.check(), comm, d.slice(starts[r], starts[r + 1]));
         });
     };
     fit_on(data, {0, 4000, 8000, 12000}, params);

@@ -7,7 +7,6 @@
 #include <linfa/distributed/thread_group.hpp>
 
 #include <limits>
-#include <mutex>
 
 #include "distributed/every_layout.hpp"
 
@@ -57,17 +56,10 @@ TEST_CASE_TEMPLATE("distributed PCA fits the single-process model bit for bit", 
 
 TEST_CASE("distributed PCA: bad rows fail on every rank, named by the rank holding them") {
     std::vector<std::string> errors(3);
-    std::mutex lock;
     auto fit_on = [&](const test::shards::Data<double>& data, const std::vector<std::size_t>& starts) {
-        std::fill(errors.begin(), errors.end(), "");
-        ThreadGroup::run(3, [&](const ThreadGroup::Member& comm) {
+        errors = test::shards::errors_on_ranks(3, [&](const ThreadGroup::Member& comm) {
             const std::size_t r = comm.rank();
-            try {
-                linfa::distributed::fit(Pca<double>::params().check(), comm, data.slice(starts[r], starts[r + 1]));
-            } catch (const std::exception& e) {
-                std::lock_guard guard(lock);
-                errors[r] = e.what();
-            }
+            linfa::distributed::fit(Pca<double>::params().check(), comm, data.slice(starts[r], starts[r + 1]));
         });
     };
     test::shards::Data<double> bad(6000, 3, 2, false, 44);

@@ -233,24 +233,6 @@ private:
         const auto picks = kmeans_detail::random_picks(n, params.n_clusters(), rng);
         return gather_rows(comm, local, first_row, picks);
     }
-
-    /// Rows `picks` (global indices) of the distributed data, in that order, on every rank.
-    template <Communicator C>
-    static Matrix<F> gather_rows(const C& comm, const DatasetView<F>& local, std::size_t first_row,
-                                 const std::vector<std::size_t>& picks) {
-        const std::size_t d = local.n_features();
-        std::vector<double> mine;  // (position in picks, then the row) for the picks held here
-        for (std::size_t p = 0; p < picks.size(); ++p) {
-            if (picks[p] < first_row || picks[p] >= first_row + local.n_samples()) continue;
-            mine.push_back(double(p));
-            append_row(mine, local, picks[p] - first_row);
-        }
-        const auto all = all_gather_joined(comm, std::span<const double>(mine));
-        Matrix<F> rows(Eigen::Index(picks.size()), Eigen::Index(d));
-        for (std::size_t at = 0; at < all.size(); at += d + 1)
-            for (std::size_t f = 0; f < d; ++f) rows(Eigen::Index(all[at]), Eigen::Index(f)) = F(all[at + 1 + f]);
-        return rows;
-    }
 };
 
 /// K-Means fitted on the rows every rank of `comm` holds (`data`: this rank's rows, which

@@ -80,4 +80,22 @@ struct ShardRows {
     }
 };
 
+/// Rows `picks` (global indices) of the distributed data (`local`: this rank's rows, from global
+/// row `first_row`), in that order, on every rank (one all-gather).
+template <Float F, Communicator C>
+Matrix<F> gather_rows(const C& comm, const DatasetView<F>& local, std::size_t first_row, const std::vector<std::size_t>& picks) {
+    const std::size_t d = local.n_features();
+    std::vector<double> mine;  // (position in picks, then the row) for the picks held here
+    for (std::size_t p = 0; p < picks.size(); ++p) {
+        if (picks[p] < first_row || picks[p] >= first_row + local.n_samples()) continue;
+        mine.push_back(double(p));
+        append_row(mine, local, picks[p] - first_row);
+    }
+    const auto all = all_gather_joined(comm, std::span<const double>(mine));
+    Matrix<F> rows(Eigen::Index(picks.size()), Eigen::Index(d));
+    for (std::size_t at = 0; at < all.size(); at += d + 1)
+        for (std::size_t f = 0; f < d; ++f) rows(Eigen::Index(all[at]), Eigen::Index(f)) = F(all[at + 1 + f]);
+    return rows;
+}
+
 }  // namespace linfa::distributed
