@@ -7,10 +7,11 @@
 //   mpirun -n 4 linfa-train ridge --data X.npy --targets y.npy --alpha 0.5 --out ridge.linfa
 //   linfa-train linear --csv train.csv --header --target-columns 1 --out ols.linfa
 //   linfa-train pca --components 8 --data X.npy --out pca.linfa
+//   linfa-train gmm --components 5 --covariance diag --data X.npy --out gmm.linfa
 //   linfa-train --config train.toml          (the same options, CLI11's TOML config format)
 //   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
 //
-// Rank 0 prints a progress line per K-Means iteration and writes the model. A bad input (a
+// Rank 0 prints a progress line per K-Means or EM iteration and writes the model. A bad input (a
 // damaged or inconsistent file, NaN, too few rows) makes every rank exit with status 1 and a
 // message naming the rank and the file.
 #include <cstdio>
@@ -21,6 +22,7 @@
 
 #include <CLI/CLI.hpp>
 #include <linfa/distributed/files.hpp>
+#include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/mpi.hpp>
@@ -54,6 +56,10 @@ struct Options {
     double variance_fraction = 0;
     bool whiten = false;
     std::string pca_solver = "auto";
+    // Gaussian mixtures (--components, --runs and --seed shared)
+    std::string covariance = "full", gmm_init = "kmeans";
+    std::uint64_t em_max_iter = 100;
+    double em_tol = 1e-3, reg_covar = 1e-6;
 };
 
 /// This rank's rows: records, and targets when the model needs them.
@@ -104,6 +110,25 @@ void save(const dist::MpiCommunicator& comm, const Model& model, const Options& 
     std::printf("linfa-train: wrote %s\n", o.out.c_str());
 }
 
+/// The Gaussian mixture the options describe, fitted on every rank's rows.
+template <class F>
+linfa::clustering::GaussianMixture<F> fit_mixture(const dist::MpiCommunicator& comm, const Options& o, const Rows<F>& rows) {
+    using namespace linfa::clustering;
+    auto params = GaussianMixture<F>::params(o.components, linfa::Rng(o.seed));
+    params.covariance_type(o.covariance == "tied" ? CovarianceType::Tied : o.covariance == "diag" ? CovarianceType::Diag
+                           : o.covariance == "spherical" ? CovarianceType::Spherical : CovarianceType::Full);
+    params.init_method(o.gmm_init == "k-means++" ? GmmInit::KMeansPlusPlus : o.gmm_init == "random" ? GmmInit::Random
+                       : o.gmm_init == "random_from_data" ? GmmInit::RandomFromData : GmmInit::KMeans);
+    params.n_init(o.runs).max_n_iterations(o.em_max_iter).tolerance(o.em_tol).reg_covar(o.reg_covar);
+    if (comm.rank() == 0) {
+        params.on_iteration([](std::size_t run, std::uint64_t iteration, double bound) {
+            std::printf("linfa-train: run %zu iteration %llu lower bound %.9g\n", run, static_cast<unsigned long long>(iteration), bound);
+            std::fflush(stdout);
+        });
+    }
+    return dist::fit(params.check(), comm, rows.view());
+}
+
 template <class F>
 void train(const dist::MpiCommunicator& comm, const Options& o, const std::optional<dist::NpyFiles>& files) {
     Rows<F> rows;
@@ -138,6 +163,8 @@ void train(const dist::MpiCommunicator& comm, const Options& o, const std::optio
         params.whiten(o.whiten);
         params.solver(o.pca_solver == "full" ? PcaSolver::Full : o.pca_solver == "randomized" ? PcaSolver::Randomized : PcaSolver::Auto);
         save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    } else if (o.algorithm == "gmm") {
+        save(comm, fit_mixture(comm, o, rows), o);
     } else if (o.algorithm == "linear") {
         auto params = linfa::linear::LinearRegression<F>::params();
         params.fit_intercept(!o.no_intercept);
@@ -197,6 +224,18 @@ int main(int argc, char** argv) {
     pca->add_flag("--whiten", o.whiten, "scale the transformed components to unit variance");
     pca->add_option("--solver", o.pca_solver, "auto, full or randomized")->check(CLI::IsMember({"auto", "full", "randomized"}));
     pca->add_option("--seed", o.seed, "random seed (randomized solver)");
+    auto* gmm = app.add_subcommand("gmm", "Gaussian mixture (EM)");
+    common(gmm, false);
+    gmm->add_option("--components", o.components, "number of mixture components")->required();
+    gmm->add_option("--covariance", o.covariance, "full, tied, diag or spherical")
+        ->check(CLI::IsMember({"full", "tied", "diag", "spherical"}));
+    gmm->add_option("--init", o.gmm_init, "kmeans, k-means++, random or random_from_data")
+        ->check(CLI::IsMember({"kmeans", "k-means++", "random", "random_from_data"}));
+    gmm->add_option("--max-iter", o.em_max_iter, "most EM iterations per run");
+    gmm->add_option("--tol", o.em_tol, "stop when the lower bound changes by less");
+    gmm->add_option("--reg-covar", o.reg_covar, "added to the covariances' diagonals");
+    gmm->add_option("--runs", o.runs, "initialisations; the highest lower bound is kept");
+    gmm->add_option("--seed", o.seed, "random seed");
     CLI11_PARSE(app, argc, argv);
     if (o.data.empty() && o.csv.empty()) {
         std::cerr << "linfa-train: give --data (.npy files) or --csv\n";

@@ -68,6 +68,7 @@ with tempfile.TemporaryDirectory() as d:
     same_model_on_any_ranks("pca", ["pca", "--data", *parts], d)
     same_model_on_any_ranks("pca randomized", ["pca", "--components", "2", "--solver", "randomized", "--seed", "5",
                                                "--whiten", "--data", *parts], d)
+    same_model_on_any_ranks("gmm", ["gmm", "--components", "6", "--covariance", "diag", "--max-iter", "20", "--data", *parts], d)
     csv = os.path.join(d, "train.csv")
     np.savetxt(csv, np.hstack([X.astype(np.float64), y[:, :1]]), delimiter=",", header="a,b,c,d,e,y", comments="")
     same_model_on_any_ranks("linear from CSV", ["linear", "--csv", csv, "--header", "--target-columns", "1"], d)

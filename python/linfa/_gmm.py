@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from . import _linfa
 from ._base import LinfaEstimator, native_function, register_estimator
 from ._errors import ConvergenceWarning
 from ._validation import check_bool, is_bool, is_int
@@ -82,26 +83,27 @@ class GaussianMixture(LinfaEstimator):
 
     # ---------------------------------------------------------------- fitting
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, comm=None):
         """Fits the mixture to X (n_init runs of EM, keeping the highest lower bound; with
-        ``warm_start`` after a first fit, one run from the fitted parameters). Returns self."""
-        self.fit_predict(X, y)
+        ``warm_start`` after a first fit, one run from the fitted parameters). Returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X is this rank's
+        rows of a dataset spread over the communicator's ranks, rank 0's rows first: every
+        rank gets the model one process fits on all the rows, bit for bit. Every rank calls
+        fit with the same parameters; the row counts are checked on all the ranks' rows
+        together. warm_start and weighted 'random_from_data' are not distributed."""
+        self.fit_predict(X, y, comm)
         return self
 
-    def fit_predict(self, X, y=None):
-        """Fits, then returns the most probable component of every sample of X."""
+    def fit_predict(self, X, y=None, comm=None):
+        """Fits, then returns the most probable component of every sample of X (with
+        ``comm``, as ``fit``, and of this rank's rows)."""
         self._check_params()
         X, names = self._check_training_data(X)
         n_samples, n_features = X.shape
-        if n_samples < 2:
-            raise ValueError(
-                f"Found array with {n_samples} sample(s) (shape={X.shape}) while a minimum of 2 is required."
-            )
         k = int(self.n_components)
-        if n_samples < k:
-            raise ValueError(
-                f"Expected n_samples >= n_components but got n_components = {k}, n_samples = {n_samples}"
-            )
+        if comm is None:  # with comm, the C++ fit counts all the ranks' rows
+            self._check_enough_samples(n_samples, k, X.shape)
         weights, means, precisions = self._check_initial_parameters(n_features)
         model = self.__dict__.get("_model")
         warm = model if (self.warm_start and model is not None) else None
@@ -109,11 +111,16 @@ class GaussianMixture(LinfaEstimator):
             warm = None
         if self.verbose:
             sys.stdout.flush()
-        model, labels, bounds = native_function("gmm_fit", X.dtype)(
-            X, k, self.covariance_type, float(self.tol), float(self.reg_covar), int(self.max_iter),
-            int(self.n_init), self.init_params, weights, means, precisions, self._seed(), warm,
-            int(self.verbose), int(self.verbose_interval),
-        )
+        args = (X, k, self.covariance_type, float(self.tol), float(self.reg_covar), int(self.max_iter),
+                int(self.n_init), self.init_params, weights, means, precisions, self._seed())
+        if comm is None:
+            fitted = native_function("gmm_fit", X.dtype)(*args, warm, int(self.verbose), int(self.verbose_interval))
+        else:
+            if warm is not None:
+                raise ValueError("fit with comm does not warm start: set warm_start=False")
+            verbose = int(self.verbose) if comm.Get_rank() == 0 else 0  # one report, not one per rank
+            fitted = self._distributed_fit(X)(*args, verbose, int(self.verbose_interval), comm.py2f())
+        model, labels, bounds = fitted
         if not model.converged and self.max_iter > 0:
             runs = 1 if warm is not None else int(self.n_init)
             warnings.warn(
@@ -162,6 +169,20 @@ class GaussianMixture(LinfaEstimator):
         return records, labels.astype(np.int64, copy=False)
 
     # ---------------------------------------------------------------- internals
+
+    @staticmethod
+    def _check_enough_samples(n_samples, k, shape):
+        if n_samples < 2:
+            raise ValueError(f"Found array with {n_samples} sample(s) (shape={shape}) while a minimum of 2 is required.")
+        if n_samples < k:
+            raise ValueError(f"Expected n_samples >= n_components but got n_components = {k}, n_samples = {n_samples}")
+
+    @staticmethod
+    def _distributed_fit(X):
+        """The C++ distributed fit for fit(..., comm=...)."""
+        if not hasattr(_linfa, "gmm_fit_distributed_f64"):
+            raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
+        return native_function("gmm_fit_distributed", X.dtype)
 
     def _n_parameters(self):
         """Number of free parameters of the fitted model (scikit-learn's, for bic and aic)."""

@@ -1,7 +1,7 @@
 // Gaussian mixtures in linfa._linfa: the C++ linfa::clustering::GaussianMixture for float32 and
 // float64 (GaussianMixtureF32/F64) and its fit functions (gmm_fit_f32 / _f64), which also warm
-// start from a model (C++ fit_with). As little policy as possible; the scikit-learn estimator
-// contract lives in linfa/_gmm.py. Parameters, covariances and factors are double for either
+// start from a model (C++ fit_with), and gmm_fit_distributed_f32 / _f64 over MPI. As little
+// policy as possible; the scikit-learn estimator contract lives in linfa/_gmm.py. Parameters, covariances and factors are double for either
 // scalar type and come back as float64 arrays in the C++ stacked shapes (the Python layer
 // reshapes them as scikit-learn's); predictions come back in X's dtype.
 #include "common.hpp"
@@ -15,6 +15,10 @@
 #include <vector>
 
 #include <linfa/clustering/gmm.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/gmm.hpp>
+#include <linfa/distributed/mpi.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -39,14 +43,15 @@ GmmInit init_of(const std::string& name) {
     throw linfa::InvalidParams("init_params must be one of 'kmeans', 'k-means++', 'random', 'random_from_data', found '" + name + "'");
 }
 
-/// Fits (or, with a model, warm starts) on X; returns the model and the label of every sample.
+/// The checked parameters of a fit; the lower bound after every iteration of every run is
+/// appended to `bounds` (and printed as scikit-learn's verbose output).
 template <linfa::Float F>
-std::tuple<GaussianMixture<F>, linfa::Labels, std::vector<double>> fit_gmm(const CArray<F>& x, std::size_t n_components, const std::string& covariance_type,
-                                                     double tol, double reg_covar, std::uint64_t max_iter, std::size_t n_init,
-                                                     const std::string& init_params, const std::optional<std::vector<double>>& weights_init,
-                                                     const std::optional<linfa::Matrix<double>>& means_init,
-                                                     const std::optional<linfa::Matrix<double>>& precisions_init, std::uint64_t seed,
-                                                     std::optional<GaussianMixture<F>> warm, int verbose, int verbose_interval) {
+linfa::clustering::GaussianMixtureValidParams<F> fit_params(std::size_t n_components, const std::string& covariance_type, double tol,
+                                                            double reg_covar, std::uint64_t max_iter, std::size_t n_init,
+                                                            const std::string& init_params, const std::optional<std::vector<double>>& weights_init,
+                                                            const std::optional<linfa::Matrix<double>>& means_init,
+                                                            const std::optional<linfa::Matrix<double>>& precisions_init, std::uint64_t seed,
+                                                            int verbose, int verbose_interval, std::vector<double>& bounds) {
     auto params = GaussianMixture<F>::params(n_components, linfa::Rng(seed))
                       .covariance_type(covariance_type_of(covariance_type))
                       .tolerance(tol)
@@ -57,7 +62,6 @@ std::tuple<GaussianMixture<F>, linfa::Labels, std::vector<double>> fit_gmm(const
     if (weights_init) params.weights_init(*weights_init);
     if (means_init) params.means_init(*means_init);
     if (precisions_init) params.precisions_init(*precisions_init);
-    std::vector<double> bounds;  // of every iteration of every run, in order
     params.on_iteration([&bounds, verbose, verbose_interval](std::size_t init, std::uint64_t iteration, double bound) {
         bounds.push_back(bound);
         if (verbose > 0) {
@@ -68,14 +72,50 @@ std::tuple<GaussianMixture<F>, linfa::Labels, std::vector<double>> fit_gmm(const
             std::fflush(stdout);
         }
     });
+    return params.check();
+}
+
+/// Fits (or, with a model, warm starts) on X; returns the model, the label of every sample and
+/// the lower bound after every iteration.
+template <linfa::Float F>
+std::tuple<GaussianMixture<F>, linfa::Labels, std::vector<double>> fit_gmm(const CArray<F>& x, std::size_t n_components, const std::string& covariance_type,
+                                                     double tol, double reg_covar, std::uint64_t max_iter, std::size_t n_init,
+                                                     const std::string& init_params, const std::optional<std::vector<double>>& weights_init,
+                                                     const std::optional<linfa::Matrix<double>>& means_init,
+                                                     const std::optional<linfa::Matrix<double>>& precisions_init, std::uint64_t seed,
+                                                     std::optional<GaussianMixture<F>> warm, int verbose, int verbose_interval) {
+    std::vector<double> bounds;
+    const auto checked = fit_params<F>(n_components, covariance_type, tol, reg_covar, max_iter, n_init, init_params, weights_init,
+                                       means_init, precisions_init, seed, verbose, verbose_interval, bounds);
     const linfa::DatasetView<F> data(view_of(x));
     return without_gil([&] {
-        const auto checked = params.check();
         GaussianMixture<F> model = warm ? checked.fit_with(std::move(warm), data) : checked.fit(data);
         linfa::Labels labels = model.predict(data);
         return std::make_tuple(std::move(model), std::move(labels), std::move(bounds));
     });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// `fit_gmm` (without a warm start) on this rank's rows of a dataset spread over the ranks of
+/// the MPI communicator whose Fortran handle is `comm` (mpi4py's Comm.py2f()): every rank gets
+/// the model one process fits on all the rows, and the labels of its own rows.
+template <linfa::Float F>
+std::tuple<GaussianMixture<F>, linfa::Labels, std::vector<double>> fit_gmm_distributed(
+    const CArray<F>& x, std::size_t n_components, const std::string& covariance_type, double tol, double reg_covar, std::uint64_t max_iter,
+    std::size_t n_init, const std::string& init_params, const std::optional<std::vector<double>>& weights_init,
+    const std::optional<linfa::Matrix<double>>& means_init, const std::optional<linfa::Matrix<double>>& precisions_init, std::uint64_t seed,
+    int verbose, int verbose_interval, std::int64_t comm) {
+    std::vector<double> bounds;
+    const auto checked = fit_params<F>(n_components, covariance_type, tol, reg_covar, max_iter, n_init, init_params, weights_init,
+                                       means_init, precisions_init, seed, verbose, verbose_interval, bounds);
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    const linfa::DatasetView<F> data(view_of(x));
+    return without_gil([&] {
+        auto fitted = linfa::distributed::fit_predict(checked, group, data);
+        return std::make_tuple(std::move(fitted.model), std::move(fitted.labels), std::move(bounds));
+    });
+}
+#endif
 
 template <linfa::Float F>
 void bind_gaussian_mixture(py::module_& m, const char* name) {
@@ -122,6 +162,14 @@ void bind_gaussian_mixture(py::module_& m, const char* name) {
           py::arg("init_params"), py::arg("weights_init"), py::arg("means_init"), py::arg("precisions_init"), py::arg("seed"),
           py::arg("warm"), py::arg("verbose"), py::arg("verbose_interval"),
           "Fits a Gaussian mixture on X (warm start from `warm` when given); returns (model, labels, the lower bound after every iteration).");
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("gmm_fit_distributed").c_str(), &fit_gmm_distributed<F>, py::arg("X").noconvert(), py::arg("n_components"),
+          py::arg("covariance_type"), py::arg("tol"), py::arg("reg_covar"), py::arg("max_iter"), py::arg("n_init"),
+          py::arg("init_params"), py::arg("weights_init"), py::arg("means_init"), py::arg("precisions_init"), py::arg("seed"),
+          py::arg("verbose"), py::arg("verbose_interval"), py::arg("comm"),
+          "Fits a Gaussian mixture on this rank's rows of data spread over an MPI communicator (Fortran handle); returns as gmm_fit, "
+          "with this rank's labels.");
+#endif
 }
 
 }  // namespace

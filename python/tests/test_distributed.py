@@ -1,4 +1,4 @@
-"""KMeans.fit and PCA.fit(X_local, comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m
+"""KMeans.fit, PCA.fit and GaussianMixture.fit(X_local, comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m
 mpi4py` runs the script below, whose ranks each fit their share of the rows and compare the
 model (and the gathered labels) with a fit of all the rows in one process."""
 import os
@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     import numpy as np
     import scipy.sparse
     from mpi4py import MPI
-    from linfa import PCA, KMeans
+    from linfa import PCA, GaussianMixture, KMeans
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -66,6 +66,22 @@ SCRIPT = textwrap.dedent(
             raise AssertionError(f"PCA {bad} with comm was accepted")
         except ValueError:
             pass
+
+    fitted = ("weights_", "means_", "covariances_", "precisions_cholesky_", "lower_bound_", "n_iter_", "converged_")
+    for kwargs in ({}, {"covariance_type": "diag", "init_params": "k-means++", "n_init": 2},
+                   {"covariance_type": "spherical", "init_params": "random", "max_iter": 5}):
+        one = GaussianMixture(n_components=5, random_state=4, **kwargs)
+        labels_one = one.fit_predict(X)
+        many = GaussianMixture(n_components=5, random_state=4, **kwargs)
+        labels = np.concatenate(comm.allgather(many.fit_predict(X[mine], comm=comm)))
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"GaussianMixture {kwargs}: {name} differs"
+        assert np.array_equal(labels, labels_one), f"GaussianMixture {kwargs}: labels differ"
+    try:  # 3 rows in all, 5 components
+        GaussianMixture(n_components=5).fit(X[comm.rank:comm.rank + 1], comm=comm)
+        raise AssertionError("GaussianMixture with fewer rows than components was accepted")
+    except ValueError:
+        pass
     print(f"rank {comm.rank}: the same model as one process")
     """
 )
