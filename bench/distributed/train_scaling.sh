@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Distributed PCA and Gaussian mixtures through linfa-train: the wall time of a whole training
+# run (reading the .npy shards, fitting, writing the model) on 1 rank x 2 threads against 2
+# ranks x 1 thread, median of REPEATS runs (default 3), and whether both wrote the same model
+# file bytes. The figures of bench/README.md's "Training on a cluster" section.
+#   bash bench/distributed/train_scaling.sh [build folder]
+set -euo pipefail
+build=${1:-build}
+train=$build/train/linfa-train
+repeats=${REPEATS:-3}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
+mpirun=(mpirun --oversubscribe --bind-to none --mca btl self,vader --mca btl_vader_single_copy_mechanism none)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+/usr/bin/python3 - "$work" <<'EOF'
+import sys
+import numpy as np
+rng = np.random.default_rng(1)
+for name, n, d, k in (("pca", 2_000_000, 32, 8), ("gmm", 400_000, 16, 8)):
+    centres = rng.uniform(-5, 5, (k, d))
+    X = (centres[rng.integers(0, k, n)] + rng.normal(size=(n, d))).astype(np.float32)
+    for part, rows in enumerate(np.array_split(X, 2)):
+        np.save(f"{sys.argv[1]}/{name}-{part}.npy", rows)
+EOF
+
+median_seconds() {  # ranks threads out args...
+    local ranks=$1 threads=$2 out=$3
+    shift 3
+    for _ in $(seq "$repeats"); do
+        local t0 t1
+        t0=$(date +%s.%N)
+        OMP_NUM_THREADS=$threads "${mpirun[@]}" -n "$ranks" "$train" "$@" --out "$out" > /dev/null
+        t1=$(date +%s.%N)
+        /usr/bin/python3 -c "print($t1 - $t0)"
+    done | sort -n | sed -n "$(( (repeats + 1) / 2 ))p"
+}
+
+printf '%-34s %12s %12s %7s %s\n' "fit" "1x2 s" "2x1 s" "ratio" "same file"
+compare() {  # label args...
+    local label=$1
+    shift
+    local one two
+    one=$(median_seconds 1 2 "$work/one.linfa" "$@")
+    two=$(median_seconds 2 1 "$work/two.linfa" "$@")
+    local same=no
+    cmp -s "$work/one.linfa" "$work/two.linfa" && same=yes
+    printf '%-34s %12.2f %12.2f %7.2f %s\n' "$label" "$one" "$two" "$(/usr/bin/python3 -c "print($two / $one)")" "$same"
+}
+compare "PCA full, 2M x 32" pca --data "$work"/pca-0.npy "$work"/pca-1.npy
+compare "PCA randomized (8), 2M x 32" pca --components 8 --solver randomized --data "$work"/pca-0.npy "$work"/pca-1.npy
+compare "GMM full k=8, 400k x 16, 10 iter" gmm --components 8 --max-iter 10 --tol 0 --data "$work"/gmm-0.npy "$work"/gmm-1.npy
+compare "GMM diag k=8, 400k x 16, 10 iter" gmm --components 8 --covariance diag --max-iter 10 --tol 0 --data "$work"/gmm-0.npy "$work"/gmm-1.npy
