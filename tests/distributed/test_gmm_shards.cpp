@@ -19,7 +19,7 @@ using linfa::distributed::ThreadGroup;
 namespace {
 
 /// Fits `params` on every layout of 1-4 ranks: every rank's model must be the one a single
-/// process fits, in every part, and its labels those of its rows.
+/// process fits, in every part (the labels are checked by their own case below).
 template <class F>
 void check_every_layout(const test::shards::Data<F>& data, const linfa::clustering::GaussianMixtureValidParams<F>& params) {
     const auto one = params.fit_predict(data.view());
