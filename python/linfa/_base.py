@@ -58,6 +58,20 @@ def native_function(name, dtype):
     return getattr(_linfa, f"{name}_{_SCALAR_NAMES[np.dtype(dtype)]}")
 
 
+def distributed_function(name, X, comm):
+    """The extension's distributed fit `name` (e.g. "pca_fit" for ``pca_fit_distributed_f64``)
+    for X's dtype, bound to the mpi4py communicator `comm` (its Fortran handle is passed last):
+    what ``fit(..., comm=...)`` calls. TypeError for a sparse X (rows are distributed dense
+    only), RuntimeError for a build without MPI."""
+    if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
+        raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
+    if not hasattr(_linfa, f"{name}_distributed_f64"):
+        raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
+    native = native_function(f"{name}_distributed", X.dtype)
+    handle = comm.py2f()
+    return lambda *args: native(*args, handle)
+
+
 class PicklesModel:
     """Pickles the C++ model held in ``_model`` as its model file, the rest of the state as it
     is (for every estimator and the Pipeline)."""

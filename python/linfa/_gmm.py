@@ -7,8 +7,7 @@ import warnings
 
 import numpy as np
 
-from . import _linfa
-from ._base import LinfaEstimator, native_function, register_estimator
+from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
 from ._errors import ConvergenceWarning
 from ._validation import check_bool, is_bool, is_int
 
@@ -119,7 +118,7 @@ class GaussianMixture(LinfaEstimator):
             if warm is not None:
                 raise ValueError("fit with comm does not warm start: set warm_start=False")
             verbose = int(self.verbose) if comm.Get_rank() == 0 else 0  # one report, not one per rank
-            fitted = self._distributed_fit(X)(*args, verbose, int(self.verbose_interval), comm.py2f())
+            fitted = distributed_function("gmm_fit", X, comm)(*args, verbose, int(self.verbose_interval))
         model, labels, bounds = fitted
         if not model.converged and self.max_iter > 0:
             runs = 1 if warm is not None else int(self.n_init)
@@ -176,13 +175,6 @@ class GaussianMixture(LinfaEstimator):
             raise ValueError(f"Found array with {n_samples} sample(s) (shape={shape}) while a minimum of 2 is required.")
         if n_samples < k:
             raise ValueError(f"Expected n_samples >= n_components but got n_components = {k}, n_samples = {n_samples}")
-
-    @staticmethod
-    def _distributed_fit(X):
-        """The C++ distributed fit for fit(..., comm=...)."""
-        if not hasattr(_linfa, "gmm_fit_distributed_f64"):
-            raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
-        return native_function("gmm_fit_distributed", X.dtype)
 
     def _n_parameters(self):
         """Number of free parameters of the fitted model (scikit-learn's, for bic and aic)."""

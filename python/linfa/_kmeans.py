@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, native_function, register_estimator
+from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
 from ._errors import ConvergenceWarning
 from ._validation import _scipy_csr, check_array, check_bool, check_sample_weight, is_int
 
@@ -305,7 +305,9 @@ class KMeans(_BaseKMeans):
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         init_name, init_centroids = self._check_init(X)
         n_runs = self._check_n_init(init_centroids is not None)
-        fit = native_function("fit", X.dtype) if comm is None else self._distributed_fit(X, init_name, comm)
+        if comm is not None and init_name == "callable":
+            raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
+        fit = native_function("fit", X.dtype) if comm is None else distributed_function("fit", X, comm)
         progress = _print_iteration if verbose else None
 
         def run(init_name, init_centroids, runs):
@@ -325,19 +327,6 @@ class KMeans(_BaseKMeans):
         self._set_fitted(model, names)
         self.labels_ = labels
         return self
-
-    @staticmethod
-    def _distributed_fit(X, init_name, comm):
-        """The C++ distributed fit for fit(..., comm=...), bound to comm."""
-        if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
-            raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
-        if init_name == "callable":
-            raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
-        if not hasattr(_linfa, "fit_distributed_f64"):
-            raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
-        native = native_function("fit_distributed", X.dtype)
-        handle = comm.py2f()
-        return lambda *args: native(*args, handle)
 
     def _check_params(self):
         """Checks the scalar parameters (and sets ``_algorithm``, with scikit-learn's warnings

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, native_function, register_estimator
+from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
 from ._validation import check_bool, check_sample_weight, dense_targets, is_bool, is_int
 
 try:  # scikit-learn is optional
@@ -96,6 +96,11 @@ class _LinearRegressor(LinfaEstimator):
         targets, y_ndim = self._check_targets(y, X.shape[0], X.dtype, with_ndim=True)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         return X, names, targets, weights, y_ndim
+
+    @staticmethod
+    def _fit_function(name, X, comm):
+        """The C++ fit `name` for X's dtype, or with ``comm`` its distributed form (dense X)."""
+        return native_function(name, X.dtype) if comm is None else distributed_function(name, X, comm)
 
     def _set_fitted_regressor(self, model, names, y_ndim):
         # y's dimensionality sets the shapes of the fitted attributes (read by
@@ -189,12 +194,17 @@ class LinearRegression(_LinearRegressor):
         self.n_jobs = n_jobs
         self.positive = positive
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, comm=None):
         """Least squares of y (shape (n_samples,) or (n_samples, n_targets)) on X (an array
-        or a scipy.sparse matrix), with optional non-negative sample weights; returns self."""
+        or a scipy.sparse matrix), with optional non-negative sample weights; returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X, y and
+        sample_weight are this rank's rows of a dataset spread over the communicator's ranks,
+        rank 0's rows first: every rank gets the model one process fits on all the rows, bit
+        for bit (dense X only). Every rank must call it."""
         fit_intercept = self._check_params()
         X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
-        model = native_function("linear_regression_fit", X.dtype)(X, targets, weights, fit_intercept)
+        model = self._fit_function("linear_regression_fit", X, comm)(X, targets, weights, fit_intercept)
         for name in ("rank_", "singular_"):  # a previous dense fit's: not this model's
             self.__dict__.pop(name, None)
         self._set_fitted_regressor(model, names, y_ndim)
@@ -283,16 +293,20 @@ class Ridge(_LinearRegressor):
         self.positive = positive
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, comm=None):
         """Ridge regression of y (shape (n_samples,) or (n_samples, n_targets)) on X (an array
-        or a scipy.sparse matrix), with optional non-negative sample weights; returns self."""
+        or a scipy.sparse matrix), with optional non-negative sample weights; returns self.
+
+        With ``comm`` (an mpi4py communicator), X, y and sample_weight are this rank's rows of
+        a dataset spread over the communicator's ranks, as ``LinearRegression.fit``; every rank
+        gets the single-process model, bit for bit (dense X only)."""
         fit_intercept, solver = self._check_params()
         X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
         if not isinstance(X, np.ndarray):  # sparse X, now the extension's CSR view
             self._check_sparse_solver(fit_intercept)
         alphas = self._check_alpha(targets.shape[1])
         max_iter = 0 if self.max_iter is None else int(self.max_iter)  # 0: 10 x n_features
-        model = native_function("ridge_fit", X.dtype)(
+        model = self._fit_function("ridge_fit", X, comm)(
             X, targets, weights, alphas, fit_intercept, solver, float(self.tol), max_iter
         )
         self._set_fitted_regressor(model, names, y_ndim)

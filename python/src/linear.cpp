@@ -1,7 +1,8 @@
 // Linear regressors in linfa._linfa: ordinary least squares (LinearRegressionF32/F64) and ridge
 // regression (RidgeF32/F64) over the C++ linfa::linear models, with their fit functions
-// (linear_regression_fit_f32 / _f64, ridge_fit_f32 / _f64), as little policy as possible; the
-// scikit-learn estimator contract lives in linfa/_linear.py.
+// (linear_regression_fit_f32 / _f64, ridge_fit_f32 / _f64; with MPI, their _distributed_
+// forms over a communicator), as little policy as possible; the scikit-learn estimator
+// contract lives in linfa/_linear.py.
 //
 // X is a C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit, predict and score
 // take either. Targets come in as a C-contiguous n x t array of the model's scalar type (a 1-D
@@ -14,6 +15,10 @@
 
 #include <linfa/linear/linear_regression.hpp>
 #include <linfa/linear/ridge.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/linear.hpp>
+#include <linfa/distributed/mpi.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -38,6 +43,34 @@ Ridge<F> fit_ridge(const Records& x, const CArray<F>& y, const std::optional<CAr
     auto params = Ridge<F>::params().alphas(std::move(alphas)).fit_intercept(fit_intercept).solver(solver).tol(tol).max_iter(max_iter);
     return with_regression_data(x, y, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// `params` fitted on this rank's rows (dense X) of a dataset spread over the ranks of the MPI
+/// communicator whose Fortran handle is `comm` (mpi4py's Comm.py2f()): every rank gets the
+/// model one process fits on all the rows.
+template <linfa::Float F, class Params>
+auto fit_distributed(const Params& params, const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
+                     std::int64_t comm) {
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    return with_regression_data(x, y, weights, [&](const auto& data) {
+        return without_gil([&] { return linfa::distributed::fit(params, group, data); });
+    });
+}
+
+template <linfa::Float F>
+LinearRegression<F> fit_linear_regression_distributed(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
+                                                      bool fit_intercept, std::int64_t comm) {
+    return fit_distributed(LinearRegression<F>::params().fit_intercept(fit_intercept).check(), x, y, weights, comm);
+}
+
+template <linfa::Float F>
+Ridge<F> fit_ridge_distributed(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights,
+                               std::vector<double> alphas, bool fit_intercept, RidgeSolver solver, double tol, std::size_t max_iter,
+                               std::int64_t comm) {
+    auto params = Ridge<F>::params().alphas(std::move(alphas)).fit_intercept(fit_intercept).solver(solver).tol(tol).max_iter(max_iter);
+    return fit_distributed(params.check(), x, y, weights, comm);
+}
+#endif
 
 /// Binds predict and score of a regressor for X of type `Records` (a dense array or a CSR
 /// matrix): pybind11 picks the overload by X's type.
@@ -102,6 +135,18 @@ void bind_models(py::module_& m, const char* linear_name, const char* ridge_name
     };
     bind_fits(&fit_linear_regression<F, CArray<F>>, &fit_ridge<F, CArray<F>>);
     bind_fits(&fit_linear_regression<F, SparseArrays<F>>, &fit_ridge<F, SparseArrays<F>>);
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("linear_regression_fit_distributed").c_str(), &fit_linear_regression_distributed<F>,
+          py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("fit_intercept"),
+          py::arg("comm"),
+          "Ordinary least squares on this rank's rows (dense X) of data spread over an MPI communicator (Fortran "
+          "handle); every rank gets the model one process fits on all the rows.");
+    m.def(per_scalar_name<F>("ridge_fit_distributed").c_str(), &fit_ridge_distributed<F>, py::arg("X").noconvert(),
+          py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("alphas"), py::arg("fit_intercept"),
+          py::arg("solver"), py::arg("tol"), py::arg("max_iter"), py::arg("comm"),
+          "Ridge regression on this rank's rows (dense X) of data spread over an MPI communicator (Fortran handle); "
+          "every rank gets the model one process fits on all the rows.");
+#endif
 }
 
 }  // namespace

@@ -1,5 +1,4 @@
-"""KMeans.fit, PCA.fit and GaussianMixture.fit(X_local, comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m
-mpi4py` runs the script below, whose ranks each fit their share of the rows and compare the
+"""KMeans, PCA, GaussianMixture, LinearRegression and Ridge .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the script below, whose ranks each fit their share of the rows and compare the
 model (and the gathered labels) with a fit of all the rows in one process."""
 import os
 import shutil
@@ -23,7 +22,8 @@ SCRIPT = textwrap.dedent(
     import numpy as np
     import scipy.sparse
     from mpi4py import MPI
-    from linfa import PCA, GaussianMixture, KMeans
+    import sklearn.base
+    from linfa import PCA, GaussianMixture, KMeans, LinearRegression, Ridge
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -82,6 +82,20 @@ SCRIPT = textwrap.dedent(
         raise AssertionError("GaussianMixture with fewer rows than components was accepted")
     except ValueError:
         pass
+
+    targets = np.column_stack([X @ np.arange(1, 5, dtype=np.float32), X[:, 0] ** 2]) + rng.normal(size=(9001, 2)).astype(np.float32)
+    for estimator, y, weights in ((LinearRegression(), targets[:, 0], w), (LinearRegression(fit_intercept=False), targets, None),
+                                  (Ridge(alpha=[0.5, 3.0], solver="svd"), targets, w), (Ridge(), targets[:, 1], None)):
+        one = sklearn.base.clone(estimator).fit(X, y, sample_weight=weights)
+        many = estimator.fit(X[mine], y[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
+        for name in ("coef_", "intercept_"):
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"{estimator}: {name} differs"
+    try:
+        Ridge().fit(scipy.sparse.csr_matrix(X[mine]), targets[mine, 0], comm=comm)
+        raise AssertionError("Ridge with sparse X and comm was accepted")
+    except TypeError:
+        pass
+
     print(f"rank {comm.rank}: the same model as one process")
     """
 )
