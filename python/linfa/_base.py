@@ -72,6 +72,12 @@ def distributed_function(name, X, comm):
     return lambda *args: native(*args, handle)
 
 
+def fit_function(name, X, comm):
+    """The fit `name` for X's dtype: the extension's own without ``comm``, its distributed
+    form bound to ``comm`` with it (``distributed_function``)."""
+    return native_function(name, X.dtype) if comm is None else distributed_function(name, X, comm)
+
+
 class PicklesModel:
     """Pickles the C++ model held in ``_model`` as its model file, the rest of the state as it
     is (for every estimator and the Pipeline)."""

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
+from ._base import LinfaEstimator, fit_function, register_estimator
 from ._errors import ConvergenceWarning
 from ._validation import _scipy_csr, check_array, check_bool, check_sample_weight, is_int
 
@@ -307,7 +307,7 @@ class KMeans(_BaseKMeans):
         n_runs = self._check_n_init(init_centroids is not None)
         if comm is not None and init_name == "callable":
             raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
-        fit = native_function("fit", X.dtype) if comm is None else distributed_function("fit", X, comm)
+        fit = fit_function("fit", X, comm)
         progress = _print_iteration if verbose else None
 
         def run(init_name, init_centroids, runs):

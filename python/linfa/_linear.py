@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
+from ._base import LinfaEstimator, fit_function, register_estimator
 from ._validation import check_bool, check_sample_weight, dense_targets, is_bool, is_int
 
 try:  # scikit-learn is optional
@@ -96,11 +96,6 @@ class _LinearRegressor(LinfaEstimator):
         targets, y_ndim = self._check_targets(y, X.shape[0], X.dtype, with_ndim=True)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         return X, names, targets, weights, y_ndim
-
-    @staticmethod
-    def _fit_function(name, X, comm):
-        """The C++ fit `name` for X's dtype, or with ``comm`` its distributed form (dense X)."""
-        return native_function(name, X.dtype) if comm is None else distributed_function(name, X, comm)
 
     def _set_fitted_regressor(self, model, names, y_ndim):
         # y's dimensionality sets the shapes of the fitted attributes (read by
@@ -204,7 +199,7 @@ class LinearRegression(_LinearRegressor):
         for bit (dense X only). Every rank must call it."""
         fit_intercept = self._check_params()
         X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
-        model = self._fit_function("linear_regression_fit", X, comm)(X, targets, weights, fit_intercept)
+        model = fit_function("linear_regression_fit", X, comm)(X, targets, weights, fit_intercept)
         for name in ("rank_", "singular_"):  # a previous dense fit's: not this model's
             self.__dict__.pop(name, None)
         self._set_fitted_regressor(model, names, y_ndim)
@@ -306,7 +301,7 @@ class Ridge(_LinearRegressor):
             self._check_sparse_solver(fit_intercept)
         alphas = self._check_alpha(targets.shape[1])
         max_iter = 0 if self.max_iter is None else int(self.max_iter)  # 0: 10 x n_features
-        model = self._fit_function("ridge_fit", X, comm)(
+        model = fit_function("ridge_fit", X, comm)(
             X, targets, weights, alphas, fit_intercept, solver, float(self.tol), max_iter
         )
         self._set_fitted_regressor(model, names, y_ndim)

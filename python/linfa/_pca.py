@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
+from ._base import LinfaEstimator, fit_function, register_estimator
 from ._validation import check_array, is_bool, is_int
 
 _SOLVERS = {
@@ -117,7 +117,7 @@ class PCA(LinfaEstimator):
                 f"PCA needs at least 2 samples to estimate variances, found {n_samples} sample"
             )
         count, fraction = self._check_n_components(None if comm is not None else n_samples, n_features)
-        fit = native_function("pca_fit", X.dtype) if comm is None else distributed_function("pca_fit", X, comm)
+        fit = fit_function("pca_fit", X, comm)
         model = fit(
             X, count, fraction, params["whiten"], _SOLVERS[self.svd_solver],
             int(self.n_oversamples), params["iterations"], self._seed(),
