@@ -1,5 +1,7 @@
-"""KMeans, PCA, GaussianMixture, LinearRegression and Ridge .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the script below, whose ranks each fit their share of the rows and compare the
-model (and the gathered labels) with a fit of all the rows in one process."""
+"""KMeans, PCA, GaussianMixture, LinearRegression and Ridge .fit(X_local, ..., comm=MPI.COMM_WORLD)
+under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the script below, whose ranks each fit their
+share of the rows and compare the model (and the gathered labels) with a fit of all the rows in
+one process."""
 import os
 import shutil
 import subprocess
