@@ -37,13 +37,21 @@ inline std::vector<double> listed_class_weights(const std::map<std::int32_t, dou
     return weights;
 }
 
-/// n_samples / (n_values x count of each value) for targets 0..n_values-1 (unweighted
-/// counts, as scikit-learn's "balanced"); values that never occur weigh 0.
-inline std::vector<double> balanced_weights(std::span<const std::int32_t> targets, std::size_t n_values) {
-    std::vector<double> counts(n_values, 0.0), weights(n_values, 0.0);
+/// How many rows of each target value 0..n_values-1 `targets` holds (unweighted).
+inline std::vector<double> value_counts(std::span<const std::int32_t> targets, std::size_t n_values) {
+    std::vector<double> counts(n_values, 0.0);
     for (const std::int32_t t : targets) counts[std::size_t(t)] += 1;
-    for (std::size_t v = 0; v < n_values; ++v) {
-        if (counts[v] > 0) weights[v] = double(targets.size()) / (double(n_values) * counts[v]);
+    return counts;
+}
+
+/// n_samples / (n_values x count of each value), from the counts of each value (unweighted,
+/// as scikit-learn's "balanced"); values that never occur weigh 0.
+inline std::vector<double> balanced_weights(const std::vector<double>& counts) {
+    double n = 0;
+    for (const double count : counts) n += count;  // whole numbers: exact in any order
+    std::vector<double> weights(counts.size(), 0.0);
+    for (std::size_t v = 0; v < counts.size(); ++v) {
+        if (counts[v] > 0) weights[v] = n / (double(counts.size()) * counts[v]);
     }
     return weights;
 }
@@ -122,14 +130,24 @@ LogisticRegression<F> LogisticRegressionValidParams<F>::fit(const SparseDatasetV
 template <Float F>
 template <class Data>
 LogisticRegression<F> LogisticRegressionValidParams<F>::fit_records(const Data& data) const {
-    using namespace logistic_detail;
     require_classification_data(data, "LogisticRegression");
     const ClassSet classes = ClassSet::of(data.labels());
+    const std::vector<std::int32_t> targets = classes.encode(data.labels());
+    return fit_classes(data, classes, targets, logistic_detail::value_counts(targets, classes.size()),
+                       logistic_detail::in_process_sums());
+}
+
+template <Float F>
+template <class Data>
+LogisticRegression<F> LogisticRegressionValidParams<F>::fit_classes(const Data& data, const ClassSet& classes,
+                                                                  std::span<const std::int32_t> targets,
+                                                                  const std::vector<double>& class_counts,
+                                                                  const logistic_detail::ChunkSums& sums) const {
+    using namespace logistic_detail;
     if (classes.size() < 2) {
         throw InvalidInput("LogisticRegression: needs samples of at least 2 classes, but the data contains only class " +
                            std::to_string(classes.label(0)));
     }
-    const std::vector<std::int32_t> targets = classes.encode(data.labels());
     const std::size_t k = classes.size();
     const auto d = Eigen::Index(data.n_features());
     const Layout layout = layout_for(params_.multi_class(), k);
@@ -137,24 +155,28 @@ LogisticRegression<F> LogisticRegressionValidParams<F>::fit_records(const Data& 
     const bool intercept = params_.fit_intercept();
     const std::vector<double> listed = listed_class_weights(params_.class_weight(), classes);
     const auto start = solver_start(params_.start(), layout, k, d);
+    using Loss = LogisticLoss<Data>;
 
     std::vector<Solution> solutions;
     if (layout == Layout::Multinomial || layout == Layout::BinarySoftmax) {
-        const auto weights = params_.balanced() ? balanced_weights(targets, k) : listed;
-        const LogisticLoss<Data> loss(data, targets, targets, weights, Layout::Multinomial, Eigen::Index(k), intercept, penalty);
+        const auto weights = params_.balanced() ? balanced_weights(class_counts) : listed;
+        const Loss loss(data, targets, targets, weights, Layout::Multinomial, Eigen::Index(k), intercept, penalty, sums);
         solutions.push_back(solve(loss, Eigen::Index(k), d, intercept, start, params_));
         if (layout == Layout::BinarySoftmax) solutions.back().rows = solutions.back().rows.row(1).eval();
     } else {
         // binary problems: the second class against the first, or each class against the rest
         const std::size_t problems = layout == Layout::Binary ? 1 : k;
+        double n = 0;
+        for (const double count : class_counts) n += count;
         std::vector<std::int32_t> is_class(targets.size());
         for (std::size_t p = 0; p < problems; ++p) {
             const std::int32_t positive = layout == Layout::Binary ? 1 : std::int32_t(p);
             for (std::size_t i = 0; i < targets.size(); ++i) is_class[i] = targets[i] == positive ? 1 : 0;
             // balanced weights follow the binary split; listed ones the original classes
-            const LogisticLoss<Data> loss = params_.balanced()
-                ? LogisticLoss<Data>(data, is_class, is_class, balanced_weights(is_class, 2), Layout::Binary, 1, intercept, penalty)
-                : LogisticLoss<Data>(data, is_class, targets, listed, Layout::Binary, 1, intercept, penalty);
+            const double positives = class_counts[std::size_t(positive)];
+            const Loss loss = params_.balanced()
+                ? Loss(data, is_class, is_class, balanced_weights({n - positives, positives}), Layout::Binary, 1, intercept, penalty, sums)
+                : Loss(data, is_class, targets, listed, Layout::Binary, 1, intercept, penalty, sums);
             std::optional<Eigen::MatrixXd> row_start;
             if (start) row_start = start->row(Eigen::Index(p)).eval();
             solutions.push_back(solve(loss, 1, d, intercept, row_start, params_));

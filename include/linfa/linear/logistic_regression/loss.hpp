@@ -6,7 +6,10 @@
 // run in parallel and their sums are added in chunk order: the same value and gradient, bit
 // for bit, on any thread count. Dense records (DatasetView) are scored and multiplied back by
 // matrix products; sparse ones (SparseDatasetView) entry by entry, with fewer chunks when the
-// per-chunk gradients (classes x features each) would otherwise take much memory.
+// per-chunk gradients (classes x features each) would otherwise take much memory. Where the
+// chunks are, and how their sums meet, is the loss's ChunkSums: all in this process, or spread
+// over the ranks of a distributed fit (distributed/logistic.hpp), whose every rank then sees
+// the value and gradient one process computes.
 #pragma once
 
 #include <algorithm>
@@ -22,10 +25,42 @@
 
 namespace linfa::linear::logistic_detail {
 
+/// Where a loss's chunks are and how their sums meet: in this process (InProcessSums) or over
+/// the ranks of a distributed fit (distributed::ShardLossSums). An interface rather than a
+/// template parameter so that one compiled fit (LogisticRegressionValidParams::fit_classes)
+/// serves both: the same machine code gives the same bits, where two instantiations may not (a
+/// compiler may contract a x b + c into one FMA in one and not in the other).
+class ChunkSums {
+public:
+    virtual ~ChunkSums() = default;
+    /// The chunks this process sums, given `own`: the plan it would use holding every row.
+    virtual ChunkPlan plan(const ChunkPlan& own) const = 0;
+    /// Every chunk's first `width` sums added in chunk order, over every process that holds some.
+    virtual std::vector<double> total(const PerChunk<double>& partial, std::size_t width) const = 0;
+};
+
+/// ChunkSums when every record is in this process: its own chunks, added in chunk order.
+class InProcessSums final : public ChunkSums {
+public:
+    ChunkPlan plan(const ChunkPlan& own) const override { return own; }
+    std::vector<double> total(const PerChunk<double>& partial, std::size_t width) const override {
+        std::vector<double> sums(width, 0.0);
+        reduce_in_chunk_order(partial, width, sums.data());
+        return sums;
+    }
+};
+
+/// The InProcessSums every loss of one process's records shares (it holds nothing).
+inline const ChunkSums& in_process_sums() {
+    static const InProcessSums sums;
+    return sums;
+}
+
 /// One logistic problem: records, a target per row and a weight per row. `Binary` problems
 /// have targets 0 or 1 and one coefficient row; `Multinomial` ones a class index per row and a
 /// coefficient row per class. The parameter vector holds the coefficient rows one after the
-/// other (rows x features), then, with an intercept, one per row.
+/// other (rows x features), then, with an intercept, one per row. `sums` says where the chunks
+/// are (by default: all here).
 template <class Data>
 class LogisticLoss {
     using F = scalar_of<Data>;
@@ -36,9 +71,11 @@ public:
     /// `group_weights[groups[i]]` (class weights: the groups are the rows' classes, or for
     /// balanced binary problems their targets); `penalty` = 1 / C.
     LogisticLoss(const Data& data, std::span<const std::int32_t> targets, std::span<const std::int32_t> groups,
-                 std::vector<double> group_weights, Layout layout, Eigen::Index rows, bool fit_intercept, double penalty)
+                 std::vector<double> group_weights, Layout layout, Eigen::Index rows, bool fit_intercept, double penalty,
+                 const ChunkSums& sums = in_process_sums())
         : data_(data), targets_(targets), groups_(groups), group_weights_(std::move(group_weights)), layout_(layout),
-          rows_(rows), d_(Eigen::Index(data.n_features())), fit_intercept_(fit_intercept), penalty_(penalty) {}
+          rows_(rows), d_(Eigen::Index(data.n_features())), fit_intercept_(fit_intercept), penalty_(penalty),
+          sums_(sums) {}
 
     /// Length of the parameter vector.
     Eigen::Index n_parameters() const { return rows_ * d_ + (fit_intercept_ ? rows_ : 0); }
@@ -48,13 +85,13 @@ public:
         const Scorer<F> scorer = scorer_of(w);
         // per chunk: the loss, the coefficient gradient (rows x features), the intercepts'
         const std::size_t width = 1 + std::size_t(rows_ * d_ + rows_);
-        const ChunkPlan plan = chunk_plan(width);
+        const ChunkPlan plan = sums_.plan(chunk_plan(width));
         PerChunk<double> partial(plan.n_chunks, width);
         for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
             add_chunk(scorer, Eigen::Index(begin), Eigen::Index(end), partial[chunk]);
         });
-        Eigen::VectorXd total = Eigen::VectorXd::Zero(Eigen::Index(width));
-        reduce_in_chunk_order(partial, width, total.data());
+        const std::vector<double> sums = sums_.total(partial, width);
+        const Eigen::Map<const Eigen::VectorXd> total(sums.data(), Eigen::Index(width));
         const auto coef = w.head(rows_ * d_);
         gradient.resize(n_parameters());
         gradient.head(rows_ * d_) = total.segment(1, rows_ * d_) + penalty_ * coef;
@@ -166,6 +203,7 @@ private:
     Eigen::Index rows_, d_;
     bool fit_intercept_;
     double penalty_;
+    const ChunkSums& sums_;
 };
 
 }  // namespace linfa::linear::logistic_detail

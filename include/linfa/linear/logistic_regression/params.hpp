@@ -8,13 +8,19 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "../../core/classes.hpp"
 #include "../../core/dataset.hpp"
 #include "../../core/params.hpp"
 #include "../errors.hpp"
 
 namespace linfa::linear {
+namespace logistic_detail {
+class ChunkSums;
+}  // namespace logistic_detail
 
 template <Float F>
 class LogisticRegression;
@@ -123,6 +129,17 @@ public:
     /// rounding. Throws as the dense `fit`.
     template <SparseIndex I>
     LogisticRegression<F> fit(const SparseDatasetView<F, I>& data) const;
+
+    /// The fit once the classes are known: `targets` are the class indices of data's rows,
+    /// `class_counts` how many rows of each class there are in all, and `sums` says where the
+    /// loss's chunks are. `fit` calls it with every row in this process; distributed::fit with
+    /// one rank's rows and every rank's counts. Never inlined, so that both call the same
+    /// compiled code (logistic_detail::ChunkSums says why).
+    template <class Data>
+    [[gnu::noinline]] LogisticRegression<F> fit_classes(const Data& data, const ClassSet& classes,
+                                                        std::span<const std::int32_t> targets,
+                                                        const std::vector<double>& class_counts,
+                                                        const logistic_detail::ChunkSums& sums) const;
 
 private:
     friend class LogisticRegressionParams<F>;
