@@ -1,16 +1,18 @@
 // Run under mpirun: every rank builds the same rows, keeps its part of each named layout and
-// fits K-Means, LinearRegression, Ridge, PCA and GaussianMixture distributed over MPI; each
-// rank compares the model (and for K-Means the labels, gathered) with the single-process fit
-// of all the rows.
+// fits K-Means, LinearRegression, Ridge, PCA, GaussianMixture and LogisticRegression
+// distributed over MPI; each rank compares the model (and for K-Means the labels, gathered)
+// with the single-process fit of all the rows.
 // Exit status 0 on every rank only if every fit matched bit for bit.
 //
 //   mpi_fits            the fits (float and double; K-Means Lloyd and Hamerly with every
 //                       initialisation, weighted or not; both PCA solvers; GaussianMixture
-//                       with k-means and random initialisation)
+//                       with k-means and random initialisation; LogisticRegression
+//                       multinomial and binary)
 //   mpi_fits bad-shard  a NaN on the last rank: every rank must fail, naming that rank
 #include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
+#include <linfa/distributed/logistic.hpp>
 #include <linfa/distributed/mpi.hpp>
 #include <linfa/distributed/pca.hpp>
 
@@ -83,6 +85,7 @@ void fit_every_layout(const MpiCommunicator& comm, const linfa::DatasetView<F>& 
         const std::size_t begin = starts[r], end = starts[r + 1];
         const linfa::DatasetView<F> records(linfa::MatrixView<F>(all.records().data() + begin * d, Eigen::Index(end - begin), Eigen::Index(d)));
         auto mine = [&] {
+            if (all.has_labels()) return records.with_labels(all.labels().subspan(begin, end - begin));
             if (!all.has_targets()) return records;
             const auto t = Eigen::Index(all.n_targets());
             return records.with_targets(linfa::MatrixView<F>(all.targets().data() + begin * std::size_t(t), Eigen::Index(end - begin), t));
@@ -119,6 +122,16 @@ void fit_sums_over_rows(const MpiCommunicator& comm) {
                      GaussianMixture<F>::params(5, linfa::Rng(6)).init_method(linfa::clustering::GmmInit::Random)
                          .covariance_type(linfa::clustering::CovarianceType::Diag).max_n_iterations(10).check(),
                      "GaussianMixture random init", same_mixture);
+    using linfa::linear::LogisticRegression;
+    std::vector<std::int32_t> blob(data.records.rows()), first_blob(blob.size());  // Data's row i is of blob i % 5
+    for (std::size_t i = 0; i < blob.size(); ++i) blob[i] = std::int32_t(i % 5), first_blob[i] = i % 5 == 0 ? 1 : 0;
+    auto same_logistic = [same_coefficients](const LogisticRegression<F>& a, const LogisticRegression<F>& b) {
+        return same_coefficients(a, b) && a.n_iter() == b.n_iter() && a.converged() == b.converged();
+    };
+    fit_every_layout(comm, data.view().with_labels(blob), LogisticRegression<F>::params().max_iter(40).check(),
+                     "LogisticRegression multinomial", same_logistic);
+    fit_every_layout(comm, data.view().with_labels(first_blob), LogisticRegression<F>::params().balanced_class_weight().check(),
+                     "LogisticRegression binary, balanced", same_logistic);
 }
 
 /// A NaN in the last rank's rows: every rank must throw, and name that rank.
