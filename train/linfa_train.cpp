@@ -8,10 +8,12 @@
 //   linfa-train linear --csv train.csv --header --target-columns 1 --out ols.linfa
 //   linfa-train pca --components 8 --data X.npy --out pca.linfa
 //   linfa-train gmm --components 5 --covariance diag --data X.npy --out gmm.linfa
+//   linfa-train logistic --data X.npy --targets labels.npy --c 0.5 --out logistic.linfa
 //   linfa-train --config train.toml          (the same options, CLI11's TOML config format)
 //   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
 //
-// Rank 0 prints a progress line per K-Means or EM iteration and writes the model. A bad input (a
+// Rank 0 prints a progress line per K-Means or EM iteration (for logistic regression, the
+// L-BFGS iterations at the end) and writes the model. A bad input (a
 // damaged or inconsistent file, NaN, too few rows) makes every rank exit with status 1 and a
 // message naming the rank and the file.
 #include <cstdio>
@@ -20,11 +22,15 @@
 #include <string>
 #include <vector>
 
+#include <cmath>
+#include <limits>
+
 #include <CLI/CLI.hpp>
 #include <linfa/distributed/files.hpp>
 #include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
+#include <linfa/distributed/logistic.hpp>
 #include <linfa/distributed/mpi.hpp>
 #include <linfa/distributed/pca.hpp>
 #include <linfa/io/model_file.hpp>
@@ -60,19 +66,49 @@ struct Options {
     std::string covariance = "full", gmm_init = "kmeans";
     std::uint64_t em_max_iter = 100;
     double em_tol = 1e-3, reg_covar = 1e-6;
+    // Logistic regression (--no-intercept shared)
+    double c = 1.0, lbfgs_tol = 1e-4;
+    std::uint64_t lbfgs_max_iter = 100;
+    std::string multi_class = "auto";
+    bool balanced = false;
 };
 
-/// This rank's rows: records, and targets when the model needs them.
+/// This rank's rows: records, and targets when the model needs them (continuous, or class
+/// labels for a classifier).
 template <class F>
 struct Rows {
     linfa::Matrix<F> records, targets;
+    std::vector<std::int32_t> labels;
 
     linfa::DatasetView<F> view() const {
         linfa::DatasetView<F> v(records);
         if (targets.cols() == 0) return v;
         return v.with_targets(linfa::MatrixView<F>(targets.data(), targets.rows(), targets.cols()));
     }
+    linfa::DatasetView<F> labelled_view() const {
+        return linfa::DatasetView<F>(records).with_labels(labels);
+    }
 };
+
+/// The targets as class labels: one column of whole numbers within int32 (InvalidInput otherwise).
+template <class F>
+std::vector<std::int32_t> class_labels(const linfa::Matrix<F>& targets) {
+    if (targets.rows() == 0) return {};  // an empty share: nothing to check
+    if (targets.cols() != 1) {
+        throw linfa::InvalidInput("logistic: needs one target column of class labels, found " + std::to_string(targets.cols()));
+    }
+    std::vector<std::int32_t> labels;
+    for (Eigen::Index i = 0; i < targets.rows(); ++i) {
+        const double value = double(targets(i, 0));
+        if (!(value == std::trunc(value) && value >= std::numeric_limits<std::int32_t>::min() &&
+              value <= std::numeric_limits<std::int32_t>::max())) {
+            throw linfa::InvalidInput("logistic: class labels must be whole numbers within int32; this rank's row " +
+                                      std::to_string(i) + " has " + std::to_string(value));
+        }
+        labels.push_back(std::int32_t(value));
+    }
+    return labels;
+}
 
 /// This rank's share of the rows of `files` (--data, headers read) or of the CSV file.
 template <class F>
@@ -129,6 +165,24 @@ linfa::clustering::GaussianMixture<F> fit_mixture(const dist::MpiCommunicator& c
     return dist::fit(params.check(), comm, rows.view());
 }
 
+/// The logistic regression the options describe, fitted on every rank's rows.
+template <class F>
+linfa::linear::LogisticRegression<F> fit_logistic(const dist::MpiCommunicator& comm, const Options& o, Rows<F>& rows) {
+    using namespace linfa::linear;
+    dist::collectively(comm, [&] { rows.labels = class_labels(rows.targets); });
+    auto params = LogisticRegression<F>::params().c(o.c).fit_intercept(!o.no_intercept).max_iter(o.lbfgs_max_iter).tol(o.lbfgs_tol);
+    params.multi_class(o.multi_class == "multinomial" ? MultiClass::Multinomial
+                       : o.multi_class == "ovr"       ? MultiClass::OneVsRest
+                                                      : MultiClass::Auto);
+    if (o.balanced) params.balanced_class_weight();
+    auto model = dist::fit(params.check(), comm, rows.labelled_view());
+    if (comm.rank() == 0) {
+        for (const auto iterations : model.n_iter()) std::printf("linfa-train: L-BFGS %llu iterations\n", static_cast<unsigned long long>(iterations));
+        std::printf("linfa-train: %s\n", model.converged() ? "converged" : "did not converge (raise --max-iter)");
+    }
+    return model;
+}
+
 template <class F>
 void train(const dist::MpiCommunicator& comm, const Options& o, const std::optional<dist::NpyFiles>& files) {
     Rows<F> rows;
@@ -165,6 +219,8 @@ void train(const dist::MpiCommunicator& comm, const Options& o, const std::optio
         save(comm, dist::fit(params.check(), comm, rows.view()), o);
     } else if (o.algorithm == "gmm") {
         save(comm, fit_mixture(comm, o, rows), o);
+    } else if (o.algorithm == "logistic") {
+        save(comm, fit_logistic(comm, o, rows), o);
     } else if (o.algorithm == "linear") {
         auto params = linfa::linear::LinearRegression<F>::params();
         params.fit_intercept(!o.no_intercept);
@@ -236,6 +292,13 @@ int main(int argc, char** argv) {
     gmm->add_option("--reg-covar", o.reg_covar, "added to the covariances' diagonals");
     gmm->add_option("--runs", o.runs, "initialisations; the highest lower bound is kept");
     gmm->add_option("--seed", o.seed, "random seed");
+    auto* logistic = app.add_subcommand("logistic", "logistic regression (L-BFGS); the targets are class labels");
+    common(logistic, true);
+    logistic->add_option("--c", o.c, "inverse of the L2 penalty's strength");
+    logistic->add_option("--max-iter", o.lbfgs_max_iter, "most L-BFGS iterations");
+    logistic->add_option("--tol", o.lbfgs_tol, "stop when the gradient's largest component is at most this");
+    logistic->add_option("--multi-class", o.multi_class, "auto, multinomial or ovr")->check(CLI::IsMember({"auto", "multinomial", "ovr"}));
+    logistic->add_flag("--balanced", o.balanced, "weigh classes by n / (classes x count)");
     CLI11_PARSE(app, argc, argv);
     if (o.data.empty() && o.csv.empty()) {
         std::cerr << "linfa-train: give --data (.npy files) or --csv\n";

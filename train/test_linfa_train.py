@@ -69,6 +69,18 @@ with tempfile.TemporaryDirectory() as d:
     same_model_on_any_ranks("pca randomized", ["pca", "--components", "2", "--solver", "randomized", "--seed", "5",
                                                "--whiten", "--data", *parts], d)
     same_model_on_any_ranks("gmm", ["gmm", "--components", "6", "--covariance", "diag", "--max-iter", "20", "--data", *parts], d)
+    classes = np.arange(20011) % 6 % 3 * 5 - 2  # labels -2, 3 and 8, blobs 0 and 3 of class -2 and so on
+    labels = []
+    for i in range(4):
+        labels.append(os.path.join(d, f"labels{i}.npy"))
+        np.save(labels[-1], classes[cuts[i]:cuts[i + 1]].astype(np.float32))
+    same_model_on_any_ranks("logistic", ["logistic", "--c", "0.5", "--max-iter", "30", "--data", *parts, "--targets", *labels], d)
+    same_model_on_any_ranks("logistic ovr", ["logistic", "--multi-class", "ovr", "--balanced", "--max-iter", "30",
+                                             "--data", *parts, "--targets", *labels], d)
+    halves = os.path.join(d, "halves.npy")
+    np.save(halves, (classes[15000:] + 0.5).astype(np.float32))
+    every_rank_fails("labels that are not whole numbers", ["logistic", "--data", *parts, "--targets", *labels[:3], halves], 3,
+                     "whole numbers")
     csv = os.path.join(d, "train.csv")
     np.savetxt(csv, np.hstack([X.astype(np.float64), y[:, :1]]), delimiter=",", header="a,b,c,d,e,y", comments="")
     same_model_on_any_ranks("linear from CSV", ["linear", "--csv", csv, "--header", "--target-columns", "1"], d)

@@ -10,8 +10,8 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import native_function, register_estimator
-from ._classifier import LinfaClassifier, encode_labels
+from ._base import distributed_function, native_function, register_estimator
+from ._classifier import LinfaClassifier, class_codes, encode_labels, encode_labels_in
 from ._validation import check_bool, check_sample_weight, is_bool, is_int
 
 try:  # scikit-learn is optional
@@ -114,23 +114,37 @@ class LogisticRegression(LinfaClassifier):
         self.n_jobs = n_jobs
         self.l1_ratio = l1_ratio
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, comm=None):
         """Fits the classes of y (any labels) on X (an array or a scipy.sparse matrix), with
-        optional non-negative sample weights; returns self."""
+        optional non-negative sample weights; returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X, y and
+        sample_weight are this rank's rows of a dataset spread over the communicator's ranks,
+        rank 0's rows first: every rank gets the model one process fits on all the rows, bit
+        for bit (dense X only; the classes are those of every rank's y). Every rank must call
+        it; warm_start is refused."""
         C, fit_intercept, multi_class = self._check_params()
         X, names = self._check_training_data(X)
         classes, labels = encode_labels(y, X.shape[0])
+        if comm is not None:  # every rank's classes, and this rank's labels among them
+            classes = np.unique(np.concatenate(comm.allgather(classes)))
+            labels = encode_labels_in(y, X.shape[0], classes)
         if classes.shape[0] < 2:
             raise ValueError(
                 "This solver needs samples of at least 2 classes in the data, but the data "
                 f"contains only one class: {classes[0]!r}"
             )
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        class_weight, balanced = self._class_weights(classes, labels)
-        model = native_function("logistic_regression_fit", X.dtype)(
-            X, labels, weights, C, fit_intercept, int(self.max_iter), float(self.tol), multi_class,
-            class_weight, balanced, self._warm_model(X.dtype, classes, X.shape[1]),
-        )
+        class_weight, balanced = self._class_weights(classes)
+        args = (X, labels, weights, C, fit_intercept, int(self.max_iter), float(self.tol),
+                multi_class, class_weight, balanced)
+        if comm is None:
+            warm = self._warm_model(X.dtype, classes, X.shape[1])
+            model = native_function("logistic_regression_fit", X.dtype)(*args, warm)
+        else:
+            if check_bool(self.warm_start, "warm_start"):
+                raise ValueError("fit with comm does not warm start: set warm_start=False")
+            model = distributed_function("logistic_regression_fit", X, comm)(*args)
         if not model.converged:
             if max(model.n_iter) >= self.max_iter:  # SciPy's words for each way L-BFGS stops short
                 why = "(status=1):\nSTOP: TOTAL NO. of ITERATIONS REACHED LIMIT"
@@ -174,7 +188,7 @@ class LogisticRegression(LinfaClassifier):
             return None
         return model
 
-    def _class_weights(self, classes, labels):
+    def _class_weights(self, classes):
         """({int32 label: weight}, balanced) for C++ from class_weight."""
         weight = self.class_weight
         if weight is None:
@@ -185,7 +199,7 @@ class LogisticRegression(LinfaClassifier):
             return {}, True
         if not isinstance(weight, dict):
             raise ValueError(f"class_weight must be a dict, 'balanced' or None, found {weight!r}")
-        model_labels = np.unique(labels)  # the int32 label of each class, in classes_ order
+        model_labels = class_codes(classes)  # the int32 label of each class, in classes_ order
         result = {}
         for key, value in weight.items():
             found = np.flatnonzero(classes == key)

@@ -1,8 +1,9 @@
 // Logistic regression in linfa._linfa: the C++ linfa::linear::LogisticRegression for float32
 // and float64 (LogisticRegressionF32/F64) and its fit functions (logistic_regression_fit_f32 /
-// _f64). X is a C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit and every
-// predict-like method take either. Labels come in as int32 (the Python layer maps any labels
-// onto them); the scikit-learn estimator contract lives in linfa/_logistic.py.
+// _f64; with MPI, logistic_regression_fit_distributed_f32 / _f64 over a communicator). X is a
+// C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit and every predict-like
+// method take either (the distributed fit: dense only). Labels come in as int32 (the Python
+// layer maps any labels onto them); the scikit-learn estimator contract is linfa/_logistic.py.
 #include "common.hpp"
 #include "sparse.hpp"
 
@@ -12,6 +13,10 @@
 #include <type_traits>
 
 #include <linfa/linear/logistic_regression.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/logistic.hpp>
+#include <linfa/distributed/mpi.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -19,12 +24,11 @@ namespace {
 using linfa::linear::LogisticRegression;
 using linfa::linear::MultiClass;
 
-/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
-template <linfa::Float F, class Records>
-LogisticRegression<F> fit_logistic(const Records& x, const LabelArray& labels, const std::optional<CArray<F>>& weights,
-                                   double c, bool fit_intercept, std::size_t max_iter, double tol, MultiClass multi_class,
-                                   std::map<std::int32_t, double> class_weight, bool balanced,
-                                   const std::optional<LogisticRegression<F>>& warm_start) {
+/// The checked parameters of a fit (the Python layer's arguments).
+template <linfa::Float F>
+linfa::linear::LogisticRegressionValidParams<F> fit_params(double c, bool fit_intercept, std::size_t max_iter, double tol,
+                                                           MultiClass multi_class, std::map<std::int32_t, double> class_weight,
+                                                           bool balanced, const std::optional<LogisticRegression<F>>& warm_start) {
     auto params = LogisticRegression<F>::params().c(c).fit_intercept(fit_intercept).max_iter(max_iter).tol(tol).multi_class(multi_class);
     if (balanced) {
         params.balanced_class_weight();
@@ -32,8 +36,34 @@ LogisticRegression<F> fit_logistic(const Records& x, const LabelArray& labels, c
         params.class_weight(std::move(class_weight));
     }
     if (warm_start) params.warm_start(*warm_start);
+    return params.check();
+}
+
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
+template <linfa::Float F, class Records>
+LogisticRegression<F> fit_logistic(const Records& x, const LabelArray& labels, const std::optional<CArray<F>>& weights,
+                                   double c, bool fit_intercept, std::size_t max_iter, double tol, MultiClass multi_class,
+                                   std::map<std::int32_t, double> class_weight, bool balanced,
+                                   const std::optional<LogisticRegression<F>>& warm_start) {
+    const auto params = fit_params<F>(c, fit_intercept, max_iter, tol, multi_class, std::move(class_weight), balanced, warm_start);
     return with_labelled_data(x, labels, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// `fit_logistic` on this rank's rows (dense X) of a dataset spread over the ranks of the MPI
+/// communicator whose Fortran handle is `comm` (mpi4py's Comm.py2f()): every rank gets the
+/// model one process fits on all the rows.
+template <linfa::Float F>
+LogisticRegression<F> fit_logistic_distributed(const CArray<F>& x, const LabelArray& labels, const std::optional<CArray<F>>& weights,
+                                               double c, bool fit_intercept, std::size_t max_iter, double tol, MultiClass multi_class,
+                                               std::map<std::int32_t, double> class_weight, bool balanced, std::int64_t comm) {
+    const auto params = fit_params<F>(c, fit_intercept, max_iter, tol, multi_class, std::move(class_weight), balanced, std::nullopt);
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    return with_labelled_data(x, labels, weights, [&](const auto& data) {
+        return without_gil([&] { return linfa::distributed::fit(params, group, data); });
+    });
+}
+#endif
 
 /// `answer(model, records)` on X without the GIL, as a method named `name`, for X a dense array
 /// and for X a CSR matrix (`records`: a DatasetView or a CsrView; pybind11 picks the overload
@@ -88,6 +118,13 @@ void bind_model(py::module_& m, const char* name) {
     };
     bind_fit(&fit_logistic<F, CArray<F>>);
     bind_fit(&fit_logistic<F, SparseArrays<F>>);
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("logistic_regression_fit_distributed").c_str(), &fit_logistic_distributed<F>, py::arg("X").noconvert(),
+          py::arg("labels").noconvert(), py::arg("sample_weight").noconvert(), py::arg("C"), py::arg("fit_intercept"),
+          py::arg("max_iter"), py::arg("tol"), py::arg("multi_class"), py::arg("class_weight"), py::arg("balanced"), py::arg("comm"),
+          "Logistic regression of this rank's rows (dense X, int32 labels) of data spread over an MPI communicator "
+          "(Fortran handle); every rank gets the model one process fits on all the rows.");
+#endif
 }
 
 }  // namespace

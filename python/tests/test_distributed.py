@@ -1,7 +1,7 @@
-"""KMeans, PCA, GaussianMixture, LinearRegression and Ridge .fit(X_local, ..., comm=MPI.COMM_WORLD)
-under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the script below, whose ranks each fit their
-share of the rows and compare the model (and the gathered labels) with a fit of all the rows in
-one process."""
+"""KMeans, PCA, GaussianMixture, LinearRegression, Ridge and LogisticRegression
+.fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
+script below, whose ranks each fit their share of the rows and compare the model (and the gathered
+labels) with a fit of all the rows in one process."""
 import os
 import shutil
 import subprocess
@@ -25,7 +25,7 @@ SCRIPT = textwrap.dedent(
     import scipy.sparse
     from mpi4py import MPI
     import sklearn.base
-    from linfa import PCA, GaussianMixture, KMeans, LinearRegression, Ridge
+    from linfa import PCA, GaussianMixture, KMeans, LinearRegression, LogisticRegression, Ridge
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -98,6 +98,25 @@ SCRIPT = textwrap.dedent(
     except TypeError:
         pass
 
+    blob = np.arange(9001) % 5
+    fitted = ("classes_", "coef_", "intercept_", "n_iter_")
+    for y, kwargs, weights in ((np.array(["ant", "bee", "cat", "dog", "eel"])[blob], {}, None),
+                               (blob * 10 - 7, {"multi_class": "ovr", "class_weight": "balanced"}, w),
+                               (np.where(np.arange(9001) < 4000, "no", "yes"), {"C": 0.3, "class_weight": {"no": 2.0}}, w)):
+        # the last: ranks 1 and 2 hold only "yes"
+        one = LogisticRegression(max_iter=30, **kwargs).fit(X, y, sample_weight=weights)
+        many = LogisticRegression(max_iter=30, **kwargs).fit(
+            X[mine], y[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"LogisticRegression {kwargs}: {name} differs"
+        assert np.array_equal(many.predict(X[mine]), one.predict(X[mine]))
+    for bad, error in ((dict(warm_start=True), ValueError), (dict(sparse=True), TypeError)):
+        rows = scipy.sparse.csr_matrix(X[mine]) if bad.pop("sparse", False) else X[mine]
+        try:
+            LogisticRegression(**bad).fit(rows, blob[mine], comm=comm)
+            raise AssertionError(f"LogisticRegression {bad or 'sparse X'} with comm was accepted")
+        except error:
+            pass
     print(f"rank {comm.rank}: the same model as one process")
     """
 )
