@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Distributed PCA and Gaussian mixtures through linfa-train: the wall time of a whole training
+# Distributed PCA, Gaussian mixtures and logistic regression through linfa-train: the wall time of a whole training
 # run (reading the .npy shards, fitting, writing the model) on 1 rank x 2 threads against 2
 # ranks x 1 thread, median of REPEATS runs (default 3), and whether both wrote the same model
 # file bytes. The figures of bench/README.md's "Training on a cluster" section.
@@ -17,11 +17,15 @@ trap 'rm -rf "$work"' EXIT
 import sys
 import numpy as np
 rng = np.random.default_rng(1)
-for name, n, d, k in (("pca", 2_000_000, 32, 8), ("gmm", 400_000, 16, 8)):
+for name, n, d, k in (("pca", 2_000_000, 32, 8), ("gmm", 400_000, 16, 8), ("logistic", 400_000, 16, 8)):
     centres = rng.uniform(-5, 5, (k, d))
-    X = (centres[rng.integers(0, k, n)] + rng.normal(size=(n, d))).astype(np.float32)
+    blob = rng.integers(0, k, n)
+    X = (centres[blob] + rng.normal(size=(n, d))).astype(np.float32)
     for part, rows in enumerate(np.array_split(X, 2)):
         np.save(f"{sys.argv[1]}/{name}-{part}.npy", rows)
+    if name == "logistic":  # the class of each row: its blob
+        for part, labels in enumerate(np.array_split(blob.astype(np.float32), 2)):
+            np.save(f"{sys.argv[1]}/{name}-labels-{part}.npy", labels)
 EOF
 
 median_seconds() {  # ranks threads out args...
@@ -51,3 +55,6 @@ compare "PCA full, 2M x 32" pca --data "$work"/pca-0.npy "$work"/pca-1.npy
 compare "PCA randomized (8), 2M x 32" pca --components 8 --solver randomized --data "$work"/pca-0.npy "$work"/pca-1.npy
 compare "GMM full k=8, 400k x 16, 10 iter" gmm --components 8 --max-iter 10 --tol 0 --data "$work"/gmm-0.npy "$work"/gmm-1.npy
 compare "GMM diag k=8, 400k x 16, 10 iter" gmm --components 8 --covariance diag --max-iter 10 --tol 0 --data "$work"/gmm-0.npy "$work"/gmm-1.npy
+logistic=(--data "$work"/logistic-0.npy "$work"/logistic-1.npy --targets "$work"/logistic-labels-0.npy "$work"/logistic-labels-1.npy)
+compare "Logistic multinomial k=8, 400k x 16" logistic --max-iter 30 --tol 0 "${logistic[@]}"
+compare "Logistic ovr k=8, 400k x 16" logistic --multi-class ovr --max-iter 30 --tol 0 "${logistic[@]}"
