@@ -62,11 +62,16 @@ def distributed_function(name, X, comm):
     """The extension's distributed fit `name` (e.g. "pca_fit" for ``pca_fit_distributed_f64``)
     for X's dtype, bound to the mpi4py communicator `comm` (its Fortran handle is passed last):
     what ``fit(..., comm=...)`` calls. TypeError for a sparse X (rows are distributed dense
-    only), RuntimeError for a build without MPI."""
+    only), RuntimeError for a build without MPI, ValueError on every rank when the ranks' X
+    differ in dtype or feature count (one all-gather: the ranks must call the same C++ fit)."""
     if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
         raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
     if not hasattr(_linfa, f"{name}_distributed_f64"):
         raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
+    found = comm.allgather((X.dtype.name, X.shape[1]))  # every rank must call the same C++ fit
+    if len(set(found)) > 1:
+        ranks = ", ".join(f"rank {rank}: {dtype} x {features}" for rank, (dtype, features) in enumerate(found))
+        raise ValueError(f"fit with comm needs the same dtype and feature count on every rank; found {ranks}")
     native = native_function(f"{name}_distributed", X.dtype)
     handle = comm.py2f()
     return lambda *args: native(*args, handle)
@@ -174,12 +179,13 @@ class LinfaEstimator(PicklesModel, ParamsMixin):
     # Whether fit and the predict-like methods take scipy.sparse X (as the extension's CSR view).
     _accepts_sparse = False
 
-    def _check_training_data(self, X):
+    def _check_training_data(self, X, comm=None):
         """(X as a C-contiguous float32 or float64 array, or a CSR view where the estimator
         accepts sparse X; its feature names or None). float32 and float64 are kept, anything
-        else becomes float64; such an array is not copied."""
+        else becomes float64; such an array is not copied. With ``comm`` (a distributed fit)
+        X may have no rows: the rank holds none of the dataset's."""
         names = feature_names_of(X)
-        return check_array(X, accept_sparse=self._accepts_sparse), names
+        return check_array(X, accept_sparse=self._accepts_sparse, min_samples=0 if comm is not None else 1), names
 
     def _check_test_data(self, X):
         """X for the fitted model: its feature names and count must be the training data's; it

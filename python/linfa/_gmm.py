@@ -98,7 +98,7 @@ class GaussianMixture(LinfaEstimator):
         """Fits, then returns the most probable component of every sample of X (with
         ``comm``, as ``fit``, and of this rank's rows)."""
         self._check_params()
-        X, names = self._check_training_data(X)
+        X, names = self._check_training_data(X, comm)
         n_samples, n_features = X.shape
         k = int(self.n_components)
         if comm is None:  # with comm, the C++ fit counts all the ranks' rows

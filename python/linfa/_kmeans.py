@@ -298,7 +298,7 @@ class KMeans(_BaseKMeans):
         rank gets the model one process fits on all the rows, bit for bit, and ``labels_`` of
         its own rows. Every rank calls fit with the same parameters. Dense X only; init
         "k-means++", "k-means||", "random" (without sample weights) or an array."""
-        X, names = self._check_training_data(X)
+        X, names = self._check_training_data(X, comm)
         verbose = self._check_params()
         if comm is None:
             self._check_enough_samples(X)  # with comm, the C++ fit checks all the ranks' rows

@@ -89,10 +89,10 @@ class _LinearRegressor(LinfaEstimator):
 
     # ---------------------------------------------------------------- internals
 
-    def _fit_data(self, X, y, sample_weight):
+    def _fit_data(self, X, y, sample_weight, comm=None):
         """(X, its feature names, y as a C-contiguous n x t array of X's dtype, weights,
-        the number of dimensions of y)."""
-        X, names = self._check_training_data(X)
+        the number of dimensions of y); with ``comm``, X may have no rows."""
+        X, names = self._check_training_data(X, comm)
         targets, y_ndim = self._check_targets(y, X.shape[0], X.dtype, with_ndim=True)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         return X, names, targets, weights, y_ndim
@@ -128,7 +128,8 @@ class _LinearRegressor(LinfaEstimator):
         except (TypeError, ValueError) as error:
             raise ValueError(f"y must be numeric: {error}") from error
         ndim = array.ndim
-        array = array.reshape(n_samples, -1)
+        if ndim == 1:  # one target (reshape(n, -1) cannot size a column of no rows)
+            array = array.reshape(n_samples, 1)
         return (array, ndim) if with_ndim else array
 
     def _targets_1d(self):
@@ -198,7 +199,7 @@ class LinearRegression(_LinearRegressor):
         rank 0's rows first: every rank gets the model one process fits on all the rows, bit
         for bit (dense X only). Every rank must call it."""
         fit_intercept = self._check_params()
-        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
+        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight, comm)
         model = fit_function("linear_regression_fit", X, comm)(X, targets, weights, fit_intercept)
         for name in ("rank_", "singular_"):  # a previous dense fit's: not this model's
             self.__dict__.pop(name, None)
@@ -296,7 +297,7 @@ class Ridge(_LinearRegressor):
         a dataset spread over the communicator's ranks, as ``LinearRegression.fit``; every rank
         gets the single-process model, bit for bit (dense X only)."""
         fit_intercept, solver = self._check_params()
-        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
+        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight, comm)
         if not isinstance(X, np.ndarray):  # sparse X, now the extension's CSR view
             self._check_sparse_solver(fit_intercept)
         alphas = self._check_alpha(targets.shape[1])

@@ -124,10 +124,11 @@ class LogisticRegression(LinfaClassifier):
         for bit (dense X only; the classes are those of every rank's y). Every rank must call
         it; warm_start is refused."""
         C, fit_intercept, multi_class = self._check_params()
-        X, names = self._check_training_data(X)
+        X, names = self._check_training_data(X, comm)
         classes, labels = encode_labels(y, X.shape[0])
-        if comm is not None:  # every rank's classes, and this rank's labels among them
-            classes = np.unique(np.concatenate(comm.allgather(classes)))
+        if comm is not None:  # every rank's classes (a rank without rows has none), its labels among them
+            held = [found for found in comm.allgather(classes) if found.size]
+            classes = np.unique(np.concatenate(held)) if held else classes
             labels = encode_labels_in(y, X.shape[0], classes)
         if classes.shape[0] < 2:
             raise ValueError(

@@ -110,7 +110,7 @@ class PCA(LinfaEstimator):
     def _fit(self, X, comm=None):
         """Fits on X; returns X as converted (C-contiguous float32 or float64)."""
         params = self._check_params()
-        X, names = self._check_training_data(X)
+        X, names = self._check_training_data(X, comm)
         n_samples, n_features = X.shape
         if comm is None and n_samples < 2:  # with comm, the C++ fit counts all the ranks' rows
             raise ValueError(

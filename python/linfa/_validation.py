@@ -107,8 +107,9 @@ def _warn_sparse_columns(X):
         )
 
 
-def check_array(X, *, dtype=None, name="X", accept_sparse=False):
-    """X as a 2-D C-contiguous array of `dtype` (None: keep float32/float64, else float64);
+def check_array(X, *, dtype=None, name="X", accept_sparse=False, min_samples=1):
+    """X as a 2-D C-contiguous array of `dtype` (None: keep float32/float64, else float64) with
+    at least `min_samples` rows (0: one rank's share of a distributed fit may be none);
     with `accept_sparse`, a sparse X as check_sparse makes it."""
     if accept_sparse and (is_sparse(X) or isinstance(X, tuple(_SPARSE_VIEWS.values()))):
         return check_sparse(X, dtype=dtype, name=name)
@@ -123,15 +124,18 @@ def check_array(X, *, dtype=None, name="X", accept_sparse=False):
     )
     # One conversion at most: to the target type and C order together.
     array = np.ascontiguousarray(array, dtype=target)
-    _check_not_empty(array.shape)
+    _check_not_empty(array.shape, min_samples)
     return array
 
 
-def _check_not_empty(shape):
-    """`shape` (2-D); scikit-learn's ValueError unless it has a sample and a feature."""
+def _check_not_empty(shape, min_samples=1):
+    """`shape` (2-D); scikit-learn's ValueError unless it has `min_samples` samples and a
+    feature."""
     n_samples, n_features = shape
-    if n_samples < 1:
-        raise ValueError(f"Found array with 0 sample(s) (shape={shape}) while a minimum of 1 is required.")
+    if n_samples < min_samples:
+        raise ValueError(
+            f"Found array with {n_samples} sample(s) (shape={shape}) while a minimum of {min_samples} is required."
+        )
     if n_features < 1:
         raise ValueError(f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is required.")
     return n_samples, n_features

@@ -1,7 +1,8 @@
 """KMeans, PCA, GaussianMixture, LinearRegression, Ridge and LogisticRegression
 .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
-script below, whose ranks each fit their share of the rows and compare the model (and the gathered
-labels) with a fit of all the rows in one process."""
+script below, whose ranks each fit their share of the rows (one rank's share may be none) and
+compare the model (and the gathered labels) with a fit of all the rows in one process; ranks whose
+X differ in dtype are refused on every rank."""
 import os
 import shutil
 import subprocess
@@ -117,6 +118,25 @@ SCRIPT = textwrap.dedent(
             raise AssertionError(f"LogisticRegression {bad or 'sparse X'} with comm was accepted")
         except error:
             pass
+
+    gap = [0, 4500, 4500, 9001] if comm.size == 3 else cuts  # rank 1 holds no rows
+    part = slice(gap[comm.rank], gap[comm.rank + 1])
+    names = np.array(["ant", "bee", "cat", "dog", "eel"])[blob]
+    for estimator, data, fitted in (
+            (KMeans(n_clusters=5, random_state=7, n_init=1), (X,), ("cluster_centers_", "inertia_", "n_iter_")),
+            (PCA(n_components=3), (Y,), ("components_", "explained_variance_", "mean_", "n_samples_")),
+            (GaussianMixture(n_components=5, random_state=4), (X,), ("weights_", "means_", "covariances_", "lower_bound_")),
+            (Ridge(alpha=2.0), (X, targets), ("coef_", "intercept_")),
+            (LogisticRegression(max_iter=30), (X, names), ("classes_", "coef_", "intercept_", "n_iter_"))):
+        one = sklearn.base.clone(estimator).fit(*data)
+        many = estimator.fit(*(whole[part] for whole in data), comm=comm)
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"{estimator}, an empty rank: {name} differs"
+    try:  # every rank must call the same C++ fit
+        KMeans(n_clusters=5).fit(X[mine].astype(np.float64) if comm.rank == 0 else X[mine], comm=comm)
+        raise AssertionError("ranks whose X differ in dtype were accepted")
+    except ValueError as error:
+        assert "rank 0: float64 x 4, rank 1: float32 x 4" in str(error), error
     print(f"rank {comm.rank}: the same model as one process")
     """
 )
