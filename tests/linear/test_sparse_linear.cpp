@@ -180,7 +180,9 @@ TEST_CASE("sparse LogisticRegression: the dense fit to rounding, every layout") 
         const auto dense = params.fit(p.dense());
         const auto sparse = test::with_threads(1, [&] { return params.fit(p.sparse()); });
         CHECK(sparse.coef() == test::with_threads(2, [&] { return params.fit(p.sparse()); }).coef());
-        CHECK(sparse.coef() == params.fit(p.sparse_wide()).coef());
+        // 32- and 64-bit indices are two compiled fits, which GCC may contract into FMAs
+        // differently: equal to rounding, not bit for bit (threads never change a fit's bits)
+        CHECK(max_difference(sparse.coef(), params.fit(p.sparse_wide()).coef()) < 1e-8);
         CHECK(max_difference(sparse.coef(), dense.coef()) < 1e-7);
         CHECK(max_difference(sparse.predict_proba(p.narrow.view()), dense.predict_proba(p.dense())) < 1e-9);
         CHECK(max_difference(sparse.predict_log_proba(p.sparse_wide()), dense.predict_log_proba(p.dense())) < 1e-8);
