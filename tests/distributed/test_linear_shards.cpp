@@ -93,3 +93,22 @@ TEST_CASE("distributed least squares: bad rows fail on every rank, named by the 
     fit_on(Regression<double>(6000, 3, 2, false, false), Ridge<double>::params().alphas({1, 2, 3}).check());
     for (const auto& e : errors) CHECK(e.find("3 alphas for 2 targets") != std::string::npos);
 }
+
+TEST_CASE("distributed least squares: a rank whose rows all weigh zero takes part; no weight anywhere fails on every rank") {
+    // Only the weights of every rank together must weigh something (the other fits share the check).
+    Regression<double> problem(6000, 3, 1, true, false);
+    std::fill(problem.data.weights.begin() + 4000, problem.data.weights.end(), 0.0);  // rank 2's rows
+    const auto params = LinearRegression<double>::params().check();
+    const auto one = params.fit(problem.view());
+    std::vector<std::optional<LinearRegression<double>>> models(3);
+    ThreadGroup::run(3, [&](const ThreadGroup::Member& comm) {
+        const std::size_t r = comm.rank();
+        models[r] = linfa::distributed::fit(params, comm, problem.slice(r * 2000, r * 2000 + 2000));
+    });
+    for (const auto& model : models) CHECK(model->coef() == one.coef());
+    std::fill(problem.data.weights.begin(), problem.data.weights.end(), 0.0);
+    const auto errors = test::shards::errors_on_ranks(3, [&](const ThreadGroup::Member& comm) {
+        linfa::distributed::fit(params, comm, problem.slice(comm.rank() * 2000, comm.rank() * 2000 + 2000));
+    });
+    for (const auto& e : errors) CHECK(e.find("sample weights must not all be zero") != std::string::npos);
+}

@@ -82,7 +82,8 @@ namespace linear_shard_detail {
 template <Float F, Communicator C>
 std::pair<RowShape, RowLayout> checked_rows(const C& comm, const DatasetView<F>& data, const std::string& model) {
     collectively(comm, [&] {
-        if (data.n_samples() > 0) linear::require_regression_data(data, model);  // a rank without rows has nothing to check
+        // A rank without rows has nothing to check.
+        if (data.n_samples() > 0) linear::require_regression_data(as_checked_alone(data), model);
     });
     const RowLayout given = current_layout(comm, data.n_samples());
     if (given.total() == 0) throw linear::LinearInputError(model + ": need at least one sample on some rank, found 0");

@@ -79,7 +79,8 @@ template <Float F, Communicator C>
 linear::LogisticRegression<F> fit(const linear::LogisticRegressionValidParams<F>& params, const C& comm,
                                   const DatasetView<F>& data) {
     collectively(comm, [&] {
-        if (data.n_samples() > 0) require_classification_data(data, "LogisticRegression");  // a rank without rows has nothing to check
+        // A rank without rows has nothing to check.
+        if (data.n_samples() > 0) require_classification_data(as_checked_alone(data), "LogisticRegression");
     });
     const RowLayout given = current_layout(comm, data.n_samples());
     if (given.total() == 0) throw InvalidInput("LogisticRegression: need at least one sample on some rank, found 0");

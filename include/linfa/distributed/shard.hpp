@@ -122,15 +122,39 @@ std::size_t agreed_width(const C& comm, std::size_t local_rows, std::size_t widt
     return agreed == 0 ? 0 : std::size_t(agreed - 1);
 }
 
-/// Whether the rows carry sample weights: every rank with rows must say the same (else
-/// InvalidInput on every rank).
+/// Whether every weight of `weights` (at least one) is zero.
+template <Float F>
+bool all_zero(std::span<const F> weights) {
+    return !weights.empty() && std::all_of(weights.begin(), weights.end(), [](F w) { return w == F(0); });
+}
+
+/// Whether the rows carry sample weights: every rank with rows must say the same, and the
+/// weights of every rank together must not all be zero (else InvalidInput on every rank).
 template <Float F, Communicator C>
 bool agreed_weighting(const C& comm, const DatasetView<F>& data, const std::string& model) {
-    const std::uint8_t mine = data.n_samples() == 0 ? 2 : data.has_weights() ? 1 : 0;  // 2: no rows, no say
+    enum : std::uint8_t { unweighted, weighted, weighing_nothing, no_rows };
+    const std::uint8_t mine = data.n_samples() == 0     ? no_rows
+                              : !data.has_weights()     ? unweighted
+                              : all_zero(data.weights()) ? weighing_nothing
+                                                         : weighted;
     const auto all = all_gather_one(comm, mine);
-    const bool some = std::count(all.begin(), all.end(), 1) > 0, none = std::count(all.begin(), all.end(), 0) > 0;
-    if (some && none) throw InvalidInput(model + ": some ranks pass sample weights and others do not");
+    auto count = [&](std::uint8_t what) { return std::count(all.begin(), all.end(), what); };
+    const bool some = count(weighted) + count(weighing_nothing) > 0;
+    if (some && count(unweighted) > 0) throw InvalidInput(model + ": some ranks pass sample weights and others do not");
+    if (some && count(weighted) == 0) throw InvalidInput(model + ": sample weights must not all be zero");
     return some;
+}
+
+/// This rank's rows as its own checks should see them (require_trainable and the like, which
+/// refuse weights that are all zero): a rank whose rows all weigh zero hands them over
+/// without their weights, since only the weights of every rank together must weigh
+/// something, which agreed_weighting checks.
+template <Float F>
+DatasetView<F> as_checked_alone(const DatasetView<F>& data) {
+    if (!all_zero(data.weights())) return data;
+    const DatasetView<F> records(data.records());  // views are not assignable: one return per case
+    const auto labelled = [&](const DatasetView<F>& view) { return data.has_labels() ? view.with_labels(data.labels()) : view; };
+    return data.has_targets() ? labelled(records.with_targets(data.targets())) : labelled(records);
 }
 
 /// A rank's rows of a chunk-aligned layout: records, targets (none: zero columns), weights
