@@ -126,6 +126,24 @@ TEST_CASE_TEMPLATE("distributed k-means|| draws the single-process centres", F, 
     for (std::size_t ranks = 2; ranks <= 4; ++ranks) check_distributed(few, fallback, ranks, "skewed");
 }
 
+TEST_CASE_TEMPLATE("distributed weighted random initialisation draws the single-process rows", F, float, double) {
+    // Draws without replacement by weight: a picked row's chunk re-sums its mass on the rank
+    // that holds it. Rows of zero weight are never drawn; 5 chunks, an odd last one.
+    Data<F> data(20011, 5, 8, true, 23);
+    for (std::size_t i = 0; i < data.weights.size(); i += 3) data.weights[i] = 0;
+    const auto params = KMeans<F>::params_with_rng(8, linfa::Rng(5)).init_method(InitMethod::Random).n_runs(2).max_n_iterations(2);
+    for (std::size_t ranks = 1; ranks <= 4; ++ranks)
+        for (const auto& name : test::shards::layout_names) check_distributed(data, params, ranks, name);
+    // Three rows of positive weight for six clusters: then the first unpicked rows, which
+    // the first ranks hold.
+    Data<F> few(9000, 3, 3, true, 24);
+    std::fill(few.weights.begin(), few.weights.end(), F(0));
+    few.weights[8000] = few.weights[4500] = few.weights[10] = F(1);
+    const auto fallback = KMeans<F>::params_with_rng(6, linfa::Rng(7)).init_method(InitMethod::Random).max_n_iterations(2);
+    for (std::size_t ranks = 2; ranks <= 4; ++ranks)
+        for (const std::string name : {"skewed", "first empty"}) check_distributed(few, fallback, ranks, name);
+}
+
 TEST_CASE("a fit restarted from saved centroids ends where the uninterrupted fit ends") {
     // What a restart after a failed job does (README, "Training on a cluster"): Lloyd's and
     // Hamerly's next centroids depend on the current ones alone.

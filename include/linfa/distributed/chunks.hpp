@@ -29,6 +29,8 @@ public:
     std::size_t n_features() const { return shape_.features; }
     /// Targets per row.
     std::size_t n_targets() const { return shape_.targets; }
+    /// Whether the rows carry sample weights (every rank agrees, also one without rows).
+    bool weighted() const { return shape_.weighted; }
 
     /// This rank's whole chunks of `plan`, moving the boundary rows first when the plan's
     /// chunks are not the ones the rows are held in (the rows so moved are kept for the next

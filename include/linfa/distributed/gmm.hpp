@@ -40,17 +40,12 @@ struct ShardSeeds {
 
     /// k-means++ seeds over every row (the distributed k-means++ of K-Means).
     Matrix<F> kmeans_plusplus(std::size_t k, Rng& rng) const {
-        const ChunkPlan plan = plan_chunks(rows.n_samples());
-        const HeldChunks<F> held = rows.held(plan);
-        const ShardRows<F, C> shard{comm, held.view, held.plan, held.first_chunk, plan.begin(held.first_chunk)};
-        return clustering::kmeans_detail::kmeans_plusplus(held.view, held.plan, k, rng, shard);
+        return kmeans_shard_detail::init_kmeans_plusplus(kmeans_rows(), k, rng);
     }
 
-    /// k distinct rows, uniformly (unweighted rows only: distributed::fit refuses the others).
-    Matrix<F> random_rows(std::size_t k, Rng& rng) const {
-        const auto picks = clustering::kmeans_detail::random_picks(rows.n_samples(), k, rng);
-        return gather_rows(comm, data, given.begin(comm.rank()), picks);
-    }
+    /// k distinct rows as kmeans_detail::init_random draws them, uniformly or by weight (the
+    /// distributed random initialisation of K-Means).
+    Matrix<F> random_rows(std::size_t k, Rng& rng) const { return kmeans_shard_detail::init_random(kmeans_rows(), k, rng); }
 
     /// Uniform responsibilities of this rank's rows of `plan`'s chunks, drawn for every row.
     Matrix<double> uniform_responsibilities(const ChunkPlan& plan, std::size_t k, Rng& rng) const {
@@ -58,13 +53,20 @@ struct ShardSeeds {
         const std::size_t begin = plan.begin(held.first_chunk);
         return clustering::gmm_detail::uniform_responsibilities(rows.n_samples(), k, begin, begin + held.view.n_samples(), rng);
     }
+
+private:
+    /// Every row as the K-Means initialisations read them: whole chunks of the default plan.
+    kmeans_shard_detail::DistributedRows<F, C> kmeans_rows() const {
+        const ChunkPlan plan = plan_chunks(rows.n_samples());
+        const HeldChunks<F> held = rows.held(plan);
+        return {comm, held.view, plan, held.plan, plan.begin(held.first_chunk), rows.weighted()};
+    }
 };
 
 /// A Gaussian mixture fitted on the rows every rank of `comm` holds (`data`: this rank's rows,
 /// any number including none); every rank returns the model one process fits on all the rows,
 /// and `labels` are this rank's rows'. Throws on every rank when any rank's rows are bad
-/// (non-finite values, negative weights, another feature count, weights on some ranks only),
-/// and InvalidParams for weighted random-from-data initialisation (not distributed yet).
+/// (non-finite values, negative weights, another feature count, weights on some ranks only).
 /// Collective: every rank calls it with the same parameters.
 template <Float F, Communicator C>
 clustering::GaussianMixtureWithLabels<F> fit_predict(const clustering::GaussianMixtureValidParams<F>& params, const C& comm,
@@ -72,17 +74,13 @@ clustering::GaussianMixtureWithLabels<F> fit_predict(const clustering::GaussianM
     using Fitter = clustering::GaussianMixtureFitter<F>;
     const auto& p = params.params();
     collectively(comm, [&] {
-        if (data.n_samples() > 0) require_trainable(data);  // a rank without rows has nothing to check
+        if (data.n_samples() > 0) require_trainable(as_checked_alone(data));  // a rank without rows has nothing to check
     });
     const RowLayout given = current_layout(comm, data.n_samples());
     RowShape shape;
     shape.features = agreed_width(comm, data.n_samples(), data.n_features(), "GaussianMixture: features");
     shape.weighted = agreed_weighting(comm, data, "GaussianMixture");
     Fitter::require_fittable(p, given.total(), shape.features, std::nullopt);
-    const bool all_given = p.weights_init() && p.means_init() && p.precisions_init();
-    if (shape.weighted && p.init_method() == clustering::GmmInit::RandomFromData && !all_given) {
-        throw InvalidParams("GaussianMixture: distributed random_from_data initialisation is unweighted only so far");
-    }
     const ShardChunks<F, C> rows(comm, data, given, shape);
     auto model = Fitter::fit_rows(p, rows, ShardSeeds<F, C>{comm, data, given, rows}, std::nullopt);
     Labels labels = data.n_samples() > 0 ? model.predict(data) : Labels();

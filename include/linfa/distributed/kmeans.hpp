@@ -11,8 +11,7 @@
 // one more all-gather: each rank's farthest candidates, with their rows.
 //
 // Supported so far: Lloyd's and Hamerly's iterations (Auto as in one process); k-means++,
-// k-means||, random (unweighted) and precomputed initialisation; sample weights; any number
-// of runs.
+// k-means||, random and precomputed initialisation; sample weights; any number of runs.
 // Other settings are refused with InvalidParams.
 #pragma once
 
@@ -129,6 +128,27 @@ private:
     std::vector<double> chunks_;  // every chunk's record, from the last run
 };
 
+/// scaled_tolerance over every rank's chunks: the deviations from global row 0, summed in
+/// chunk order. A NaN or infinite entry is named by the rank that holds it.
+template <Float F, Communicator C>
+double scaled_tolerance(const DistributedRows<F, C>& rows, double tolerance) {
+    using namespace clustering::kmeans_detail;
+    const DatasetView<F>& local = rows.local;
+    const std::size_t d = local.n_features();
+    const bool holds_row_0 = rows.first_row == 0 && local.n_samples() > 0;
+    const auto x0 = all_gather_joined(rows.comm, holds_row_0 ? std::span<const F>(local.records().data(), d) : std::span<const F>());
+    const auto totals = add_in_chunk_order(gather_chunks(rows.comm, deviation_sums(local, x0.data(), rows.chunks), 2 * d), 2 * d);
+    if (const auto scaled = tolerance_from_sums(totals, rows.n_samples(), d, tolerance)) return *scaled;
+    collectively(rows.comm, [&] {
+        try {
+            require_finite<F>(local.records(), "records");
+        } catch (const InvalidInput& e) {  // name the row as the caller numbers it
+            throw InvalidInput(std::string(e.what()) + "; this rank's row 0 is global row " + std::to_string(rows.first_row));
+        }
+    });
+    throw_unsummable(local);  // finite everywhere: the overflow message
+}
+
 }  // namespace kmeans_shard_detail
 
 /// Fits K-Means on the rows of every rank of `comm` (see the top of this file).
@@ -143,8 +163,8 @@ struct KMeansShardFitter {
         const std::size_t n = given.total(), k = params.n_clusters();
         const std::size_t d = agreed_width(comm, data.n_samples(), data.n_features(), "KMeans: features");
         const bool weighted = agreed_weighting(comm, data, "KMeans");
-        require_supported(params, n, d, weighted);
-        collectively(comm, [&] { require_valid_weights<F>(data.weights()); });
+        require_supported(params, n, d);
+        collectively(comm, [&] { require_valid_weights<F>(as_checked_alone(data).weights()); });
 
         const ChunkPlan plan = plan_chunks(n);
         const RowLayout aligned = chunk_aligned_layout(plan, comm.size());
@@ -153,13 +173,16 @@ struct KMeansShardFitter {
         const ChunkPlan chunks = local_plan(plan, aligned, comm.rank());
         const std::size_t first_row = shard.first_row();
 
+        const kmeans_shard_detail::DistributedRows<F, C> rows{comm, local, plan, chunks, first_row, weighted};
+
         Rng rng = params.rng();
-        const double tol_scaled = scaled_tolerance(comm, local, chunks, first_row, n, params.tolerance());
+        const double tol_scaled = kmeans_shard_detail::scaled_tolerance(rows, params.tolerance());
         auto best = KMeansFitter<F>::best_of_runs(params, tol_scaled, [&](Labels& labels, auto& on_iteration) {
             auto iterate = [&]<template <class> class Pass>() {
                 kmeans_shard_detail::ShardPass<Pass, F, C> pass(comm, local, k, plan, chunks, first_row);
-                return kmeans_detail::iterate_pass(pass, local.n_samples(), initial_centroids(params, comm, local, chunks, first_row, n, rng),
-                                                   tol_scaled, params.max_n_iterations(), labels, on_iteration);
+                Matrix<F> start = kmeans_detail::initial_centroids(params, rows, rng);  // the same on every rank
+                return kmeans_detail::iterate_pass(pass, local.n_samples(), std::move(start), tol_scaled, params.max_n_iterations(), labels,
+                                                   on_iteration);
             };
             return resolve_algorithm(params.algorithm(), k, d) == KMeansAlgorithm::Hamerly
                        ? iterate.template operator()<kmeans_detail::HamerlyPass>()
@@ -185,53 +208,14 @@ private:
         std::span<const F> weights() const { return {}; }
     };
 
-    static void require_supported(const clustering::KMeansParams<F>& params, std::size_t n, std::size_t d, bool weighted) {
+    static void require_supported(const clustering::KMeansParams<F>& params, std::size_t n, std::size_t d) {
         using namespace clustering;
         KMeansFitter<F>::require_clusterable(params, AllRows{n, d});
         const std::size_t k = params.n_clusters();
-        if (params.init_method() == InitMethod::Random && weighted) {
-            throw InvalidParams("KMeans: distributed random initialisation is unweighted only so far");
-        }
         if (kmeans_detail::ClusterSums<F>::plan_for(n, k, d).chunk_rows != plan_chunks(n).chunk_rows) {
             throw InvalidParams("KMeans: distributed fits need k x (d + 1) <= 131072 so far (found k = " + std::to_string(k) +
                                 ", d = " + std::to_string(d) + ")");
         }
-    }
-
-    /// scaled_tolerance over every rank's chunks: the deviations from global row 0, summed in
-    /// chunk order. A NaN or infinite entry is named by the rank that holds it.
-    template <Communicator C>
-    static double scaled_tolerance(const C& comm, const DatasetView<F>& local, const ChunkPlan& chunks, std::size_t first_row,
-                                   std::size_t n, double tolerance) {
-        using namespace clustering::kmeans_detail;
-        const std::size_t d = local.n_features();
-        const bool holds_row_0 = first_row == 0 && local.n_samples() > 0;
-        const auto x0 = all_gather_joined(comm, holds_row_0 ? std::span<const F>(local.records().data(), d) : std::span<const F>());
-        const auto totals = add_in_chunk_order(gather_chunks(comm, deviation_sums(local, x0.data(), chunks), 2 * d), 2 * d);
-        if (const auto scaled = tolerance_from_sums(totals, n, d, tolerance)) return *scaled;
-        collectively(comm, [&] {
-            try {
-                require_finite<F>(local.records(), "records");
-            } catch (const InvalidInput& e) {  // name the row as the caller numbers it
-                throw InvalidInput(std::string(e.what()) + "; this rank's row 0 is global row " + std::to_string(first_row));
-            }
-        });
-        throw_unsummable(local);  // finite everywhere: the overflow message
-    }
-
-    /// The initial centroids, the same on every rank.
-    template <Communicator C>
-    static Matrix<F> initial_centroids(const clustering::KMeansParams<F>& params, const C& comm, const DatasetView<F>& local,
-                                       const ChunkPlan& chunks, std::size_t first_row, std::size_t n, Rng& rng) {
-        using namespace clustering;
-        if (params.init_method() == InitMethod::Precomputed) return params.init_centroids();
-        const ShardRows<F, C> rows{comm, local, chunks, first_row / chunks.chunk_rows, first_row};  // rows start a chunk
-        if (params.init_method() == InitMethod::KMeansPlusPlus) return kmeans_detail::kmeans_plusplus(local, chunks, params.n_clusters(), rng, rows);
-        if (params.init_method() == InitMethod::KMeansPara) {
-            return kmeans_detail::kmeans_parallel(local, chunks, rows.first_chunk, params.n_clusters(), rng, rows);
-        }
-        const auto picks = kmeans_detail::random_picks(n, params.n_clusters(), rng);
-        return gather_rows(comm, local, first_row, picks);
     }
 };
 
