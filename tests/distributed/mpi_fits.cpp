@@ -1,18 +1,19 @@
 // Run under mpirun: every rank builds the same rows, keeps its part of each named layout and
-// fits K-Means, LinearRegression, Ridge, PCA, GaussianMixture and LogisticRegression
-// distributed over MPI; each rank compares the model (and for K-Means the labels, gathered)
-// with the single-process fit of all the rows.
+// fits K-Means (full and mini-batch), LinearRegression, Ridge, PCA, GaussianMixture and
+// LogisticRegression distributed over MPI; each rank compares the model (and for K-Means the
+// labels, gathered) with the single-process fit of all the rows.
 // Exit status 0 on every rank only if every fit matched bit for bit.
 //
 //   mpi_fits            the fits (float and double; K-Means Lloyd and Hamerly with every
-//                       initialisation, weighted or not; both PCA solvers; GaussianMixture
-//                       with k-means and random initialisation; LogisticRegression
-//                       multinomial and binary)
+//                       initialisation, weighted or not; mini-batch K-Means; both PCA
+//                       solvers; GaussianMixture with k-means and random initialisation;
+//                       LogisticRegression multinomial and binary)
 //   mpi_fits bad-shard  a NaN on the last rank: every rank must fail, naming that rank
 #include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/logistic.hpp>
+#include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/mpi.hpp>
 #include <linfa/distributed/pca.hpp>
 
@@ -36,9 +37,9 @@ void expect(bool ok, const std::string& what, std::size_t rank) {
     std::fprintf(stderr, "rank %zu: MISMATCH %s\n", rank, what.c_str());
 }
 
-template <class F>
-void fit_every_layout(const MpiCommunicator& comm, const test::shards::Data<F>& data, const linfa::clustering::KMeansParams<F>& params,
-                      const std::string& what) {
+/// K-Means or mini-batch K-Means `params` fitted on every layout, against one process.
+template <class F, class Params>
+void fit_every_layout(const MpiCommunicator& comm, const test::shards::Data<F>& data, const Params& params, const std::string& what) {
     const auto one = params.check().fit_predict(data.view());
     const std::size_t n = std::size_t(data.records.rows()), r = comm.rank();
     for (const auto& name : test::shards::layout_names) {
@@ -70,7 +71,14 @@ void fit_all(const MpiCommunicator& comm) {
         start.row(4).setConstant(F(1e4));  // an empty cluster to fill
         auto given = KMeans<F>::params(5).algorithm(algorithm).init_centroids(start);
         fit_every_layout(comm, weighted, given, name + " weighted, empty cluster");
+        auto weighted_random = KMeans<F>::params_with_rng(4, linfa::Rng(6)).algorithm(algorithm).init_method(InitMethod::Random);
+        fit_every_layout(comm, weighted, weighted_random, name + " weighted random init");
     }
+    const test::shards::Data<F> weighted(20011, 5, 6, true, 24);
+    auto minibatch = KMeans<F>::minibatch_params(8, linfa::Rng(3)).batch_size(512).max_n_iterations(2).tolerance(1e-4);
+    fit_every_layout(comm, weighted, minibatch, "mini-batch, weighted");
+    const test::shards::Data<F> small(2500, 4, 5, false, 25);  // initialised on all the rows
+    fit_every_layout(comm, small, KMeans<F>::minibatch_params(5, linfa::Rng(4)).max_n_iterations(3), "mini-batch, k-means++ on all rows");
 }
 
 /// `params` fitted on every layout: each rank's model must equal the single-process one in
