@@ -4,6 +4,7 @@
 // bit for bit, so the file's bytes do not depend on the number of ranks.
 //
 //   linfa-train kmeans --clusters 16 --data part-0.npy part-1.npy --out km.linfa
+//   linfa-train minibatch-kmeans --clusters 16 --batch-size 1024 --data part-*.npy --out km.linfa
 //   mpirun -n 4 linfa-train ridge --data X.npy --targets y.npy --alpha 0.5 --out ridge.linfa
 //   linfa-train linear --csv train.csv --header --target-columns 1 --out ols.linfa
 //   linfa-train pca --components 8 --data X.npy --out pca.linfa
@@ -12,8 +13,8 @@
 //   linfa-train --config train.toml          (the same options, CLI11's TOML config format)
 //   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
 //
-// Rank 0 prints a progress line per K-Means or EM iteration (for logistic regression, the
-// L-BFGS iterations at the end) and writes the model. A bad input (a
+// Rank 0 prints a progress line per K-Means or EM iteration (per epoch of mini-batch steps;
+// for logistic regression, the L-BFGS iterations at the end) and writes the model. A bad input (a
 // damaged or inconsistent file, NaN, too few rows) makes every rank exit with status 1 and a
 // message naming the rank and the file.
 #include <cstdio>
@@ -28,6 +29,7 @@
 #include <CLI/CLI.hpp>
 #include <linfa/distributed/files.hpp>
 #include <linfa/distributed/gmm.hpp>
+#include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/logistic.hpp>
@@ -53,6 +55,10 @@ struct Options {
     std::string init = "k-means++", kmeans_algorithm = "auto", init_from;
     std::uint64_t max_iter = 300, seed = 42;
     double tol = 1e-4;
+    // Mini-batch K-Means (--clusters, --runs and --seed shared)
+    std::size_t batch_size = 1024;
+    std::uint64_t epochs = 100, max_no_improvement = 10;
+    double minibatch_tol = 0;
     // Linear models
     bool no_intercept = false;
     double alpha = 1.0;
@@ -183,6 +189,29 @@ linfa::linear::LogisticRegression<F> fit_logistic(const dist::MpiCommunicator& c
     return model;
 }
 
+/// Mini-batch K-Means on every rank's rows; rank 0 prints a line per epoch and at the stop.
+template <class F>
+linfa::clustering::KMeans<F> fit_minibatch(const dist::MpiCommunicator& comm, const Options& o, const Rows<F>& rows, std::size_t total) {
+    using namespace linfa::clustering;
+    auto params = KMeans<F>::minibatch_params(o.clusters, linfa::Rng(o.seed));
+    params.batch_size(o.batch_size).max_n_iterations(o.epochs).tolerance(o.minibatch_tol).n_runs(o.runs);
+    params.max_no_improvement(o.max_no_improvement == 0 ? std::nullopt : std::optional<std::uint64_t>(o.max_no_improvement));
+    params.init_method(o.init == "random" ? InitMethod::Random : o.init == "k-means||" ? InitMethod::KMeansPara : InitMethod::KMeansPlusPlus);
+    if (comm.rank() == 0) {
+        const std::uint64_t per_epoch = std::max<std::uint64_t>(1, total / std::max<std::size_t>(1, o.batch_size));
+        params.on_step([per_epoch](const MiniBatchStepInfo& info) {
+            if ((info.step + 1) % per_epoch != 0 && info.stop == MiniBatchStop::None && info.step + 1 != info.n_steps) return;
+            const char* stop = info.stop == MiniBatchStop::SmallChange     ? " (stop: small change)"
+                               : info.stop == MiniBatchStop::NoImprovement ? " (stop: no improvement)"
+                                                                           : "";
+            std::printf("linfa-train: step %llu of %llu, smoothed batch inertia %.9g%s\n", static_cast<unsigned long long>(info.step + 1),
+                        static_cast<unsigned long long>(info.n_steps), info.ewa_inertia, stop);
+            std::fflush(stdout);
+        });
+    }
+    return dist::fit(params.check(), comm, rows.view());
+}
+
 template <class F>
 void train(const dist::MpiCommunicator& comm, const Options& o, const std::optional<dist::NpyFiles>& files) {
     Rows<F> rows;
@@ -209,6 +238,8 @@ void train(const dist::MpiCommunicator& comm, const Options& o, const std::optio
             });
         }
         save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    } else if (o.algorithm == "minibatch-kmeans") {
+        save(comm, fit_minibatch(comm, o, rows, total), o);
     } else if (o.algorithm == "pca") {
         using namespace linfa::decomposition;
         auto params = Pca<F>::params(linfa::Rng(o.seed));
@@ -267,6 +298,16 @@ int main(int argc, char** argv) {
     kmeans->add_option("--runs", o.runs, "initialisations; the best run is kept");
     kmeans->add_option("--init-from", o.init_from, "start from the centroids of a saved K-Means model (a restart)");
     kmeans->add_option("--seed", o.seed, "random seed");
+    auto* minibatch = app.add_subcommand("minibatch-kmeans", "mini-batch K-Means (Sculley): every rank draws the same batches");
+    common(minibatch, false);
+    minibatch->add_option("--clusters", o.clusters, "number of clusters")->required();
+    minibatch->add_option("--batch-size", o.batch_size, "rows per mini-batch");
+    minibatch->add_option("--init", o.init, "k-means++, k-means|| or random")->check(CLI::IsMember({"k-means++", "k-means||", "random"}));
+    minibatch->add_option("--max-iter", o.epochs, "most epochs (passes' worth of batches)");
+    minibatch->add_option("--tol", o.minibatch_tol, "stop when the centroids move less (relative to the data's variance); 0: off");
+    minibatch->add_option("--max-no-improvement", o.max_no_improvement, "stop after this many steps without a better smoothed inertia; 0: off");
+    minibatch->add_option("--runs", o.runs, "initialisations; the best on a validation subset is kept");
+    minibatch->add_option("--seed", o.seed, "random seed");
     common(app.add_subcommand("linear", "ordinary least squares"), true);
     auto* ridge = app.add_subcommand("ridge", "ridge regression");
     common(ridge, true);

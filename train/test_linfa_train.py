@@ -64,6 +64,8 @@ with tempfile.TemporaryDirectory() as d:
     km = same_model_on_any_ranks("kmeans", ["kmeans", "--clusters", "6", "--data", *parts], d)
     same_model_on_any_ranks("kmeans random init", ["kmeans", "--clusters", "6", "--init", "random", "--runs", "2",
                                                    "--algorithm", "hamerly", "--data", *parts], d)
+    same_model_on_any_ranks("minibatch-kmeans", ["minibatch-kmeans", "--clusters", "6", "--batch-size", "512", "--max-iter", "3",
+                                                 "--runs", "2", "--data", *parts], d)
     same_model_on_any_ranks("ridge", ["ridge", "--alpha", "0.5", "--data", *parts, "--targets", *targets], d)
     same_model_on_any_ranks("pca", ["pca", "--data", *parts], d)
     same_model_on_any_ranks("pca randomized", ["pca", "--components", "2", "--solver", "randomized", "--seed", "5",

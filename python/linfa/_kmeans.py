@@ -297,7 +297,7 @@ class KMeans(_BaseKMeans):
         rows of a dataset spread over the communicator's ranks, rank 0's rows first: every
         rank gets the model one process fits on all the rows, bit for bit, and ``labels_`` of
         its own rows. Every rank calls fit with the same parameters. Dense X only; init
-        "k-means++", "k-means||", "random" (without sample weights) or an array."""
+        "k-means++", "k-means||", "random" or an array."""
         X, names = self._check_training_data(X, comm)
         verbose = self._check_params()
         if comm is None:

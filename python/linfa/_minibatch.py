@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import native_function
+from ._base import fit_function, native_function
 from ._kmeans import _BaseKMeans, _random_state_for_init
 from ._validation import _scipy_csr, check_sample_weight, is_int
 
@@ -115,22 +115,34 @@ class MiniBatchKMeans(_BaseKMeans):
 
     # ---------------------------------------------------------------- fitting
 
-    def fit(self, X, y=None, sample_weight=None):
-        """Clusters X by mini-batches drawn from it; returns self."""
-        X, names = self._check_training_data(X)
+    def fit(self, X, y=None, sample_weight=None, comm=None):
+        """Clusters X by mini-batches drawn from it; returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X is this rank's
+        rows of a dataset spread over the communicator's ranks, rank 0's rows first: every
+        rank draws the same batches, which travel to every rank, and gets the model one
+        process fits on all the rows, bit for bit, and ``labels_`` of its own rows. Every rank
+        calls fit with the same parameters. Dense X only; init "k-means++", "k-means||",
+        "random" or an array."""
+        X, names = self._check_training_data(X, comm)
         verbose = self._check_params()
-        self._check_enough_samples(X)
+        if comm is None:
+            self._check_enough_samples(X)  # with comm, the C++ fit checks all the ranks' rows
+        elif callable(self.init):
+            raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        init_size = self._check_init_size(X.shape[0])
+        n_samples = X.shape[0] if comm is None else comm.allreduce(X.shape[0])  # the init size is of all the rows
+        init_size = self._check_init_size(n_samples)
         init_name, init_centroids = self._initial_centres(X, init_size)
         n_runs = self._check_n_init(init_centroids is not None and not callable(self.init))
-        model, labels = native_function("minibatch_fit", X.dtype)(
+        model, labels = fit_function("minibatch_fit", X, comm)(
             X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
             int(self.max_iter), int(self.batch_size), float(self.tol),
             None if self.max_no_improvement is None else int(self.max_no_improvement),
             init_size, float(self.reassignment_ratio), self._seed(), _print_step if verbose else None,
         )
-        self._warn_fewer_distinct_clusters(labels)
+        if comm is None:  # a rank's own rows may hold fewer clusters than the whole data
+            self._warn_fewer_distinct_clusters(labels)
         self.__dict__.pop("_stream_seed", None)  # a later partial_fit draws its own
         self._set_fitted(model, names)
         self._set_labels(labels)

@@ -9,6 +9,7 @@
 #include <linfa/clustering/kmeans.hpp>
 #ifdef LINFA_PYTHON_MPI
 #include <linfa/distributed/kmeans.hpp>
+#include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/mpi.hpp>
 #endif
 
@@ -115,15 +116,14 @@ linfa::clustering::MiniBatchKMeansParams<F> minibatch_params(std::size_t n_clust
     return params;
 }
 
-/// The mini-batch algorithm over X; returns (model, labels of X).
-template <linfa::Float F, class Records>
-std::pair<KMeans<F>, linfa::Labels> minibatch_fit(const Records& x, const std::optional<CArray<F>>& weights,
-                                                  std::size_t n_clusters, const std::string& init,
-                                                  const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
-                                                  std::uint64_t max_iter, std::size_t batch_size, double tol,
-                                                  std::optional<std::uint64_t> max_no_improvement,
-                                                  std::optional<std::size_t> init_size, double reassignment_ratio,
-                                                  std::uint64_t seed, const std::optional<py::function>& progress) {
+/// The hyper-parameters of the full mini-batch fit (with its progress hook).
+template <linfa::Float F>
+linfa::clustering::MiniBatchKMeansParams<F> minibatch_fit_params(std::size_t n_clusters, const std::string& init,
+                                                                const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+                                                                std::uint64_t max_iter, std::size_t batch_size, double tol,
+                                                                std::optional<std::uint64_t> max_no_improvement,
+                                                                std::optional<std::size_t> init_size, double reassignment_ratio,
+                                                                std::uint64_t seed, const std::optional<py::function>& progress) {
     auto params = minibatch_params(n_clusters, init, init_centroids, batch_size, init_size, reassignment_ratio, seed);
     params.n_runs(n_runs).max_n_iterations(max_iter).tolerance(tol).max_no_improvement(max_no_improvement);
     if (progress) {  // progress(step, n_steps, batch inertia, ewa inertia, reassigned, stop: "" / "small change" / "no improvement")
@@ -134,9 +134,46 @@ std::pair<KMeans<F>, linfa::Labels> minibatch_fit(const Records& x, const std::o
             report(to, info.step, info.n_steps, info.batch_inertia, info.ewa_inertia, info.n_reassigned, stop);
         });
     }
+    return params;
+}
+
+/// The mini-batch algorithm over X; returns (model, labels of X).
+template <linfa::Float F, class Records>
+std::pair<KMeans<F>, linfa::Labels> minibatch_fit(const Records& x, const std::optional<CArray<F>>& weights,
+                                                  std::size_t n_clusters, const std::string& init,
+                                                  const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+                                                  std::uint64_t max_iter, std::size_t batch_size, double tol,
+                                                  std::optional<std::uint64_t> max_no_improvement,
+                                                  std::optional<std::size_t> init_size, double reassignment_ratio,
+                                                  std::uint64_t seed, const std::optional<py::function>& progress) {
+    const auto params = minibatch_fit_params(n_clusters, init, init_centroids, n_runs, max_iter, batch_size, tol, max_no_improvement,
+                                             init_size, reassignment_ratio, seed, progress);
     auto fitted = with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return params.fit_predict(data); }); });
     return {std::move(fitted.model), std::move(fitted.labels)};
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// `minibatch_fit` on this rank's rows of a dataset spread over the ranks of the MPI
+/// communicator whose Fortran handle is `comm`: every rank gets the model one process fits on
+/// all the rows, and the labels of its own rows.
+template <linfa::Float F>
+std::pair<KMeans<F>, linfa::Labels> minibatch_fit_distributed(const CArray<F>& x, const std::optional<CArray<F>>& weights,
+                                                              std::size_t n_clusters, const std::string& init,
+                                                              const std::optional<CArray<F>>& init_centroids, std::size_t n_runs,
+                                                              std::uint64_t max_iter, std::size_t batch_size, double tol,
+                                                              std::optional<std::uint64_t> max_no_improvement,
+                                                              std::optional<std::size_t> init_size, double reassignment_ratio,
+                                                              std::uint64_t seed, const std::optional<py::function>& progress,
+                                                              std::int64_t comm) {
+    const auto params = minibatch_fit_params(n_clusters, init, init_centroids, n_runs, max_iter, batch_size, tol, max_no_improvement,
+                                             init_size, reassignment_ratio, seed, progress).check();
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    auto fitted = with_dataset(x, weights, [&](const auto& data) {
+        return without_gil([&] { return linfa::distributed::fit_predict(params, group, data); });
+    });
+    return {std::move(fitted.model), std::move(fitted.labels)};
+}
+#endif
 
 /// One mini-batch step on X from `model` (None: initialised from X); returns the new model.
 template <linfa::Float F, class Records>
@@ -231,6 +268,13 @@ void bind_model(py::module_& m, const char* name) {
               py::arg("reassignment_ratio"), py::arg("seed"),
               "One mini-batch step on X (dense or CSR) from model (None: initialised from X); returns the new model.");
     };
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("minibatch_fit_distributed").c_str(), &minibatch_fit_distributed<F>, py::arg("X").noconvert(),
+          py::arg("sample_weight").noconvert(), py::arg("n_clusters"), py::arg("init"), py::arg("init_centroids").noconvert(),
+          py::arg("n_runs"), py::arg("max_iter"), py::arg("batch_size"), py::arg("tol"), py::arg("max_no_improvement"),
+          py::arg("init_size"), py::arg("reassignment_ratio"), py::arg("seed"), py::arg("progress"), py::arg("comm"),
+          "Mini-batch K-Means on this rank's rows of data spread over an MPI communicator (Fortran handle).");
+#endif
     bind_minibatch(&minibatch_fit<F, CArray<F>>, &minibatch_step<F, CArray<F>>);
     bind_minibatch(&minibatch_fit<F, SparseArrays<F>>, &minibatch_step<F, SparseArrays<F>>);
     m.def(per_scalar_name<F>("view_address").c_str(),

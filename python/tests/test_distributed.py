@@ -1,4 +1,4 @@
-"""KMeans, PCA, GaussianMixture, LinearRegression, Ridge and LogisticRegression
+"""KMeans, MiniBatchKMeans, PCA, GaussianMixture, LinearRegression, Ridge and LogisticRegression
 .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
 script below, whose ranks each fit their share of the rows (one rank's share may be none) and
 compare the model (and the gathered labels) with a fit of all the rows in one process; ranks whose
@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     import scipy.sparse
     from mpi4py import MPI
     import sklearn.base
-    from linfa import PCA, GaussianMixture, KMeans, LinearRegression, LogisticRegression, Ridge
+    from linfa import PCA, GaussianMixture, KMeans, LinearRegression, LogisticRegression, MiniBatchKMeans, Ridge
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -35,7 +35,7 @@ SCRIPT = textwrap.dedent(
     cuts = [0, 6000, 6001, 9001] if comm.size == 3 else np.linspace(0, 9001, comm.size + 1).astype(int)
     mine = slice(cuts[comm.rank], cuts[comm.rank + 1])
     for kwargs, weights in (({"init": "k-means++", "n_init": 2}, None), ({"init": X[:5], "n_init": 1}, w),
-                            ({"init": "k-means||", "n_init": 1}, w)):
+                            ({"init": "k-means||", "n_init": 1}, w), ({"init": "random", "n_init": 2}, w)):
         one = KMeans(n_clusters=5, random_state=7, **kwargs).fit(X, sample_weight=weights)
         many = KMeans(n_clusters=5, random_state=7, **kwargs).fit(
             X[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
@@ -53,6 +53,22 @@ SCRIPT = textwrap.dedent(
     with warnings.catch_warnings():  # one row per rank: fewer clusters locally than k
         warnings.simplefilter("error")
         KMeans(n_clusters=3, init=X[:3], n_init=1).fit(X[comm.rank:comm.rank + 1], comm=comm)
+
+    fitted = ("cluster_centers_", "inertia_", "n_iter_", "n_steps_")
+    for kwargs, weights in (({"batch_size": 256, "max_iter": 3, "n_init": 2}, None),
+                            ({"batch_size": 300, "init": "random", "tol": 1e-3, "reassignment_ratio": 0.05}, w),
+                            ({"init": "k-means||", "max_iter": 2}, w)):
+        one = MiniBatchKMeans(n_clusters=7, random_state=2, **kwargs).fit(X, sample_weight=weights)
+        many = MiniBatchKMeans(n_clusters=7, random_state=2, **kwargs).fit(
+            X[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"MiniBatchKMeans {kwargs}: {name} differs"
+        assert np.array_equal(np.concatenate(comm.allgather(many.labels_)), one.labels_), f"MiniBatchKMeans {kwargs}: labels differ"
+    try:
+        MiniBatchKMeans(n_clusters=3, init=lambda X, k, random_state: X[:k]).fit(X[mine], comm=comm)
+        raise AssertionError("MiniBatchKMeans with a callable init and comm was accepted")
+    except ValueError:
+        pass
 
     Y = np.hstack([X, X @ rng.normal(size=(4, 8)).astype(np.float32) + rng.normal(size=(9001, 8)).astype(np.float32)])
     fitted = ("components_", "explained_variance_", "explained_variance_ratio_", "singular_values_", "mean_",
@@ -124,6 +140,7 @@ SCRIPT = textwrap.dedent(
     names = np.array(["ant", "bee", "cat", "dog", "eel"])[blob]
     for estimator, data, fitted in (
             (KMeans(n_clusters=5, random_state=7, n_init=1), (X,), ("cluster_centers_", "inertia_", "n_iter_")),
+            (MiniBatchKMeans(n_clusters=5, random_state=7, max_iter=2), (X,), ("cluster_centers_", "inertia_", "n_steps_")),
             (PCA(n_components=3), (Y,), ("components_", "explained_variance_", "mean_", "n_samples_")),
             (GaussianMixture(n_components=5, random_state=4), (X,), ("weights_", "means_", "covariances_", "lower_bound_")),
             (Ridge(alpha=2.0), (X, targets), ("coef_", "intercept_")),
