@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Distributed PCA, Gaussian mixtures and logistic regression through linfa-train: the wall time
-# of a whole training run (reading the .npy shards, fitting, writing the model) on 1 rank x 2
-# threads against 2 ranks x 1 thread, median of REPEATS runs (default 3), and whether both
-# wrote the same model file bytes. The figures of bench/README.md's "Training on a cluster" section.
-#   bash bench/distributed/train_scaling.sh [build folder]
+# Distributed PCA, Gaussian mixtures, logistic regression and mini-batch K-Means through
+# linfa-train: the wall time of a whole training run (reading the .npy shards, fitting, writing
+# the model) on 1 rank x 2 threads against 2 ranks x 1 thread, median of REPEATS runs (default
+# 3), and whether both wrote the same model file bytes. The figures of bench/README.md's
+# "Training on a cluster" section.
+#   bash bench/distributed/train_scaling.sh [build folder]      (ONLY=Mini-batch: those rows alone)
 set -euo pipefail
 build=${1:-build}
 train=$build/train/linfa-train
@@ -44,9 +45,10 @@ median_seconds() {  # ranks threads out args...
 }
 
 printf '%-34s %12s %12s %7s %s\n' "fit" "1x2 s" "2x1 s" "ratio" "same file"
-compare() {  # label args...
+compare() {  # label args...; ONLY=regex times only the fits whose label matches
     local label=$1
     shift
+    [[ -z ${ONLY:-} || $label =~ $ONLY ]] || return 0
     local one two
     one=$(median_seconds 1 2 "$work/one.linfa" "$@")
     two=$(median_seconds 2 1 "$work/two.linfa" "$@")
@@ -61,3 +63,7 @@ compare "GMM diag k=8, 400k x 16, 10 iter" gmm --components 8 --covariance diag 
 logistic=(--data "$work"/logistic-0.npy "$work"/logistic-1.npy --targets "$work"/logistic-labels-0.npy "$work"/logistic-labels-1.npy)
 compare "Logistic multinomial k=8, 400k x 16" logistic --max-iter 30 --tol 0 "${logistic[@]}"
 compare "Logistic ovr k=8, 400k x 16" logistic --multi-class ovr --max-iter 30 --tol 0 "${logistic[@]}"
+# Mini-batch K-Means: each step's batch travels to every rank and every rank takes the step;
+# the ranks split the reading and the final labelling pass.
+compare "Mini-batch k=16, 2M x 32, 10 epochs" minibatch-kmeans --clusters 16 --max-iter 10 --max-no-improvement 0 \
+    --data "$work"/pca-0.npy "$work"/pca-1.npy

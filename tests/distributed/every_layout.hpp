@@ -1,10 +1,11 @@
-// A distributed fit over every shard layout of 1-4 in-process ranks, for the doctests (the
+// Distributed fits over the shard layouts of 1-4 in-process ranks, for the doctests (the
 // mpirun tests use shards.hpp alone, without doctest).
 #pragma once
 
 #include <exception>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -37,6 +38,25 @@ void on_every_layout(std::size_t n, Fit&& fit, Slice&& slice, Check&& check) {
             }
         }
     }
+}
+
+/// Fits `fit(comm, rows)`, which returns a model and its rows' labels (`.model`, `.labels`),
+/// on `ranks` ThreadGroup ranks splitting `data` as the layout `layout_name` says: returns each
+/// rank's model and every rank's labels put back together in row order.
+template <class F, class Fit>
+auto fit_on_ranks(const Data<F>& data, std::size_t ranks, const std::string& layout_name, Fit&& fit) {
+    using Model = decltype(fit(std::declval<const linfa::distributed::ThreadGroup::Member&>(), data.view()).model);
+    const auto starts = layout(layout_name, std::size_t(data.records.rows()), ranks);
+    std::vector<std::optional<Model>> models(ranks);
+    linfa::Labels labels(data.records.rows());
+    linfa::distributed::ThreadGroup::run(ranks, [&](const linfa::distributed::ThreadGroup::Member& comm) {
+        const std::size_t r = comm.rank();
+        auto fitted = fit(comm, data.slice(starts[r], starts[r + 1]));
+        REQUIRE(std::size_t(fitted.labels.size()) == starts[r + 1] - starts[r]);
+        labels.segment(Eigen::Index(starts[r]), fitted.labels.size()) = fitted.labels;  // disjoint segments
+        models[r] = std::move(fitted.model);
+    });
+    return std::pair{std::move(models), std::move(labels)};
 }
 
 /// What each of `ranks` ThreadGroup ranks throws from `fit(comm)` ("" for a rank that

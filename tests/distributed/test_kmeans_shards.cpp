@@ -17,7 +17,6 @@ using linfa::distributed::ThreadGroup;
 namespace {
 
 using test::shards::Data;
-using test::shards::layout;
 
 template <class F>
 void require_same(const linfa::clustering::KMeansWithLabels<F>& one, const KMeans<F>& many, const linfa::Labels& labels) {
@@ -35,15 +34,8 @@ template <class F>
 void check_distributed(const Data<F>& data, const linfa::clustering::KMeansParams<F>& params, std::size_t ranks,
                        const std::string& layout_name) {
     const auto one = params.check().fit_predict(data.view());
-    const auto starts = layout(layout_name, std::size_t(data.records.rows()), ranks);
-    std::vector<std::optional<KMeans<F>>> models(ranks);
-    linfa::Labels labels(data.records.rows());
-    ThreadGroup::run(ranks, [&](const ThreadGroup::Member& comm) {
-        const std::size_t r = comm.rank();
-        auto fitted = linfa::distributed::fit_predict(params.check(), comm, data.slice(starts[r], starts[r + 1]));
-        REQUIRE(std::size_t(fitted.labels.size()) == starts[r + 1] - starts[r]);
-        labels.segment(Eigen::Index(starts[r]), fitted.labels.size()) = fitted.labels;  // disjoint segments
-        models[r] = std::move(fitted.model);
+    const auto [models, labels] = test::shards::fit_on_ranks(data, ranks, layout_name, [&](const auto& comm, const DatasetView<F>& rows) {
+        return linfa::distributed::fit_predict(params.check(), comm, rows);
     });
     for (std::size_t r = 0; r < ranks; ++r) {
         CAPTURE(r);

@@ -16,23 +16,16 @@ using linfa::distributed::ThreadGroup;
 namespace {
 
 using test::shards::Data;
-using test::shards::layout;
 
 /// Fits on `ranks` ThreadGroup ranks with `layout_name` and checks every rank's model, its
 /// step count and the labels put back together against the single-process fit.
 template <class F>
 void check_distributed(const Data<F>& data, const MiniBatchKMeansParams<F>& params, std::size_t ranks, const std::string& layout_name) {
     const auto one = params.check().fit_predict(data.view());
-    const auto starts = layout(layout_name, std::size_t(data.records.rows()), ranks);
-    std::vector<std::optional<KMeans<F>>> models(ranks);
-    linfa::Labels labels(data.records.rows());
-    ThreadGroup::run(ranks, [&](const ThreadGroup::Member& comm) {
-        const std::size_t r = comm.rank();
-        auto fitted = linfa::distributed::fit_predict(params.check(), comm, data.slice(starts[r], starts[r + 1]));
-        REQUIRE(std::size_t(fitted.labels.size()) == starts[r + 1] - starts[r]);
-        labels.segment(Eigen::Index(starts[r]), fitted.labels.size()) = fitted.labels;  // disjoint segments
-        models[r] = std::move(fitted.model);
-    });
+    auto fit = [&](const auto& comm, const linfa::DatasetView<F>& rows) {
+        return linfa::distributed::fit_predict(params.check(), comm, rows);
+    };
+    const auto [models, labels] = test::shards::fit_on_ranks(data, ranks, layout_name, fit);
     for (std::size_t r = 0; r < ranks; ++r) {
         CAPTURE(r);
         const KMeans<F>& many = *models[r];
