@@ -94,3 +94,24 @@ TEST_CASE("distributed GaussianMixture: bad rows fail on every rank") {
     fit_on(params, test::shards::Data<double>(6000, 3, 2, false, 55), {0, 1, 1, 1});  // one row in all
     for (const auto& e : errors) CHECK(e.find("need at least 2 samples") != std::string::npos);
 }
+
+TEST_CASE("distributed GaussianMixture: a rank whose rows all weigh zero takes part") {
+    test::shards::Data<double> data(6000, 3, 3, true, 57);
+    std::fill(data.weights.begin() + 4000, data.weights.end(), 0.0);  // rank 2's rows
+    const auto params = GaussianMixture<double>::params(3).rng(linfa::Rng(2)).check();
+    const auto one = params.fit_predict(data.view());
+    std::vector<linfa::Labels> labels(3);
+    std::vector<std::optional<GaussianMixture<double>>> models(3);
+    ThreadGroup::run(3, [&](const ThreadGroup::Member& comm) {
+        const std::size_t r = comm.rank();
+        auto fitted = linfa::distributed::fit_predict(params, comm, data.slice(r * 2000, r * 2000 + 2000));
+        labels[r] = std::move(fitted.labels);
+        models[r] = std::move(fitted.model);
+    });
+    for (std::size_t r = 0; r < 3; ++r) {
+        CAPTURE(r);
+        CHECK(models[r]->means() == one.model.means());
+        CHECK(models[r]->lower_bound() == one.model.lower_bound());
+        CHECK(labels[r] == one.labels.segment(Eigen::Index(r * 2000), 2000));
+    }
+}

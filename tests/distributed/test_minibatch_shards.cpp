@@ -75,6 +75,14 @@ TEST_CASE_TEMPLATE("distributed mini-batch K-Means initialised on all the rows d
     }
 }
 
+TEST_CASE("distributed mini-batch K-Means: a rank whose rows all weigh zero takes part") {
+    Data<double> data(9000, 3, 4, true, 35);
+    std::fill(data.weights.begin() + 6000, data.weights.end(), 0.0);  // the last rank's rows, and a chunk's
+    auto params = KMeans<double>::minibatch_params(4, linfa::Rng(3)).batch_size(256).max_n_iterations(2);
+    check_distributed(data, params, 3, "equal");  // rank 2 holds the third chunk: rows 8192 to 9000
+    check_distributed(data, params.init_method(InitMethod::Random), 3, "equal");
+}
+
 TEST_CASE("distributed mini-batch K-Means: one all-gather per step, of the batch's rows") {
     // 4096 rows, batches of 1024: 4 steps an epoch; no early stop.
     const Data<double> data(4096, 3, 4, false, 33);

@@ -83,7 +83,8 @@ clustering::GaussianMixtureWithLabels<F> fit_predict(const clustering::GaussianM
     Fitter::require_fittable(p, given.total(), shape.features, std::nullopt);
     const ShardChunks<F, C> rows(comm, data, given, shape);
     auto model = Fitter::fit_rows(p, rows, ShardSeeds<F, C>{comm, data, given, rows}, std::nullopt);
-    Labels labels = data.n_samples() > 0 ? model.predict(data) : Labels();
+    // The labels of this rank's rows, whose weights (which may all be zero here) play no part.
+    Labels labels = data.n_samples() > 0 ? model.predict(DatasetView<F>(data.records())) : Labels();
     return {std::move(model), std::move(labels)};
 }
 
