@@ -14,9 +14,9 @@
 //   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
 //
 // Rank 0 prints a progress line per K-Means or EM iteration (per epoch of mini-batch steps;
-// for logistic regression, the L-BFGS iterations at the end) and writes the model. A bad input (a
-// damaged or inconsistent file, NaN, too few rows) makes every rank exit with status 1 and a
-// message naming the rank and the file.
+// for logistic regression, the L-BFGS iterations at the end) and writes the model. A bad
+// input (a damaged or inconsistent file, NaN, too few rows) makes every rank exit with status
+// 1 and a message naming the rank and the file.
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -29,10 +29,10 @@
 #include <CLI/CLI.hpp>
 #include <linfa/distributed/files.hpp>
 #include <linfa/distributed/gmm.hpp>
-#include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/logistic.hpp>
+#include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/mpi.hpp>
 #include <linfa/distributed/pca.hpp>
 #include <linfa/io/model_file.hpp>
