@@ -224,8 +224,15 @@ class LinfaEstimator(PicklesModel, ParamsMixin):
                 f"fitted with {list(fitted)}, found {list(names)}."
             )
 
-    def _seed(self):
-        """A 64-bit seed for the C++ RNG from random_state (None: numpy's global RNG)."""
+    def _seed(self, comm=None):
+        """A 64-bit seed for the C++ RNG from random_state (None: numpy's global RNG). With
+        ``comm`` (a distributed fit), rank 0's seed on every rank: numpy's global RNG, or a
+        generator seeded per process, would give each rank its own draws, and the ranks would
+        part ways."""
+        seed = self._seed_of_state()
+        return seed if comm is None else comm.bcast(seed, root=0)
+
+    def _seed_of_state(self):
         state = self.random_state
         if state is None:
             state = np.random.mtrand._rand

@@ -111,7 +111,7 @@ class GaussianMixture(LinfaEstimator):
         if self.verbose:
             sys.stdout.flush()
         args = (X, k, self.covariance_type, float(self.tol), float(self.reg_covar), int(self.max_iter),
-                int(self.n_init), self.init_params, weights, means, precisions, self._seed())
+                int(self.n_init), self.init_params, weights, means, precisions, self._seed(comm))
         if comm is None:
             fitted = native_function("gmm_fit", X.dtype)(*args, warm, int(self.verbose), int(self.verbose_interval))
         else:

@@ -308,12 +308,12 @@ class KMeans(_BaseKMeans):
         if comm is not None and init_name == "callable":
             raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
         fit = fit_function("fit", X, comm)
-        progress = _print_iteration if verbose else None
+        progress = _print_iteration if verbose and (comm is None or comm.Get_rank() == 0) else None  # one report
 
         def run(init_name, init_centroids, runs):
             return fit(
                 X, weights, int(self.n_clusters), init_name, init_centroids, runs, int(self.max_iter),
-                float(self.tol), self._seed(), progress, _ALGORITHMS[self._algorithm],
+                float(self.tol), self._seed(comm), progress, _ALGORITHMS[self._algorithm],
             )
 
         if init_name == "callable":  # one run per call of the callable; the lowest inertia wins

@@ -139,7 +139,8 @@ class MiniBatchKMeans(_BaseKMeans):
             X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
             int(self.max_iter), int(self.batch_size), float(self.tol),
             None if self.max_no_improvement is None else int(self.max_no_improvement),
-            init_size, float(self.reassignment_ratio), self._seed(), _print_step if verbose else None,
+            init_size, float(self.reassignment_ratio), self._seed(comm),
+            _print_step if verbose and (comm is None or comm.Get_rank() == 0) else None,  # one report
         )
         if comm is None:  # a rank's own rows may hold fewer clusters than the whole data
             self._warn_fewer_distinct_clusters(labels)

@@ -120,7 +120,7 @@ class PCA(LinfaEstimator):
         fit = fit_function("pca_fit", X, comm)
         model = fit(
             X, count, fraction, params["whiten"], _SOLVERS[self.svd_solver],
-            int(self.n_oversamples), params["iterations"], self._seed(),
+            int(self.n_oversamples), params["iterations"], self._seed(comm),
         )
         self._set_fitted(model, names)
         return X

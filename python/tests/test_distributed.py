@@ -64,6 +64,12 @@ SCRIPT = textwrap.dedent(
         for name in fitted:
             assert np.array_equal(getattr(many, name), getattr(one, name)), f"MiniBatchKMeans {kwargs}: {name} differs"
         assert np.array_equal(np.concatenate(comm.allgather(many.labels_)), one.labels_), f"MiniBatchKMeans {kwargs}: labels differ"
+    np.random.seed(comm.rank)  # random_state=None: numpy's global RNG, different on each rank
+    for estimator in (KMeans(n_clusters=5, n_init=1), MiniBatchKMeans(n_clusters=5, max_iter=2),
+                      GaussianMixture(n_components=3, max_iter=3)):
+        model = estimator.fit(X[mine], comm=comm)  # rank 0's seed on every rank
+        fitted = model.means_ if isinstance(model, GaussianMixture) else model.cluster_centers_
+        assert all(np.array_equal(fitted, other) for other in comm.allgather(fitted)), f"{estimator}: the ranks differ"
     try:
         MiniBatchKMeans(n_clusters=3, init=lambda X, k, random_state: X[:k]).fit(X[mine], comm=comm)
         raise AssertionError("MiniBatchKMeans with a callable init and comm was accepted")
