@@ -77,6 +77,27 @@ def distributed_function(name, X, comm):
     return lambda *args: native(*args, handle)
 
 
+def collectively(comm, checks):
+    """``checks()``, this rank's checks of its own input, returning what they give. With
+    ``comm`` (a distributed fit), every rank learns whether any rank's checks raised (one
+    all-gather) and then raises too: the failing rank its own error, the others a ValueError
+    naming it. A rank that raised alone would leave the others waiting in the fit's first
+    collective."""
+    if comm is None:
+        return checks()
+    try:
+        result, failure = checks(), None
+    except Exception as error:  # the other ranks must hear of it
+        result, failure = None, error
+    failures = comm.allgather(None if failure is None else f"{type(failure).__name__}: {failure}")
+    if failure is not None:
+        raise failure
+    for rank, message in enumerate(failures):
+        if message is not None:
+            raise ValueError(f"rank {rank} failed: {message}")
+    return result
+
+
 def fit_function(name, X, comm):
     """The fit `name` for X's dtype: the extension's own without ``comm``, its distributed
     form bound to ``comm`` with it (``distributed_function``)."""

@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 
-from ._base import LinfaEstimator, distributed_function, native_function, register_estimator
+from ._base import LinfaEstimator, collectively, distributed_function, native_function, register_estimator
 from ._errors import ConvergenceWarning
 from ._validation import check_bool, is_bool, is_int
 
@@ -97,13 +97,15 @@ class GaussianMixture(LinfaEstimator):
     def fit_predict(self, X, y=None, comm=None):
         """Fits, then returns the most probable component of every sample of X (with
         ``comm``, as ``fit``, and of this rank's rows)."""
-        self._check_params()
-        X, names = self._check_training_data(X, comm)
-        n_samples, n_features = X.shape
+        def checks():
+            self._check_params()
+            X_, names = self._check_training_data(X, comm)
+            if comm is None:  # with comm, the C++ fit counts all the ranks' rows
+                self._check_enough_samples(X_.shape[0], int(self.n_components), X_.shape)
+            return X_, names, *self._check_initial_parameters(X_.shape[1])
+
+        X, names, weights, means, precisions = collectively(comm, checks)
         k = int(self.n_components)
-        if comm is None:  # with comm, the C++ fit counts all the ranks' rows
-            self._check_enough_samples(n_samples, k, X.shape)
-        weights, means, precisions = self._check_initial_parameters(n_features)
         model = self.__dict__.get("_model")
         warm = model if (self.warm_start and model is not None) else None
         if warm is not None and (warm.n_components != k or warm.covariance_type != self.covariance_type):

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, fit_function, register_estimator
+from ._base import LinfaEstimator, collectively, fit_function, register_estimator
 from ._errors import ConvergenceWarning
 from ._validation import _scipy_csr, check_array, check_bool, check_sample_weight, is_int
 
@@ -298,15 +298,19 @@ class KMeans(_BaseKMeans):
         rank gets the model one process fits on all the rows, bit for bit, and ``labels_`` of
         its own rows. Every rank calls fit with the same parameters. Dense X only; init
         "k-means++", "k-means||", "random" or an array."""
-        X, names = self._check_training_data(X, comm)
-        verbose = self._check_params()
-        if comm is None:
-            self._check_enough_samples(X)  # with comm, the C++ fit checks all the ranks' rows
-        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        init_name, init_centroids = self._check_init(X)
-        n_runs = self._check_n_init(init_centroids is not None)
-        if comm is not None and init_name == "callable":
-            raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
+        def checks():
+            X_, names = self._check_training_data(X, comm)
+            verbose = self._check_params()
+            if comm is None:
+                self._check_enough_samples(X_)  # with comm, the C++ fit checks all the ranks' rows
+            weights = check_sample_weight(sample_weight, X_.shape[0], X_.dtype)
+            init_name, init_centroids = self._check_init(X_)
+            n_runs = self._check_n_init(init_centroids is not None)
+            if comm is not None and init_name == "callable":
+                raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
+            return X_, names, verbose, weights, init_name, init_centroids, n_runs
+
+        X, names, verbose, weights, init_name, init_centroids, n_runs = collectively(comm, checks)
         fit = fit_function("fit", X, comm)
         progress = _print_iteration if verbose and (comm is None or comm.Get_rank() == 0) else None  # one report
 

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, fit_function, register_estimator
+from ._base import LinfaEstimator, collectively, fit_function, register_estimator
 from ._validation import check_bool, check_sample_weight, dense_targets, is_bool, is_int
 
 try:  # scikit-learn is optional
@@ -199,7 +199,8 @@ class LinearRegression(_LinearRegressor):
         rank 0's rows first: every rank gets the model one process fits on all the rows, bit
         for bit (dense X only). Every rank must call it."""
         fit_intercept = self._check_params()
-        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight, comm)
+        checked = collectively(comm, lambda: self._fit_data(X, y, sample_weight, comm))
+        X, names, targets, weights, y_ndim = checked
         model = fit_function("linear_regression_fit", X, comm)(X, targets, weights, fit_intercept)
         for name in ("rank_", "singular_"):  # a previous dense fit's: not this model's
             self.__dict__.pop(name, None)
@@ -297,7 +298,8 @@ class Ridge(_LinearRegressor):
         a dataset spread over the communicator's ranks, as ``LinearRegression.fit``; every rank
         gets the single-process model, bit for bit (dense X only)."""
         fit_intercept, solver = self._check_params()
-        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight, comm)
+        checked = collectively(comm, lambda: self._fit_data(X, y, sample_weight, comm))
+        X, names, targets, weights, y_ndim = checked
         if not isinstance(X, np.ndarray):  # sparse X, now the extension's CSR view
             self._check_sparse_solver(fit_intercept)
         alphas = self._check_alpha(targets.shape[1])

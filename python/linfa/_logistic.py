@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import distributed_function, native_function, register_estimator
+from ._base import collectively, distributed_function, native_function, register_estimator
 from ._classifier import LinfaClassifier, class_codes, encode_labels, encode_labels_in
 from ._validation import check_bool, check_sample_weight, is_bool, is_int
 
@@ -124,8 +124,14 @@ class LogisticRegression(LinfaClassifier):
         for bit (dense X only; the classes are those of every rank's y). Every rank must call
         it; warm_start is refused."""
         C, fit_intercept, multi_class = self._check_params()
-        X, names = self._check_training_data(X, comm)
-        classes, labels = encode_labels(y, X.shape[0])
+
+        def checks():
+            X_, names = self._check_training_data(X, comm)
+            if comm is not None:  # checked below without comm; here every rank hears of a bad one
+                check_sample_weight(sample_weight, X_.shape[0], X_.dtype)
+            return X_, names, *encode_labels(y, X_.shape[0])
+
+        X, names, classes, labels = collectively(comm, checks)
         if comm is not None:  # every rank's classes (a rank without rows has none), its labels among them
             held = [found for found in comm.allgather(classes) if found.size]
             classes = np.unique(np.concatenate(held)) if held else classes

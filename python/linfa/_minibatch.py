@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import fit_function, native_function
+from ._base import collectively, fit_function, native_function
 from ._kmeans import _BaseKMeans, _random_state_for_init
 from ._validation import _scipy_csr, check_sample_weight, is_int
 
@@ -124,13 +124,18 @@ class MiniBatchKMeans(_BaseKMeans):
         process fits on all the rows, bit for bit, and ``labels_`` of its own rows. Every rank
         calls fit with the same parameters. Dense X only; init "k-means++", "k-means||",
         "random" or an array."""
-        X, names = self._check_training_data(X, comm)
-        verbose = self._check_params()
-        if comm is None:
-            self._check_enough_samples(X)  # with comm, the C++ fit checks all the ranks' rows
-        elif callable(self.init):
-            raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
-        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        def checks():
+            X_, names = self._check_training_data(X, comm)
+            verbose = self._check_params()
+            if comm is None:
+                self._check_enough_samples(X_)  # with comm, the C++ fit checks all the ranks' rows
+            elif callable(self.init):
+                raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
+            else:
+                self._check_init(X_)  # an array's width, here where every rank hears of a mismatch
+            return X_, names, verbose, check_sample_weight(sample_weight, X_.shape[0], X_.dtype)
+
+        X, names, verbose, weights = collectively(comm, checks)
         n_samples = X.shape[0] if comm is None else comm.allreduce(X.shape[0])  # the init size is of all the rows
         init_size = self._check_init_size(n_samples)
         init_name, init_centroids = self._initial_centres(X, init_size)

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, fit_function, register_estimator
+from ._base import LinfaEstimator, collectively, fit_function, register_estimator
 from ._validation import check_array, is_bool, is_int
 
 _SOLVERS = {
@@ -109,14 +109,18 @@ class PCA(LinfaEstimator):
 
     def _fit(self, X, comm=None):
         """Fits on X; returns X as converted (C-contiguous float32 or float64)."""
-        params = self._check_params()
-        X, names = self._check_training_data(X, comm)
-        n_samples, n_features = X.shape
-        if comm is None and n_samples < 2:  # with comm, the C++ fit counts all the ranks' rows
-            raise ValueError(
-                f"PCA needs at least 2 samples to estimate variances, found {n_samples} sample"
-            )
-        count, fraction = self._check_n_components(None if comm is not None else n_samples, n_features)
+        def checks():
+            params = self._check_params()
+            X_, names = self._check_training_data(X, comm)
+            n_samples, n_features = X_.shape
+            if comm is None and n_samples < 2:  # with comm, the C++ fit counts all the ranks' rows
+                raise ValueError(
+                    f"PCA needs at least 2 samples to estimate variances, found {n_samples} sample"
+                )
+            count_and_fraction = self._check_n_components(None if comm is not None else n_samples, n_features)
+            return params, X_, names, *count_and_fraction
+
+        params, X, names, count, fraction = collectively(comm, checks)
         fit = fit_function("pca_fit", X, comm)
         model = fit(
             X, count, fraction, params["whiten"], _SOLVERS[self.svd_solver],

@@ -155,6 +155,21 @@ SCRIPT = textwrap.dedent(
         many = estimator.fit(*(whole[part] for whole in data), comm=comm)
         for name in fitted:
             assert np.array_equal(getattr(many, name), getattr(one, name)), f"{estimator}, an empty rank: {name} differs"
+    # A bad input on one rank (here rank 1's sample_weight) fails on every rank: none waits for it.
+    wrong = w[mine][:-1] if comm.rank == 1 else w[mine]
+    for estimator, data in ((KMeans(n_clusters=5), (X,)), (MiniBatchKMeans(n_clusters=5), (X,)),
+                            (LinearRegression(), (X, targets)), (Ridge(), (X, targets)),
+                            (LogisticRegression(), (X, names))):
+        try:
+            estimator.fit(*(whole[mine] for whole in data), sample_weight=wrong, comm=comm)
+            raise AssertionError(f"{estimator} with a bad sample_weight on rank 1 was accepted")
+        except ValueError as error:
+            assert comm.rank == 1 or "rank 1 failed" in str(error), error
+    try:  # a wrong-width init array on rank 2 only
+        KMeans(n_clusters=5, init=X[:5, :3] if comm.rank == 2 else X[:5], n_init=1).fit(X[mine], comm=comm)
+        raise AssertionError("KMeans with a wrong-width init on rank 2 was accepted")
+    except ValueError as error:
+        assert comm.rank == 2 or "rank 2 failed" in str(error), error
     try:  # every rank must call the same C++ fit
         KMeans(n_clusters=5).fit(X[mine].astype(np.float64) if comm.rank == 0 else X[mine], comm=comm)
         raise AssertionError("ranks whose X differ in dtype were accepted")
