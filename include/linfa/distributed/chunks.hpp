@@ -31,6 +31,10 @@ public:
     std::size_t n_targets() const { return shape_.targets; }
     /// Whether the rows carry sample weights (every rank agrees, also one without rows).
     bool weighted() const { return shape_.weighted; }
+    /// The ranks.
+    const C& comm() const { return comm_; }
+    /// Every rank's rows as held here: whole chunks of the default plan.
+    const RowLayout& layout() const { return shard_.layout; }
 
     /// This rank's whole chunks of `plan`, moving the boundary rows first when the plan's
     /// chunks are not the ones the rows are held in (the rows so moved are kept for the next

@@ -55,12 +55,8 @@ struct ShardSeeds {
     }
 
 private:
-    /// Every row as the K-Means initialisations read them: whole chunks of the default plan.
-    kmeans_shard_detail::DistributedRows<F, C> kmeans_rows() const {
-        const ChunkPlan plan = plan_chunks(rows.n_samples());
-        const HeldChunks<F> held = rows.held(plan);
-        return {comm, held.view, plan, held.plan, plan.begin(held.first_chunk), rows.weighted()};
-    }
+    /// Every row as the K-Means initialisations read them.
+    kmeans_shard_detail::DistributedRows<F, C> kmeans_rows() const { return kmeans_shard_detail::distributed_rows(rows); }
 };
 
 /// A Gaussian mixture fitted on the rows every rank of `comm` holds (`data`: this rank's rows,

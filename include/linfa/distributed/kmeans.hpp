@@ -18,10 +18,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "../clustering/kmeans.hpp"
+#include "chunks.hpp"
 #include "communicator.hpp"
 #include "kmeans_init.hpp"
 #include "shard.hpp"
@@ -149,6 +151,51 @@ double scaled_tolerance(const DistributedRows<F, C>& rows, double tolerance) {
     throw_unsummable(local);  // finite everywhere: the overflow message
 }
 
+/// The shape of every rank's rows, as the single-process checks (require_clusterable) read
+/// it; the weights are checked on each rank.
+template <Float F>
+struct AllRows {
+    std::size_t n, d;
+    std::size_t n_samples() const { return n; }
+    std::size_t n_features() const { return d; }
+    std::span<const F> weights() const { return {}; }
+};
+
+/// The rows of a distributed K-Means fit (Lloyd's, Hamerly's or mini-batch): the ranks agree on
+/// the rows' shape, which `require_shape(AllRows)` checks on every rank before any row moves,
+/// and each rank's weights are checked; then the rows move to whole chunks of the default plan.
+template <Float F, Communicator C>
+class ClusteringShard {
+public:
+    /// Collective. `model` names the fit in messages ("KMeans").
+    template <class RequireShape>
+    ClusteringShard(const C& comm, const DatasetView<F>& data, const std::string& model, RequireShape&& require_shape)
+        : given_(current_layout(comm, data.n_samples())), chunks_(comm, data, given_, checked_shape(comm, data, model, require_shape)) {}
+
+    /// Every rank's rows, as the single-process K-Means code reads them.
+    DistributedRows<F, C> rows() const { return distributed_rows(chunks_); }
+
+    /// The labels of this rank's rows as held (`held`: rows().local's), back to the rows as
+    /// the caller holds them. Collective.
+    Labels as_given(const std::int32_t* held) const {
+        const auto own = move_rows(chunks_.comm(), held, 1, chunks_.layout(), given_);
+        return Eigen::Map<const Labels>(own.data(), Eigen::Index(own.size()));
+    }
+
+private:
+    template <class RequireShape>
+    RowShape checked_shape(const C& comm, const DatasetView<F>& data, const std::string& model, RequireShape& require_shape) const {
+        const std::size_t d = agreed_width(comm, data.n_samples(), data.n_features(), model + ": features");
+        const bool weighted = agreed_weighting(comm, data, model);
+        require_shape(AllRows<F>{given_.total(), d});
+        collectively(comm, [&] { require_valid_weights<F>(as_checked_alone(data).weights()); });
+        return RowShape{d, 0, weighted};
+    }
+
+    RowLayout given_;
+    ShardChunks<F, C> chunks_;
+};
+
 }  // namespace kmeans_shard_detail
 
 /// Fits K-Means on the rows of every rank of `comm` (see the top of this file).
@@ -159,21 +206,13 @@ struct KMeansShardFitter {
     static clustering::KMeansWithLabels<F> fit(const clustering::KMeansParams<F>& params, const C& comm,
                                                const DatasetView<F>& data) {
         using namespace clustering;
-        const RowLayout given = current_layout(comm, data.n_samples());
-        const std::size_t n = given.total(), k = params.n_clusters();
-        const std::size_t d = agreed_width(comm, data.n_samples(), data.n_features(), "KMeans: features");
-        const bool weighted = agreed_weighting(comm, data, "KMeans");
-        require_supported(params, n, d);
-        collectively(comm, [&] { require_valid_weights<F>(as_checked_alone(data).weights()); });
-
-        const ChunkPlan plan = plan_chunks(n);
-        const RowLayout aligned = chunk_aligned_layout(plan, comm.size());
-        const Shard<F> shard = redistribute(comm, data, given, aligned, RowShape{d, 0, weighted});
-        const DatasetView<F> local = shard.view();
-        const ChunkPlan chunks = local_plan(plan, aligned, comm.rank());
-        const std::size_t first_row = shard.first_row();
-
-        const kmeans_shard_detail::DistributedRows<F, C> rows{comm, local, plan, chunks, first_row, weighted};
+        const std::size_t k = params.n_clusters();
+        auto require = [&](const kmeans_shard_detail::AllRows<F>& all) { require_supported(params, all); };
+        const kmeans_shard_detail::ClusteringShard<F, C> shard(comm, data, "KMeans", require);
+        const kmeans_shard_detail::DistributedRows<F, C> rows = shard.rows();
+        const DatasetView<F>& local = rows.local;
+        const ChunkPlan &plan = rows.plan, &chunks = rows.chunks;
+        const std::size_t d = rows.n_features(), first_row = rows.first_row;
 
         Rng rng = params.rng();
         const double tol_scaled = kmeans_shard_detail::scaled_tolerance(rows, params.tolerance());
@@ -192,26 +231,15 @@ struct KMeansShardFitter {
         const auto all = gather_chunks(comm, best.model.cluster_weight_partials(local, best.labels.data(), chunks, first_row), width);
         best.model.set_cluster_weights([&](std::size_t c) { return all.data() + c * width; }, plan.n_chunks);
 
-        // The labels go back to the rows as the caller holds them.
-        const auto own_labels = move_rows(comm, best.labels.data(), 1, aligned, given);
-        best.labels = Eigen::Map<const Labels>(own_labels.data(), Eigen::Index(own_labels.size()));
+        best.labels = shard.as_given(best.labels.data());
         return best;
     }
 
 private:
-    /// The shape of the rows of every rank, as KMeansFitter::require_clusterable reads it
-    /// (the weights are checked on each rank).
-    struct AllRows {
-        std::size_t n, d;
-        std::size_t n_samples() const { return n; }
-        std::size_t n_features() const { return d; }
-        std::span<const F> weights() const { return {}; }
-    };
-
-    static void require_supported(const clustering::KMeansParams<F>& params, std::size_t n, std::size_t d) {
+    static void require_supported(const clustering::KMeansParams<F>& params, const kmeans_shard_detail::AllRows<F>& all) {
         using namespace clustering;
-        KMeansFitter<F>::require_clusterable(params, AllRows{n, d});
-        const std::size_t k = params.n_clusters();
+        KMeansFitter<F>::require_clusterable(params, all);
+        const std::size_t n = all.n, d = all.d, k = params.n_clusters();
         if (kmeans_detail::ClusterSums<F>::plan_for(n, k, d).chunk_rows != plan_chunks(n).chunk_rows) {
             throw InvalidParams("KMeans: distributed fits need k x (d + 1) <= 131072 so far (found k = " + std::to_string(k) +
                                 ", d = " + std::to_string(d) + ")");

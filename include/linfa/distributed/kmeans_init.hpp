@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../clustering/kmeans/init.hpp"
+#include "chunks.hpp"
 #include "communicator.hpp"
 #include "shard.hpp"
 
@@ -188,6 +189,15 @@ struct DistributedRows {
     /// kmeans_plusplus' view of these rows.
     ShardRows<F, C> shard_rows() const { return {comm, local, chunks, first_row / chunks.chunk_rows, first_row}; }
 };
+
+/// `rows`' whole chunks of the default plan (plan_chunks), as DistributedRows.
+template <Float F, Communicator C>
+DistributedRows<F, C> distributed_rows(const ShardChunks<F, C>& rows) {
+    const ChunkPlan plan = plan_chunks(rows.n_samples());
+    const HeldChunks<F> held = rows.held(plan);
+    const std::size_t first_row = std::min(plan.begin(held.first_chunk), plan.n_rows);  // a rank past the chunks starts at the end
+    return {rows.comm(), held.view, plan, held.plan, first_row, rows.weighted()};
+}
 
 /// init_random over the ranks: uniform picks, or by weight (init_random_weighted).
 template <Float F, Communicator C>

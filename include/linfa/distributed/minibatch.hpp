@@ -33,8 +33,8 @@ namespace linfa::distributed::kmeans_shard_detail {
 template <Float F, Communicator C>
 struct GatheredShardRows : clustering::kmeans_detail::GatheredRows<F> {
     void gather(const DistributedRows<F, C>& data, const std::vector<std::size_t>& rows) {
+        // Weights only when the rows carry them, as one process gathers them.
         this->records = gather_rows(data.comm, data.local, data.first_row, rows, data.weighted ? &this->weights : nullptr);
-        if (!data.weighted) this->weights.clear();  // unweighted: no weights, as one process gathers them
     }
 };
 
@@ -73,23 +73,12 @@ template <Float F, Communicator C>
 clustering::KMeansWithLabels<F> fit_predict(const clustering::MiniBatchKMeansValidParams<F>& params, const C& comm,
                                             const DatasetView<F>& data) {
     using namespace clustering;
-    const RowLayout given = current_layout(comm, data.n_samples());
-    const std::size_t n = given.total();
-    const std::size_t d = agreed_width(comm, data.n_samples(), data.n_features(), "MiniBatchKMeans: features");
-    const bool weighted = agreed_weighting(comm, data, "MiniBatchKMeans");
-    collectively(comm, [&] { require_valid_weights<F>(as_checked_alone(data).weights()); });
-
-    const ChunkPlan plan = plan_chunks(n);
-    const RowLayout aligned = chunk_aligned_layout(plan, comm.size());
-    const Shard<F> shard = redistribute(comm, data, given, aligned, RowShape{d, 0, weighted});
-    const kmeans_shard_detail::DistributedRows<F, C> rows{comm, shard.view(), plan, local_plan(plan, aligned, comm.rank()),
-                                                          shard.first_row(), weighted};
-    auto fitted = MiniBatchKMeansFitter<F>::fit(params.params(), rows);
-
-    // This rank's labels, back to the rows as the caller holds them.
-    const std::int32_t* own = fitted.labels.data() + shard.first_row();
-    const auto labels = move_rows(comm, own, 1, aligned, given);
-    fitted.labels = Eigen::Map<const Labels>(labels.data(), Eigen::Index(labels.size()));
+    const auto& p = params.params();
+    const kmeans_shard_detail::ClusteringShard<F, C> shard(comm, data, "MiniBatchKMeans",
+                                                           [&](const auto& all) { MiniBatchKMeansFitter<F>::require_clusterable(p, all); });
+    const kmeans_shard_detail::DistributedRows<F, C> rows = shard.rows();
+    auto fitted = MiniBatchKMeansFitter<F>::fit(p, rows);
+    fitted.labels = shard.as_given(fitted.labels.data() + rows.first_row);  // this rank's, of every row's
     return fitted;
 }
 

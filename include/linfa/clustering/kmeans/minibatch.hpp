@@ -359,6 +359,29 @@ struct MiniBatchKMeansFitter {
         return make_model(std::move(state), result.inertia, n_iterations);
     }
 
+    /// The checks of `data`'s shape (n_samples(), n_features()) against `params`: shared with
+    /// the distributed fit, which runs them before any row moves.
+    template <class Data>
+    static void require_clusterable(const MiniBatchKMeansParams<F>& params, const Data& data) {
+        if (data.n_features() == 0) invalid("records have zero features; need at least one");
+        if (data.n_samples() < params.n_clusters()) {
+            invalid("n_samples = " + std::to_string(data.n_samples()) + " must be at least n_clusters = " +
+                    std::to_string(params.n_clusters()));
+        }
+        if (data.n_samples() > static_cast<std::size_t>(INT32_MAX)) {
+            invalid("more than 2^31 - 1 samples are not supported, found " + std::to_string(data.n_samples()));
+        }
+        require_init_features(params, data.n_features());
+    }
+
+    static void require_init_features(const MiniBatchKMeansParams<F>& params, std::size_t n_features) {
+        if (params.init_method() == InitMethod::Precomputed &&
+            static_cast<std::size_t>(params.init_centroids().cols()) != n_features) {
+            invalid("init_centroids have " + std::to_string(params.init_centroids().cols()) +
+                    " features, the records have " + std::to_string(n_features));
+        }
+    }
+
 private:
     static KMeans<F> make_model(State state, double inertia, std::uint64_t n_iterations) {
         typename KMeans<F>::StreamState stream{std::move(state.weights), state.n_steps, state.samples_since_reassignment};
@@ -410,27 +433,6 @@ private:
     }
 
     [[noreturn]] static void invalid(const std::string& what) { throw KMeansInputError("MiniBatchKMeans: " + what); }
-
-    template <class Data>
-    static void require_clusterable(const MiniBatchKMeansParams<F>& params, const Data& data) {
-        if (data.n_features() == 0) invalid("records have zero features; need at least one");
-        if (data.n_samples() < params.n_clusters()) {
-            invalid("n_samples = " + std::to_string(data.n_samples()) + " must be at least n_clusters = " +
-                    std::to_string(params.n_clusters()));
-        }
-        if (data.n_samples() > static_cast<std::size_t>(INT32_MAX)) {
-            invalid("more than 2^31 - 1 samples are not supported, found " + std::to_string(data.n_samples()));
-        }
-        require_init_features(params, data.n_features());
-    }
-
-    static void require_init_features(const MiniBatchKMeansParams<F>& params, std::size_t n_features) {
-        if (params.init_method() == InitMethod::Precomputed &&
-            static_cast<std::size_t>(params.init_centroids().cols()) != n_features) {
-            invalid("init_centroids have " + std::to_string(params.init_centroids().cols()) +
-                    " features, the records have " + std::to_string(n_features));
-        }
-    }
 
     template <class Data>
     static void require_batch(const MiniBatchKMeansParams<F>& params, const KMeans<F>* model, const Data& batch) {
