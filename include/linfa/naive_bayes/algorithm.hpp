@@ -44,6 +44,16 @@ ClassSet classes_of(const GaussianNbValidParams<F>& params, const std::optional<
     return params.classes() ? *params.classes() : ClassSet::of(batch.labels());
 }
 
+/// Throws NaiveBayesParamsError unless the priors, if any, are one per class.
+template <Float F>
+void require_priors(const GaussianNbParams<F>& params, const ClassSet& classes) {
+    const auto& priors = params.priors();
+    if (priors && priors->size() != classes.size()) {
+        throw NaiveBayesParamsError("GaussianNB: priors need one value per class (" + std::to_string(classes.size()) +
+                                    "), found " + std::to_string(priors->size()));
+    }
+}
+
 /// The per-class epsilons after merging a batch of epsilon `epsilon` whose classes weigh
 /// `batch_weight`: each class's weighted mean of its batches' epsilons (what scikit-learn's
 /// partial_fit adds up to); a class the batch lacks keeps its own, the first batch's when never
@@ -72,20 +82,29 @@ template <Float F>
 GaussianNb<F> GaussianNbValidParams<F>::fit_with(std::optional<GaussianNb<F>> model, const DatasetView<F>& batch) const {
     fit_detail::require_batch(batch, model);
     ClassSet classes = fit_detail::classes_of(*this, model, batch);
-    const auto& priors = params_.priors();
-    if (priors && priors->size() != classes.size()) {
-        throw NaiveBayesParamsError("GaussianNB: priors need one value per class (" + std::to_string(classes.size()) +
-                                    "), found " + std::to_string(priors->size()));
-    }
+    fit_detail::require_priors(params_, classes);
     const std::vector<std::int32_t> class_of = classes.encode(batch.labels());
-    BatchMoments learnt = batch_moments(batch, class_of, classes.size());
-    GroupMoments moments = model ? model->moments() : GroupMoments::empty(classes.size(), batch.n_features());
+    const BatchMoments learnt = batch_moments(batch, class_of, classes.size());
+    return merged(std::move(model), std::move(classes), learnt);
+}
+
+template <Float F>
+template <ChunkedRows<F> Rows>
+GaussianNb<F> GaussianNbValidParams<F>::fit_rows(const Rows& rows, ClassSet classes, std::span<const std::int32_t> class_of) const {
+    fit_detail::require_priors(params_, classes);
+    const BatchMoments learnt = batch_moments_of<F>(rows, class_of, classes.size());
+    return merged(std::nullopt, std::move(classes), learnt);
+}
+
+template <Float F>
+GaussianNb<F> GaussianNbValidParams<F>::merged(std::optional<GaussianNb<F>> model, ClassSet classes, const BatchMoments& learnt) const {
+    GroupMoments moments = model ? model->moments() : GroupMoments::empty(classes.size(), learnt.per_class.n_features());
     const double epsilon = fit_detail::epsilon_of(learnt.all_rows, params_.var_smoothing());
     Eigen::VectorXd class_epsilon = fit_detail::merged_class_epsilon(model ? model->class_epsilon() : Eigen::VectorXd(),
                                                                      moments.weight, learnt.per_class.weight, epsilon);
     moments.merge(learnt.per_class);
     return GaussianNb<F>(std::move(classes), std::move(moments), std::move(class_epsilon), epsilon, params_.var_smoothing(),
-                         priors);
+                         params_.priors());
 }
 
 }  // namespace linfa::naive_bayes

@@ -1,8 +1,8 @@
 // What Gaussian naive Bayes learns from data: the weighted moments of each feature within each
 // class, in one pass over the records. Summaries merge (Chan, Golub and LeVeque's update), which
 // gives both the parallel reduction (chunk summaries merged in chunk order, so the same result
-// bit for bit on any thread count) and `fit_with` (a batch merged into the model). Sums are in
-// double for either scalar type.
+// bit for bit on any thread count and any number of processes: core/chunk_summaries.hpp) and
+// `fit_with` (a batch merged into the model). Sums are in double for either scalar type.
 #pragma once
 
 #include <algorithm>
@@ -13,6 +13,8 @@
 
 #include <Eigen/Core>
 
+#include "../core/chunk_summaries.hpp"
+#include "../core/chunked_rows.hpp"
 #include "../core/dataset.hpp"
 #include "../core/parallel.hpp"
 #include "../core/validation.hpp"
@@ -82,6 +84,21 @@ struct GroupMoments {
 
     /// Whether every mean and sum of squares is finite.
     bool all_finite() const { return mean.allFinite() && m2.allFinite(); }
+
+    /// How many doubles write() writes: each group's weight, then its means and m2.
+    std::size_t width() const { return std::size_t(weight.size() + mean.size() + m2.size()); }
+    /// Writes the moments as width() doubles (exactly).
+    void write(double* out) const {
+        out = std::copy_n(weight.data(), weight.size(), out);
+        out = std::copy_n(mean.data(), mean.size(), out);
+        std::copy_n(m2.data(), m2.size(), out);
+    }
+    /// Sets the moments (of the same shape) from what write() wrote.
+    void read(const double* in) {
+        std::copy_n(in, weight.size(), weight.data());
+        std::copy_n(in += weight.size(), mean.size(), mean.data());
+        std::copy_n(in += mean.size(), m2.size(), m2.data());
+    }
 };
 
 /// What one pass over a batch learns: the weighted moments of each class, and the unweighted
@@ -89,6 +106,21 @@ struct GroupMoments {
 struct BatchMoments {
     GroupMoments per_class;  ///< one group per class, rows weighted by their sample weights
     GroupMoments all_rows;   ///< one group: every row, each of weight 1
+
+    /// As a ChunkSummary (core/chunk_summaries.hpp): the classes' moments, then all rows'.
+    std::size_t width() const { return per_class.width() + all_rows.width(); }
+    void write(double* out) const {
+        per_class.write(out);
+        all_rows.write(out + per_class.width());
+    }
+    void read(const double* in) {
+        per_class.read(in);
+        all_rows.read(in + per_class.width());
+    }
+    void merge(const BatchMoments& other) {
+        per_class.merge(other.per_class);
+        all_rows.merge(other.all_rows);
+    }
 };
 
 namespace summary_detail {
@@ -163,40 +195,32 @@ bool add_block(const DatasetView<F>& data, std::span<const std::int32_t> class_o
 
 }  // namespace summary_detail
 
-/// The moments of `data`'s classes (`class_of`: each row's class index, below `n_classes`)
-/// and of all its rows, in one parallel pass over the records; throws InvalidInput for NaN or
-/// infinite records (naming the first) and for records whose squared deviations overflow
-/// double.
-template <Float F>
-BatchMoments batch_moments(const DatasetView<F>& data, std::span<const std::int32_t> class_of, std::size_t n_classes) {
-    const std::size_t d = data.n_features();
+/// The moments of the classes of `rows` (core/chunked_rows.hpp: this process's rows, or every
+/// rank's; `class_of`: the class index of each row held here, below `n_classes`) and of all
+/// their rows, in one parallel pass over the records; throws InvalidInput for NaN or infinite
+/// records (naming the first) and for records whose squared deviations overflow double. The
+/// same bit for bit on any thread count and any number of processes.
+template <Float F, ChunkedRows<F> Rows>
+BatchMoments batch_moments_of(const Rows& rows, std::span<const std::int32_t> class_of, std::size_t n_classes) {
+    const std::size_t d = rows.n_features();
     const BatchMoments none{GroupMoments::empty(n_classes, d), GroupMoments::empty(1, d)};
-    const ChunkPlan plan = plan_chunks(data.n_samples());
-    std::vector<BatchMoments> per_chunk(plan.n_chunks, none);
-    std::vector<char> non_finite(plan.n_chunks, 0);
-    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    auto chunk_moments = [&](const DatasetView<F>& data, std::size_t begin, std::size_t end, BatchMoments& chunk) {
         summary_detail::BlockSums block(n_classes + 1, d);
         for (std::size_t first = begin; first < end; first += summary_detail::block_rows) {
             const std::size_t last = std::min(end, first + summary_detail::block_rows);
-            if (!summary_detail::add_block(data, class_of, first, last, block, per_chunk[chunk])) {
-                non_finite[chunk] = 1;
-                return;
-            }
+            if (!summary_detail::add_block(data, class_of, first, last, block, chunk)) return false;
         }
-    });
-    BatchMoments total = none;
-    bool saw_non_finite = false;
-    for (std::size_t c = 0; c < plan.n_chunks; ++c) {
-        saw_non_finite |= non_finite[c] != 0;
-        total.per_class.merge(per_chunk[c].per_class);
-        total.all_rows.merge(per_chunk[c].all_rows);
-    }
-    if (saw_non_finite) require_finite<F>(data.records(), "records");
-    if (saw_non_finite || !total.per_class.all_finite() || !total.all_rows.all_finite()) {
-        throw InvalidInput("records span too wide a range: their squared deviations overflow double "
-                           "(magnitudes up to about 1e150 are supported)");
-    }
+        return true;
+    };
+    BatchMoments total = summarised_chunks<F>(rows, none, chunk_moments);
+    if (!total.per_class.all_finite() || !total.all_rows.all_finite()) throw_overflow();
     return total;
+}
+
+/// batch_moments_of this process's rows.
+template <Float F>
+BatchMoments batch_moments(const DatasetView<F>& data, std::span<const std::int32_t> class_of, std::size_t n_classes) {
+    return batch_moments_of<F>(LocalChunks<F>{data}, class_of, n_classes);
 }
 
 }  // namespace linfa::naive_bayes

@@ -7,13 +7,16 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "../core/chunked_rows.hpp"
 #include "../core/classes.hpp"
 #include "../core/dataset.hpp"
 #include "../core/params.hpp"
 #include "../core/validation.hpp"
+#include "class_moments.hpp"
 #include "errors.hpp"
 
 namespace linfa::naive_bayes {
@@ -114,10 +117,21 @@ public:
     /// of the model's classes, or the classes given differ from the model's.
     GaussianNb<F> fit_with(std::optional<GaussianNb<F>> model, const DatasetView<F>& batch) const;
 
+    /// The fit from rows wherever they are held (core/chunked_rows.hpp): this process's rows,
+    /// or every rank's in a distributed fit (distributed/naive_bayes.hpp). `classes`: the fit's
+    /// (those given, else the labels of every row); `class_of`: the class index of each row
+    /// held here. The rows must have passed `fit`'s checks of their shape, labels and weights;
+    /// NaN and infinity are found by the pass.
+    template <ChunkedRows<F> Rows>
+    GaussianNb<F> fit_rows(const Rows& rows, ClassSet classes, std::span<const std::int32_t> class_of) const;
+
 private:
     friend class GaussianNbParams<F>;
     GaussianNbValidParams(GaussianNbParams<F> params, std::optional<ClassSet> classes)
         : params_(std::move(params)), classes_(std::move(classes)) {}
+
+    /// `model` (none: a new one) with the moments `learnt` from a batch of classes `classes`.
+    GaussianNb<F> merged(std::optional<GaussianNb<F>> model, ClassSet classes, const BatchMoments& learnt) const;
 
     GaussianNbParams<F> params_;
     std::optional<ClassSet> classes_;

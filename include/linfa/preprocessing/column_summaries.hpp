@@ -1,8 +1,9 @@
 // What the scalers learn from data, per column, in one pass over the records: weighted moments
 // (StandardScaler) and extremes (MinMaxScaler, MaxAbsScaler). Each summary merges with another
 // one, which gives both the parallel reduction (chunk summaries merged in chunk order, so the
-// same result bit for bit on any thread count) and `fit_with` (a batch merged into the model).
-// Sums are in double for either scalar type.
+// same result bit for bit on any thread count and any number of processes: see
+// core/chunk_summaries.hpp) and `fit_with` (a batch merged into the model). Sums are in double
+// for either scalar type.
 #pragma once
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 
 #include <Eigen/Core>
 
+#include "../core/chunk_summaries.hpp"
+#include "../core/chunked_rows.hpp"
 #include "../core/dataset.hpp"
 #include "../core/parallel.hpp"
 #include "../core/sparse.hpp"
@@ -40,6 +43,21 @@ struct ColumnMoments {
     Eigen::VectorXd variance() const {
         return weight > 0 ? Eigen::VectorXd(m2 / weight) : Eigen::VectorXd::Zero(m2.size());
     }
+
+    /// As a ChunkSummary (core/chunk_summaries.hpp): rows, weight, then each column's mean
+    /// and m2, as doubles (rows exact below 2^53).
+    std::size_t width() const { return 2 + 2 * std::size_t(mean.size()); }
+    void write(double* out) const {
+        out[0] = double(rows), out[1] = weight;
+        std::copy_n(mean.data(), mean.size(), out + 2);
+        std::copy_n(m2.data(), m2.size(), out + 2 + mean.size());
+    }
+    void read(const double* in) {
+        rows = std::uint64_t(in[0]), weight = in[1];
+        std::copy_n(in + 2, mean.size(), mean.data());
+        std::copy_n(in + 2 + mean.size(), m2.size(), m2.data());
+    }
+    void merge(const ColumnMoments& other) { *this = merged(other); }
 
     /// The moments of these rows and `other`'s together (Chan, Golub and LeVeque's update:
     /// no sums of squares of raw values, so no cancellation when the mean is large).
@@ -69,6 +87,20 @@ struct ColumnExtremes {
         return {0, Eigen::VectorXd::Constant(Eigen::Index(d), inf), Eigen::VectorXd::Constant(Eigen::Index(d), -inf)};
     }
 
+    /// As a ChunkSummary (core/chunk_summaries.hpp): rows, then each column's min and max.
+    std::size_t width() const { return 1 + 2 * std::size_t(min.size()); }
+    void write(double* out) const {
+        out[0] = double(rows);
+        std::copy_n(min.data(), min.size(), out + 1);
+        std::copy_n(max.data(), max.size(), out + 1 + min.size());
+    }
+    void read(const double* in) {
+        rows = std::uint64_t(in[0]);
+        std::copy_n(in + 1, min.size(), min.data());
+        std::copy_n(in + 1 + min.size(), max.size(), max.data());
+    }
+    void merge(const ColumnExtremes& other) { *this = merged(other); }
+
     /// The extremes of these rows and `other`'s together.
     ColumnExtremes merged(const ColumnExtremes& other) const {
         return {rows + other.rows, min.cwiseMin(other.min), max.cwiseMax(other.max)};
@@ -84,15 +116,71 @@ namespace summary_detail {
 /// at them (the deviations from the block's mean), so the data are read from memory once.
 inline constexpr std::size_t block_rows = 256;
 
-/// Throws for non-finite records (naming the first) when a pass saw one, else, when the
-/// summary itself overflowed, for values too large to summarise in double.
+/// The weighted moments of rows [begin, end) of `data`, and whether a block's sums were not
+/// finite (then the moments are incomplete).
 template <Float F>
-void require_summarised(const DatasetView<F>& data, bool saw_non_finite, bool overflowed) {
-    if (saw_non_finite) require_finite<F>(data.records(), "records");
-    if (saw_non_finite || overflowed) {
-        throw InvalidInput("records span too wide a range: their squared deviations overflow double "
-                           "(magnitudes up to about 1e150 are supported)");
+bool chunk_moments(const DatasetView<F>& data, std::size_t begin, std::size_t end, ColumnMoments& out) {
+    const std::size_t d = data.n_features();
+    std::vector<double> sum(d), squares(d);
+    for (std::size_t first = begin; first < end; first += block_rows) {
+        const std::size_t last = std::min(end, first + block_rows);
+        // Sums of deviations from the block's first row: small sums, exact for constant
+        // features (whose mean is then their value, not a rounded sum divided).
+        const F* shift = data.records().data() + first * d;
+        std::fill(sum.begin(), sum.end(), 0.0);
+        double weight = 0;
+        for (std::size_t i = first; i < last; ++i) {
+            const double w = double(data.weight(i));
+            const F* x = data.records().data() + i * d;
+            for (std::size_t j = 0; j < d; ++j) sum[j] += w * (double(x[j]) - double(shift[j]));
+            weight += w;
+        }
+        // NaN or infinity anywhere in the block makes a sum NaN or infinite (0 * inf is
+        // NaN, so rows of weight 0 are checked too).
+        bool finite = true;
+        for (std::size_t j = 0; j < d; ++j) finite &= std::isfinite(sum[j]);
+        if (!finite) return false;
+        ColumnMoments block = ColumnMoments::empty(d);
+        block.rows = last - first;
+        if (weight > 0) {
+            for (std::size_t j = 0; j < d; ++j) block.mean[Eigen::Index(j)] = double(shift[j]) + sum[j] / weight;
+            std::fill(squares.begin(), squares.end(), 0.0);
+            const double* mean = block.mean.data();
+            for (std::size_t i = first; i < last; ++i) {
+                const double w = double(data.weight(i));
+                const F* x = data.records().data() + i * d;
+                for (std::size_t j = 0; j < d; ++j) {
+                    const double deviation = double(x[j]) - mean[j];
+                    squares[j] += w * deviation * deviation;
+                }
+            }
+            block.weight = weight;
+            block.m2 = Eigen::Map<const Eigen::VectorXd>(squares.data(), Eigen::Index(d));
+        }
+        out = out.merged(block);
     }
+    return true;
+}
+
+/// The extremes of rows [begin, end) of `data`, and whether they are all finite.
+template <Float F>
+bool chunk_extremes(const DatasetView<F>& data, std::size_t begin, std::size_t end, ColumnExtremes& out) {
+    const std::size_t d = data.n_features();
+    std::vector<F> low(d, std::numeric_limits<F>::infinity()), high(d, -std::numeric_limits<F>::infinity());
+    std::vector<F> poison(d, F(0));  // x * 0 is NaN exactly for NaN and infinite x
+    for (std::size_t i = begin; i < end; ++i) {
+        const F* x = data.records().data() + i * d;
+        for (std::size_t j = 0; j < d; ++j) {
+            low[j] = x[j] < low[j] ? x[j] : low[j];
+            high[j] = x[j] > high[j] ? x[j] : high[j];
+            poison[j] += x[j] * F(0);
+        }
+    }
+    out.rows = end - begin;
+    for (std::size_t j = 0; j < d; ++j) out.min[Eigen::Index(j)] = double(low[j]), out.max[Eigen::Index(j)] = double(high[j]);
+    bool finite = true;
+    for (std::size_t j = 0; j < d; ++j) finite &= poison[j] == F(0);
+    return finite;
 }
 
 }  // namespace summary_detail
@@ -114,101 +202,34 @@ void require_batch(const Data& batch, const char* who, bool weighted, std::optio
     }
 }
 
-/// The weighted moments of `data`'s columns, in one pass; throws InvalidInput for NaN or
-/// infinite records (the finiteness check rides on the same pass) and for records whose
-/// squared deviations overflow double.
-template <Float F>
-ColumnMoments column_moments(const DatasetView<F>& data) {
-    using summary_detail::block_rows;
-    const std::size_t d = data.n_features();
-    const ChunkPlan plan = plan_chunks(data.n_samples());
-    std::vector<ColumnMoments> per_chunk(plan.n_chunks, ColumnMoments::empty(d));
-    std::vector<char> non_finite(plan.n_chunks, 0);
-    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        std::vector<double> sum(d), squares(d);
-        for (std::size_t first = begin; first < end; first += block_rows) {
-            const std::size_t last = std::min(end, first + block_rows);
-            // Sums of deviations from the block's first row: small sums, exact for constant
-            // features (whose mean is then their value, not a rounded sum divided).
-            const F* shift = data.records().data() + first * d;
-            std::fill(sum.begin(), sum.end(), 0.0);
-            double weight = 0;
-            for (std::size_t i = first; i < last; ++i) {
-                const double w = double(data.weight(i));
-                const F* x = data.records().data() + i * d;
-                for (std::size_t j = 0; j < d; ++j) sum[j] += w * (double(x[j]) - double(shift[j]));
-                weight += w;
-            }
-            // NaN or infinity anywhere in the block makes a sum NaN or infinite (0 * inf is
-            // NaN, so rows of weight 0 are checked too).
-            bool finite = true;
-            for (std::size_t j = 0; j < d; ++j) finite &= std::isfinite(sum[j]);
-            if (!finite) {
-                non_finite[chunk] = 1;
-                return;
-            }
-            ColumnMoments block = ColumnMoments::empty(d);
-            block.rows = last - first;
-            if (weight > 0) {
-                for (std::size_t j = 0; j < d; ++j) block.mean[Eigen::Index(j)] = double(shift[j]) + sum[j] / weight;
-                std::fill(squares.begin(), squares.end(), 0.0);
-                const double* mean = block.mean.data();
-                for (std::size_t i = first; i < last; ++i) {
-                    const double w = double(data.weight(i));
-                    const F* x = data.records().data() + i * d;
-                    for (std::size_t j = 0; j < d; ++j) {
-                        const double deviation = double(x[j]) - mean[j];
-                        squares[j] += w * deviation * deviation;
-                    }
-                }
-                block.weight = weight;
-                block.m2 = Eigen::Map<const Eigen::VectorXd>(squares.data(), Eigen::Index(d));
-            }
-            per_chunk[chunk] = per_chunk[chunk].merged(block);
-        }
-    });
-    ColumnMoments total = ColumnMoments::empty(d);
-    bool saw_non_finite = false;
-    for (std::size_t c = 0; c < plan.n_chunks; ++c) {
-        saw_non_finite |= non_finite[c] != 0;
-        total = total.merged(per_chunk[c]);
-    }
-    summary_detail::require_summarised(data, saw_non_finite, !total.mean.allFinite() || !total.m2.allFinite());
+/// The weighted moments of the columns of `rows` (core/chunked_rows.hpp: this process's rows,
+/// or every rank's), in one pass; throws InvalidInput for NaN or infinite records (the
+/// finiteness check rides on the same pass) and for records whose squared deviations overflow
+/// double. The same bit for bit on any thread count and any number of processes.
+template <Float F, ChunkedRows<F> Rows>
+ColumnMoments column_moments_of(const Rows& rows) {
+    auto total = summarised_chunks<F>(rows, ColumnMoments::empty(rows.n_features()), summary_detail::chunk_moments<F>);
+    if (!total.mean.allFinite() || !total.m2.allFinite()) throw_overflow();
     return total;
 }
 
-/// The extremes of `data`'s columns, in one pass; throws InvalidInput for NaN or infinite
-/// records (the finiteness check rides on the same pass).
+/// column_moments_of this process's rows.
+template <Float F>
+ColumnMoments column_moments(const DatasetView<F>& data) {
+    return column_moments_of<F>(LocalChunks<F>{data});
+}
+
+/// The extremes of the columns of `rows` (this process's, or every rank's), in one pass;
+/// throws InvalidInput for NaN or infinite records (the finiteness check rides on the pass).
+template <Float F, ChunkedRows<F> Rows>
+ColumnExtremes column_extremes_of(const Rows& rows) {
+    return summarised_chunks<F>(rows, ColumnExtremes::empty(rows.n_features()), summary_detail::chunk_extremes<F>);
+}
+
+/// column_extremes_of this process's rows.
 template <Float F>
 ColumnExtremes column_extremes(const DatasetView<F>& data) {
-    const std::size_t d = data.n_features();
-    const ChunkPlan plan = plan_chunks(data.n_samples());
-    std::vector<ColumnExtremes> per_chunk(plan.n_chunks, ColumnExtremes::empty(d));
-    std::vector<char> non_finite(plan.n_chunks, 0);
-    for_each_chunk(plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        std::vector<F> low(d, std::numeric_limits<F>::infinity()), high(d, -std::numeric_limits<F>::infinity());
-        std::vector<F> poison(d, F(0));  // x * 0 is NaN exactly for NaN and infinite x
-        for (std::size_t i = begin; i < end; ++i) {
-            const F* x = data.records().data() + i * d;
-            for (std::size_t j = 0; j < d; ++j) {
-                low[j] = x[j] < low[j] ? x[j] : low[j];
-                high[j] = x[j] > high[j] ? x[j] : high[j];
-                poison[j] += x[j] * F(0);
-            }
-        }
-        for (std::size_t j = 0; j < d; ++j) non_finite[chunk] |= poison[j] != F(0);
-        auto& out = per_chunk[chunk];
-        out.rows = end - begin;
-        for (std::size_t j = 0; j < d; ++j) out.min[Eigen::Index(j)] = double(low[j]), out.max[Eigen::Index(j)] = double(high[j]);
-    });
-    ColumnExtremes total = ColumnExtremes::empty(d);
-    bool saw_non_finite = false;
-    for (std::size_t c = 0; c < plan.n_chunks; ++c) {
-        saw_non_finite |= non_finite[c] != 0;
-        total = total.merged(per_chunk[c]);
-    }
-    summary_detail::require_summarised(data, saw_non_finite, false);
-    return total;
+    return column_extremes_of<F>(LocalChunks<F>{data});
 }
 
 /// The weighted moments of sparse records' columns, the values not stored counting as zeros:
@@ -253,10 +274,7 @@ ColumnMoments column_moments(const SparseDatasetView<F, I>& data) {
     for (Eigen::Index j = 0; j < out.m2.size(); ++j) {
         out.m2[j] = multiply_add((out.weight - stored_weight[std::size_t(j)]) * out.mean[j], out.mean[j], out.m2[j]);
     }
-    if (!out.mean.allFinite() || !out.m2.allFinite()) {
-        throw InvalidInput("records span too wide a range: their squared deviations overflow double "
-                           "(magnitudes up to about 1e150 are supported)");
-    }
+    if (!out.mean.allFinite() || !out.m2.allFinite()) throw_overflow();
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "../core/chunked_rows.hpp"
 #include "../core/dataset.hpp"
 #include "../core/params.hpp"
 #include "../core/validation.hpp"
@@ -57,6 +58,13 @@ public:
     MaxAbsScaler<F> fit_with(std::optional<MaxAbsScaler<F>> model, const SparseDatasetView<F, I>& batch) const {
         return fit_summaries(std::move(model), batch);
     }
+
+    /// The fit from rows wherever they are held (core/chunked_rows.hpp): this process's rows,
+    /// or every rank's in a distributed fit (distributed/scalers.hpp). The rows must have
+    /// passed `fit`'s checks of their shape and weights (require_batch); NaN and infinity are
+    /// found by the pass.
+    template <ChunkedRows<F> Rows>
+    MaxAbsScaler<F> fit_rows(const Rows& rows) const { return MaxAbsScaler<F>(column_extremes_of<F>(rows)); }
 
 private:
     friend class MaxAbsScalerParams<F>;

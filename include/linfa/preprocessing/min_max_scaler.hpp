@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "../core/chunked_rows.hpp"
 #include "../core/dataset.hpp"
 #include "../core/params.hpp"
 #include "../core/validation.hpp"
@@ -74,6 +75,15 @@ public:
     /// `fit` on all batches together. The parameters given here apply. Throws as `fit`, and
     /// ScalerInputError when the batch's feature count differs from the model's.
     MinMaxScaler<F> fit_with(std::optional<MinMaxScaler<F>> model, const DatasetView<F>& batch) const;
+
+    /// The fit from rows wherever they are held (core/chunked_rows.hpp): this process's rows,
+    /// or every rank's in a distributed fit (distributed/scalers.hpp). The rows must have
+    /// passed `fit`'s checks of their shape and weights (require_batch); NaN and infinity are
+    /// found by the pass.
+    template <ChunkedRows<F> Rows>
+    MinMaxScaler<F> fit_rows(const Rows& rows) const {
+        return MinMaxScaler<F>(column_extremes_of<F>(rows), params_.feature_range(), params_.clip());
+    }
 
 private:
     friend class MinMaxScalerParams<F>;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "../core/chunked_rows.hpp"
 #include "../core/dataset.hpp"
 #include "../core/params.hpp"
 #include "../core/validation.hpp"
@@ -83,6 +84,15 @@ public:
                                    "set with_mean(false)");
         }
         return fit_moments(std::move(model), batch);
+    }
+
+    /// The fit from rows wherever they are held (core/chunked_rows.hpp): this process's rows,
+    /// or every rank's in a distributed fit (distributed/scalers.hpp). The rows must have
+    /// passed `fit`'s checks of their shape and weights (require_batch); NaN and infinity are
+    /// found by the pass.
+    template <ChunkedRows<F> Rows>
+    StandardScaler<F> fit_rows(const Rows& rows) const {
+        return StandardScaler<F>(column_moments_of<F>(rows), params_.with_mean(), params_.with_std());
     }
 
 private:
