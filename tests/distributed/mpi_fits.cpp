@@ -1,13 +1,14 @@
 // Run under mpirun: every rank builds the same rows, keeps its part of each named layout and
-// fits K-Means (full and mini-batch), LinearRegression, Ridge, PCA, GaussianMixture and
-// LogisticRegression distributed over MPI; each rank compares the model (and for K-Means the
+// fits K-Means (full and mini-batch), LinearRegression, Ridge, PCA, GaussianMixture,
+// LogisticRegression, GaussianNB and the scalers distributed over MPI; each rank compares the model (and for K-Means the
 // labels, gathered) with the single-process fit of all the rows.
 // Exit status 0 on every rank only if every fit matched bit for bit.
 //
 //   mpi_fits            the fits (float and double; K-Means Lloyd and Hamerly with every
 //                       initialisation, weighted or not; mini-batch K-Means; both PCA
 //                       solvers; GaussianMixture with k-means and random initialisation;
-//                       LogisticRegression multinomial and binary)
+//                       LogisticRegression multinomial and binary; GaussianNB; the
+//                       StandardScaler, weighted, MinMaxScaler and MaxAbsScaler)
 //   mpi_fits bad-shard  a NaN on the last rank: every rank must fail, naming that rank
 #include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
@@ -15,7 +16,9 @@
 #include <linfa/distributed/logistic.hpp>
 #include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/naive_bayes.hpp>
 #include <linfa/distributed/pca.hpp>
+#include <linfa/distributed/scalers.hpp>
 
 #include <cstdio>
 #include <string>
@@ -91,7 +94,9 @@ void fit_every_layout(const MpiCommunicator& comm, const linfa::DatasetView<F>& 
     for (const auto& name : test::shards::layout_names) {
         const auto starts = test::shards::layout(name, n, comm.size());
         const std::size_t begin = starts[r], end = starts[r + 1];
-        const linfa::DatasetView<F> records(linfa::MatrixView<F>(all.records().data() + begin * d, Eigen::Index(end - begin), Eigen::Index(d)));
+        const auto weights = all.has_weights() ? all.weights().subspan(begin, end - begin) : std::span<const F>();
+        const linfa::DatasetView<F> records(linfa::MatrixView<F>(all.records().data() + begin * d, Eigen::Index(end - begin), Eigen::Index(d)),
+                                            weights);
         auto mine = [&] {
             if (all.has_labels()) return records.with_labels(all.labels().subspan(begin, end - begin));
             if (!all.has_targets()) return records;
@@ -140,6 +145,27 @@ void fit_sums_over_rows(const MpiCommunicator& comm) {
                      "LogisticRegression multinomial", same_logistic);
     fit_every_layout(comm, data.view().with_labels(first_blob), LogisticRegression<F>::params().balanced_class_weight().check(),
                      "LogisticRegression binary, balanced", same_logistic);
+    using linfa::naive_bayes::GaussianNb;
+    auto same_naive_bayes = [](const GaussianNb<F>& a, const GaussianNb<F>& b) {
+        return a.moments().weight == b.moments().weight && a.moments().mean == b.moments().mean && a.moments().m2 == b.moments().m2 &&
+               a.class_epsilon() == b.class_epsilon();
+    };
+    fit_every_layout(comm, data.view().with_labels(blob), GaussianNb<F>::params().check(), "GaussianNB", same_naive_bayes);
+}
+
+/// The scalers (their fits: per-chunk summaries merged in chunk order) on every layout.
+template <class F>
+void fit_scalers(const MpiCommunicator& comm) {
+    using namespace linfa::preprocessing;
+    const test::shards::Data<F> data(20011, 6, 4, true, 24);
+    auto same_moments = [](const StandardScaler<F>& a, const StandardScaler<F>& b) {
+        return a.moments().weight == b.moments().weight && a.mean() == b.mean() && a.moments().m2 == b.moments().m2;
+    };
+    fit_every_layout(comm, data.view(), StandardScaler<F>::params().check(), "StandardScaler, weighted", same_moments);
+    const linfa::DatasetView<F> unweighted(data.records);
+    auto same_extremes = [](const auto& a, const auto& b) { return a.extremes().min == b.extremes().min && a.extremes().max == b.extremes().max; };
+    fit_every_layout(comm, unweighted, MinMaxScaler<F>::params().check(), "MinMaxScaler", same_extremes);
+    fit_every_layout(comm, unweighted, MaxAbsScaler<F>::params().check(), "MaxAbsScaler", same_extremes);
 }
 
 /// A NaN in the last rank's rows: every rank must throw, and name that rank.
@@ -177,6 +203,8 @@ int main(int argc, char** argv) {
             fit_all<double>(comm);
             fit_sums_over_rows<float>(comm);
             fit_sums_over_rows<double>(comm);
+            fit_scalers<float>(comm);
+            fit_scalers<double>(comm);
             status = failures ? 1 : 0;
             if (comm.rank() == 0) std::printf("%zu ranks: %s\n", comm.size(), failures ? "MISMATCH" : "every fit matched bit for bit");
         }

@@ -18,6 +18,7 @@
 #include "../core/classes.hpp"
 #include "../linear/logistic_regression.hpp"
 #include "chunks.hpp"
+#include "classes.hpp"
 #include "communicator.hpp"
 #include "shard.hpp"
 
@@ -43,20 +44,6 @@ private:
     const ShardChunks<F, C>& rows_;
     ChunkPlan local_;
 };
-
-/// The classes of every rank's labels: the union of each rank's distinct labels (one all-gather).
-template <Communicator C>
-ClassSet agreed_classes(const C& comm, std::span<const std::int32_t> labels) {
-    std::vector<std::int32_t> mine;
-    if (!labels.empty()) {
-        const ClassSet local = ClassSet::of(labels);
-        mine.assign(local.labels().begin(), local.labels().end());
-    }
-    std::vector<std::int32_t> all = all_gather_joined(comm, std::span<const std::int32_t>(mine));
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    return ClassSet(std::move(all));
-}
 
 /// How many rows of each class every rank holds together (one all-gather; whole numbers, so
 /// exact whatever the order). `targets`: this rank's class indices.
