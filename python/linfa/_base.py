@@ -24,6 +24,8 @@ from ._validation import check_array, feature_names_of, is_int
 
 _SCALAR_NAMES = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}
 
+_DENSE_ONLY = "fit with comm takes a dense array: sparse rows are not distributed yet"
+
 # C++ model kind ("clustering.kmeans") -> the estimator class linfa.load returns for it.
 _ESTIMATOR_FOR_KIND = {}
 
@@ -65,7 +67,7 @@ def distributed_function(name, X, comm):
     only), RuntimeError for a build without MPI, ValueError on every rank when the ranks' X
     differ in dtype or feature count (one all-gather: the ranks must call the same C++ fit)."""
     if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
-        raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
+        raise TypeError(_DENSE_ONLY)
     if not hasattr(_linfa, f"{name}_distributed_f64"):
         raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
     found = comm.allgather((X.dtype.name, X.shape[1]))  # every rank must call the same C++ fit
@@ -204,9 +206,12 @@ class LinfaEstimator(PicklesModel, ParamsMixin):
         """(X as a C-contiguous float32 or float64 array, or a CSR view where the estimator
         accepts sparse X; its feature names or None). float32 and float64 are kept, anything
         else becomes float64; such an array is not copied. With ``comm`` (a distributed fit)
-        X may have no rows: the rank holds none of the dataset's."""
+        X may have no rows (the rank holds none of the dataset's) and must be dense."""
         names = feature_names_of(X)
-        return check_array(X, accept_sparse=self._accepts_sparse, min_samples=0 if comm is not None else 1), names
+        X = check_array(X, accept_sparse=self._accepts_sparse, min_samples=0 if comm is not None else 1)
+        if comm is not None and not isinstance(X, np.ndarray):  # among the checks every rank hears of
+            raise TypeError(_DENSE_ONLY)
+        return X, names
 
     def _check_test_data(self, X):
         """X for the fitted model: its feature names and count must be the training data's; it

@@ -165,3 +165,12 @@ def encode_labels_in(y, n_samples, classes):
         raise ValueError(f"The target label(s) {unknown} in y do not exist in the initial classes {classes}")
     values = labels if _labels_are_values(y_classes) else y_classes[labels]
     return class_codes(classes)[np.searchsorted(classes, values)]
+
+
+def classes_over_ranks(comm, classes, y, n_samples):
+    """(classes, labels) for a fit over the ranks of ``comm``: the union of every rank's
+    classes (a rank without rows holds none; one all-gather), and this rank's y as labels
+    among them (``encode_labels_in``)."""
+    held = [found for found in comm.allgather(classes) if found.size]
+    classes = np.unique(np.concatenate(held)) if held else classes
+    return classes, encode_labels_in(y, n_samples, classes)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _linfa
 from ._base import collectively, distributed_function, native_function, register_estimator
-from ._classifier import LinfaClassifier, class_codes, encode_labels, encode_labels_in
+from ._classifier import LinfaClassifier, class_codes, classes_over_ranks, encode_labels
 from ._validation import check_bool, check_sample_weight, is_bool, is_int
 
 try:  # scikit-learn is optional
@@ -132,10 +132,8 @@ class LogisticRegression(LinfaClassifier):
             return X_, names, *encode_labels(y, X_.shape[0])
 
         X, names, classes, labels = collectively(comm, checks)
-        if comm is not None:  # every rank's classes (a rank without rows has none), its labels among them
-            held = [found for found in comm.allgather(classes) if found.size]
-            classes = np.unique(np.concatenate(held)) if held else classes
-            labels = encode_labels_in(y, X.shape[0], classes)
+        if comm is not None:
+            classes, labels = classes_over_ranks(comm, classes, y, X.shape[0])
         if classes.shape[0] < 2:
             raise ValueError(
                 "This solver needs samples of at least 2 classes in the data, but the data "

@@ -6,8 +6,8 @@ import numbers
 
 import numpy as np
 
-from ._base import native_function, register_estimator
-from ._classifier import LinfaClassifier, class_codes, encode_labels, encode_labels_in
+from ._base import collectively, fit_function, native_function, register_estimator
+from ._classifier import LinfaClassifier, class_codes, classes_over_ranks, encode_labels, encode_labels_in
 from ._validation import check_sample_weight, is_bool
 
 
@@ -45,16 +45,30 @@ class GaussianNB(LinfaClassifier):
 
     # ---------------------------------------------------------------- fitting
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, comm=None):
         """Learns each class's prior, means and variances from X and its labels y (any
         labels), with optional non-negative sample weights, forgetting any earlier fit.
-        Returns self."""
+        Returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X, y and
+        sample_weight are this rank's rows of a dataset spread over the communicator's ranks,
+        rank 0's rows first (any number, none included): every rank gets the model one process
+        fits on all the rows, bit for bit (dense X only; the classes are those of every rank's
+        y). Every rank must call it."""
         var_smoothing = self._check_var_smoothing()
-        X, names = self._check_training_data(X)
-        classes, labels = encode_labels(y, X.shape[0])
-        priors = self._check_priors(len(classes))
-        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        model = native_function("gaussian_nb_fit", X.dtype)(X, labels, weights, priors, var_smoothing)
+
+        def checks():
+            X_, names = self._check_training_data(X, comm)
+            classes, labels = encode_labels(y, X_.shape[0])
+            # With comm, the priors wait for every rank's classes.
+            priors = self._check_priors(len(classes)) if comm is None else None
+            return X_, names, classes, labels, priors, check_sample_weight(sample_weight, X_.shape[0], X_.dtype)
+
+        X, names, classes, labels, priors, weights = collectively(comm, checks)
+        if comm is not None:
+            classes, labels = classes_over_ranks(comm, classes, y, X.shape[0])
+            priors = self._check_priors(len(classes))
+        model = fit_function("gaussian_nb_fit", X, comm)(X, labels, weights, priors, var_smoothing)
         self._set_fitted_classifier(model, names, classes)
         return self
 

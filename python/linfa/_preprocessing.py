@@ -20,7 +20,7 @@ import numbers
 import numpy as np
 
 from . import _linfa
-from ._base import LinfaEstimator, native_function, register_estimator
+from ._base import LinfaEstimator, collectively, fit_function, native_function, register_estimator
 from ._validation import check_array, check_bool, check_sample_weight, is_bool
 
 _SPARSE_VIEWS = (_linfa.CsrF32, _linfa.CsrF64)
@@ -48,10 +48,15 @@ class _Scaler(LinfaEstimator):
 
     # ---------------------------------------------------------------- fitting
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, comm=None):
         """Learns the scaling of X (array-like of shape (n_samples, n_features)), forgetting
-        any earlier fit; y is ignored. Returns self."""
-        self._fit(X, reset=True)
+        any earlier fit; y is ignored. Returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X is this rank's rows
+        of a dataset spread over the communicator's ranks, rank 0's rows first (any number,
+        none included): every rank gets the model one process fits on all the rows, bit for
+        bit (dense X only). Every rank must call it."""
+        self._fit(X, reset=True, comm=comm)
         return self
 
     def partial_fit(self, X, y=None):
@@ -71,10 +76,13 @@ class _Scaler(LinfaEstimator):
         X = self._fit(X, reset=True, **fit_params)
         return _scaled(self._model.transform(X), X)
 
-    def _fit(self, X, reset, sample_weight=None):
-        """Fits on X (a new model when `reset` or unfitted, else the fitted one updated);
-        returns X as converted (C-contiguous float32 or float64)."""
+    def _fit(self, X, reset, sample_weight=None, comm=None):
+        """Fits on X (a new model when `reset` or unfitted, else the fitted one updated; with
+        ``comm``, a new model on every rank's rows); returns X as converted (C-contiguous
+        float32 or float64)."""
         params = self._native_params()
+        if comm is not None:
+            return self._fit_distributed(X, sample_weight, params, comm)
         model = None if reset else self.__dict__.get("_model")
         if model is None:
             X, names = self._check_training_data(X)
@@ -90,6 +98,22 @@ class _Scaler(LinfaEstimator):
         else:
             model = native_function(f"{self._native}_partial_fit", X.dtype)(model, *data, *params)
         self._before_set_fitted(reset, weights is not None)
+        self._set_fitted(model, names)
+        return X
+
+    def _fit_distributed(self, X, sample_weight, params, comm):
+        """``_fit`` over the ranks of ``comm``: each rank's checks of its own rows, heard by every
+        rank, then the extension's distributed fit."""
+
+        def checks():
+            rows, names = self._check_training_data(X, comm)
+            return rows, names, check_sample_weight(sample_weight, rows.shape[0], rows.dtype)
+
+        X, names, weights = collectively(comm, checks)
+        data = (X, weights) if "sample_weight" in self._fit_keywords else (X,)
+        model = fit_function(f"{self._native}_fit", X, comm)(*data, *params)
+        # A rank without rows passes no weights: whether any rank did decides the attributes.
+        self._before_set_fitted(True, any(comm.allgather(weights is not None)))
         self._set_fitted(model, names)
         return X
 
@@ -185,10 +209,11 @@ class StandardScaler(_Scaler):
         self.with_mean = with_mean
         self.with_std = with_std
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None, comm=None):
         """Learns the (weighted) mean and variance of each feature of X, forgetting any
-        earlier fit; y is ignored. Returns self."""
-        self._fit(X, reset=True, sample_weight=sample_weight)
+        earlier fit; y is ignored. Returns self. With ``comm``: X and sample_weight are this
+        rank's rows of a dataset spread over the communicator's ranks, as ``_Scaler.fit``."""
+        self._fit(X, reset=True, sample_weight=sample_weight, comm=comm)
         return self
 
     def partial_fit(self, X, y=None, sample_weight=None):

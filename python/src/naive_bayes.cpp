@@ -1,7 +1,7 @@
 // Gaussian naive Bayes in linfa._linfa: the C++ linfa::naive_bayes::GaussianNb for float32 and
 // float64 (GaussianNBF32/F64), its fit functions (gaussian_nb_fit_f32 / _f64) and partial-fit
 // functions, which merge a batch into an existing model (C++ fit_with: scikit-learn's
-// partial_fit). As little policy as possible; the scikit-learn estimator contract lives in
+// partial_fit); with MPI, gaussian_nb_fit_distributed_f32 / _f64 over a communicator. As little policy as possible; the scikit-learn estimator contract lives in
 // linfa/_naive_bayes.py and linfa/_classifier.py.
 //
 // Labels arrive as int32 (the Python layer encodes any labels); the statistics are double for
@@ -15,6 +15,10 @@
 #include <vector>
 
 #include <linfa/naive_bayes.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/naive_bayes.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -44,6 +48,22 @@ GaussianNb<F> fit_gaussian_nb(std::optional<GaussianNb<F>> model, const CArray<F
         dataset_of(x, weights).with_labels(std::span<const std::int32_t>(y.data(), std::size_t(y.size())));
     return without_gil([&] { return params.fit_with(std::move(model), data); });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// A new model fitted on this rank's rows (X, int32 labels y, optional sample weights) of a
+/// dataset spread over the ranks of the MPI communicator whose Fortran handle is `comm`
+/// (mpi4py's Comm.py2f()): every rank gets the model one process fits on all the rows.
+template <linfa::Float F>
+GaussianNb<F> fit_gaussian_nb_distributed(const CArray<F>& x, const LabelArray& y, const std::optional<CArray<F>>& weights,
+                                          const std::optional<std::vector<double>>& priors, double var_smoothing, std::int64_t comm) {
+    if (y.ndim() != 1) throw linfa::InvalidInput("y must be 1-D, found " + std::to_string(y.ndim()) + " dimension(s)");
+    const auto params = params_of<F>(priors, var_smoothing, std::nullopt).check();
+    const linfa::DatasetView<F> data =
+        dataset_of(x, weights).with_labels(std::span<const std::int32_t>(y.data(), std::size_t(y.size())));
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    return without_gil([&] { return linfa::distributed::fit(params, group, data); });
+}
+#endif
 
 /// A double vector as a new float64 array (a copy: the model may be replaced by the next
 /// partial fit while Python still holds the array).
@@ -99,6 +119,11 @@ void bind_gaussian_nb(py::module_& m, const char* name) {
           py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("priors"),
           py::arg("var_smoothing"), py::arg("classes"),
           "`model` (None: a new one, whose classes are `classes` when given) updated with one more batch.");
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("gaussian_nb_fit_distributed").c_str(), &fit_gaussian_nb_distributed<F>, py::arg("X").noconvert(),
+          py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("priors"), py::arg("var_smoothing"), py::arg("comm"),
+          "Fits Gaussian naive Bayes over the ranks of an MPI communicator (its Fortran handle) on this rank's rows.");
+#endif
 }
 
 }  // namespace

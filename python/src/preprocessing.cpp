@@ -1,18 +1,24 @@
 // Feature scalers in linfa._linfa: the C++ linfa::preprocessing models StandardScaler,
 // MinMaxScaler and MaxAbsScaler for float32 and float64 (StandardScalerF32/F64, ...), their fit
 // functions (standard_scaler_fit_f32 / _f64, ...) and partial-fit functions, which merge a batch
-// into an existing model (C++ fit_with: scikit-learn's partial_fit). As little policy as
-// possible; the scikit-learn estimator contract lives in linfa/_preprocessing.py.
+// into an existing model (C++ fit_with: scikit-learn's partial_fit); with MPI, their
+// _distributed_ fit forms over a communicator (dense X). As little policy as possible; the
+// scikit-learn estimator contract lives in linfa/_preprocessing.py.
 //
 // The statistics are double for either scalar type and come back as float64 arrays; the Python
 // layer casts those that scikit-learn keeps in X's dtype.
 #include "common.hpp"
 #include "sparse.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <utility>
 
 #include <linfa/preprocessing.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/scalers.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -46,6 +52,17 @@ MaxAbsScaler<F> fit_max_abs(std::optional<MaxAbsScaler<F>> model, const Records&
     const auto params = MaxAbsScaler<F>::params().check();
     return with_dataset(x, std::optional<CArray<F>>(), [&](const auto& data) { return without_gil([&] { return params.fit_with(std::move(model), data); }); });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// `params` fitted on this rank's rows (dense X, optional sample weights) of a dataset spread
+/// over the ranks of the MPI communicator whose Fortran handle is `comm` (mpi4py's
+/// Comm.py2f()): every rank gets the model one process fits on all the rows.
+template <linfa::Float F, class Params>
+auto fit_distributed(const Params& params, const CArray<F>& x, const std::optional<CArray<F>>& weights, std::int64_t comm) {
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    return with_dataset(x, weights, [&](const auto& data) { return without_gil([&] { return linfa::distributed::fit(params, group, data); }); });
+}
+#endif
 
 /// A C++ CSR matrix's three arrays, (data, indices, indptr), as new numpy arrays.
 template <linfa::Float F, linfa::SparseIndex I>
@@ -132,6 +149,15 @@ void bind_standard(py::module_& m, const char* name) {
     };
     bind_fits(static_cast<CArray<F>*>(nullptr));
     bind_fits(static_cast<SparseArrays<F>*>(nullptr));
+#ifdef LINFA_PYTHON_MPI
+    m.def(
+        per_scalar_name<F>("standard_scaler_fit_distributed").c_str(),
+        [](const CArray<F>& x, const std::optional<CArray<F>>& w, bool with_mean, bool with_std, std::int64_t comm) {
+            return fit_distributed(StandardScaler<F>::params().with_mean(with_mean).with_std(with_std).check(), x, w, comm);
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(), py::arg("with_mean"), py::arg("with_std"), py::arg("comm"),
+        "Fits a StandardScaler over the ranks of an MPI communicator (its Fortran handle) on this rank's rows of a dense X.");
+#endif
 }
 
 template <linfa::Float F>
@@ -157,6 +183,15 @@ void bind_min_max(py::module_& m, const char* name) {
     m.def(per_scalar_name<F>("min_max_scaler_partial_fit").c_str(), &fit_min_max<F>, py::arg("model"),
           py::arg("X").noconvert(), py::arg("low"), py::arg("high"), py::arg("clip"),
           "`model` (None: a new one) updated with one more batch; X is not copied.");
+#ifdef LINFA_PYTHON_MPI
+    m.def(
+        per_scalar_name<F>("min_max_scaler_fit_distributed").c_str(),
+        [](const CArray<F>& x, double low, double high, bool clip, std::int64_t comm) {
+            return fit_distributed(MinMaxScaler<F>::params().feature_range(low, high).clip(clip).check(), x, std::optional<CArray<F>>(), comm);
+        },
+        py::arg("X").noconvert(), py::arg("low"), py::arg("high"), py::arg("clip"), py::arg("comm"),
+        "Fits a MinMaxScaler over the ranks of an MPI communicator (its Fortran handle) on this rank's rows of X.");
+#endif
 }
 
 template <linfa::Float F>
@@ -176,6 +211,13 @@ void bind_max_abs(py::module_& m, const char* name) {
     };
     bind_fits(static_cast<CArray<F>*>(nullptr));
     bind_fits(static_cast<SparseArrays<F>*>(nullptr));
+#ifdef LINFA_PYTHON_MPI
+    m.def(
+        per_scalar_name<F>("max_abs_scaler_fit_distributed").c_str(),
+        [](const CArray<F>& x, std::int64_t comm) { return fit_distributed(MaxAbsScaler<F>::params().check(), x, std::optional<CArray<F>>(), comm); },
+        py::arg("X").noconvert(), py::arg("comm"),
+        "Fits a MaxAbsScaler over the ranks of an MPI communicator (its Fortran handle) on this rank's rows of a dense X.");
+#endif
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-"""KMeans, MiniBatchKMeans, PCA, GaussianMixture, LinearRegression, Ridge and LogisticRegression
-.fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
+"""KMeans, MiniBatchKMeans, PCA, GaussianMixture, LinearRegression, Ridge, LogisticRegression,
+GaussianNB and the scalers .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
 script below, whose ranks each fit their share of the rows (one rank's share may be none) and
 compare the model (and the gathered labels) with a fit of all the rows in one process; ranks whose
 X differ in dtype are refused on every rank."""
@@ -26,7 +26,8 @@ SCRIPT = textwrap.dedent(
     import scipy.sparse
     from mpi4py import MPI
     import sklearn.base
-    from linfa import PCA, GaussianMixture, KMeans, LinearRegression, LogisticRegression, MiniBatchKMeans, Ridge
+    from linfa import (PCA, GaussianMixture, GaussianNB, KMeans, LinearRegression, LogisticRegression, MaxAbsScaler,
+                       MinMaxScaler, MiniBatchKMeans, Ridge, StandardScaler)
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -141,6 +142,39 @@ SCRIPT = textwrap.dedent(
         except error:
             pass
 
+    fitted = ("classes_", "class_count_", "class_prior_", "theta_", "var_", "epsilon_")
+    for y, kwargs, weights in ((np.array(["ant", "bee", "cat", "dog", "eel"])[blob], {}, w),
+                               (np.where(np.arange(9001) < 4000, 3, 8), {"priors": [0.3, 0.7], "var_smoothing": 1e-3}, None)):
+        one = GaussianNB(**kwargs).fit(X, y, sample_weight=weights)
+        many = GaussianNB(**kwargs).fit(X[mine], y[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"GaussianNB {kwargs}: {name} differs"
+    try:  # two classes in all, three priors: refused on every rank
+        GaussianNB(priors=[0.2, 0.3, 0.5]).fit(X[mine], blob[mine] % 2, comm=comm)
+        raise AssertionError("GaussianNB with three priors for two classes was accepted")
+    except ValueError:
+        pass
+
+    for estimator, weights, fitted in (
+            (StandardScaler(), w, ("mean_", "var_", "scale_", "n_samples_seen_")),
+            (StandardScaler(with_mean=False), None, ("mean_", "var_", "scale_", "n_samples_seen_")),
+            (MinMaxScaler(feature_range=(-1, 2)), None, ("min_", "scale_", "data_min_", "data_max_", "n_samples_seen_")),
+            (MaxAbsScaler(), None, ("max_abs_", "scale_", "n_samples_seen_"))):
+        keywords = {} if weights is None else {"sample_weight": weights}
+        one = sklearn.base.clone(estimator).fit(X, **keywords)
+        many = estimator.fit(X[mine], **{key: value[mine] for key, value in keywords.items()}, comm=comm)
+        for name in fitted:
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"{estimator}: {name} differs"
+            assert type(getattr(many, name)) is type(getattr(one, name)), f"{estimator}: {name}'s type differs"
+    poisoned = X[mine].copy()
+    if comm.rank == 2:
+        poisoned[-1, 3] = np.nan
+    try:  # named by its global row on every rank
+        MaxAbsScaler().fit(poisoned, comm=comm)
+        raise AssertionError("NaN on the last rank was accepted")
+    except ValueError as error:
+        assert "row 9000, column 3" in str(error), error
+
     gap = [0, 4500, 4500, 9001] if comm.size == 3 else cuts  # rank 1 holds no rows
     part = slice(gap[comm.rank], gap[comm.rank + 1])
     names = np.array(["ant", "bee", "cat", "dog", "eel"])[blob]
@@ -150,7 +184,9 @@ SCRIPT = textwrap.dedent(
             (PCA(n_components=3), (Y,), ("components_", "explained_variance_", "mean_", "n_samples_")),
             (GaussianMixture(n_components=5, random_state=4), (X,), ("weights_", "means_", "covariances_", "lower_bound_")),
             (Ridge(alpha=2.0), (X, targets), ("coef_", "intercept_")),
-            (LogisticRegression(max_iter=30), (X, names), ("classes_", "coef_", "intercept_", "n_iter_"))):
+            (LogisticRegression(max_iter=30), (X, names), ("classes_", "coef_", "intercept_", "n_iter_")),
+            (GaussianNB(), (X, names), ("classes_", "theta_", "var_", "epsilon_")),
+            (StandardScaler(), (X,), ("mean_", "var_", "n_samples_seen_"))):
         one = sklearn.base.clone(estimator).fit(*data)
         many = estimator.fit(*(whole[part] for whole in data), comm=comm)
         for name in fitted:
@@ -159,7 +195,7 @@ SCRIPT = textwrap.dedent(
     wrong = w[mine][:-1] if comm.rank == 1 else w[mine]
     for estimator, data in ((KMeans(n_clusters=5), (X,)), (MiniBatchKMeans(n_clusters=5), (X,)),
                             (LinearRegression(), (X, targets)), (Ridge(), (X, targets)),
-                            (LogisticRegression(), (X, names))):
+                            (LogisticRegression(), (X, names)), (GaussianNB(), (X, names)), (StandardScaler(), (X,))):
         try:
             estimator.fit(*(whole[mine] for whole in data), sample_weight=wrong, comm=comm)
             raise AssertionError(f"{estimator} with a bad sample_weight on rank 1 was accepted")
