@@ -10,6 +10,8 @@
 //   linfa-train pca --components 8 --data X.npy --out pca.linfa
 //   linfa-train gmm --components 5 --covariance diag --data X.npy --out gmm.linfa
 //   linfa-train logistic --data X.npy --targets labels.npy --c 0.5 --out logistic.linfa
+//   linfa-train gaussian-nb --data X.npy --targets labels.npy --out nb.linfa
+//   linfa-train standard-scaler --data X.npy --out scaler.linfa   (min-max-scaler, max-abs-scaler)
 //   linfa-train --config train.toml          (the same options, CLI11's TOML config format)
 //   linfa-train kmeans ... --init-from km.linfa   (continue from a saved model's centroids)
 //
@@ -34,7 +36,9 @@
 #include <linfa/distributed/logistic.hpp>
 #include <linfa/distributed/minibatch.hpp>
 #include <linfa/distributed/mpi.hpp>
+#include <linfa/distributed/naive_bayes.hpp>
 #include <linfa/distributed/pca.hpp>
+#include <linfa/distributed/scalers.hpp>
 #include <linfa/io/model_file.hpp>
 
 namespace {
@@ -77,6 +81,12 @@ struct Options {
     std::uint64_t lbfgs_max_iter = 100;
     std::string multi_class = "auto";
     bool balanced = false;
+    // Gaussian naive Bayes
+    double var_smoothing = 1e-9;
+    std::vector<double> priors;
+    // Scalers
+    bool no_mean = false, no_std = false, clip = false;
+    std::vector<double> feature_range{0, 1};
 };
 
 /// This rank's rows: records, and targets when the model needs them (continuous, or class
@@ -98,17 +108,17 @@ struct Rows {
 
 /// The targets as class labels: one column of whole numbers within int32 (InvalidInput otherwise).
 template <class F>
-std::vector<std::int32_t> class_labels(const linfa::Matrix<F>& targets) {
+std::vector<std::int32_t> class_labels(const linfa::Matrix<F>& targets, const std::string& model) {
     if (targets.rows() == 0) return {};  // an empty share: nothing to check
     if (targets.cols() != 1) {
-        throw linfa::InvalidInput("logistic: needs one target column of class labels, found " + std::to_string(targets.cols()));
+        throw linfa::InvalidInput(model + ": needs one target column of class labels, found " + std::to_string(targets.cols()));
     }
     std::vector<std::int32_t> labels;
     for (Eigen::Index i = 0; i < targets.rows(); ++i) {
         const double value = double(targets(i, 0));
         if (!(value == std::trunc(value) && value >= std::numeric_limits<std::int32_t>::min() &&
               value <= std::numeric_limits<std::int32_t>::max())) {
-            throw linfa::InvalidInput("logistic: class labels must be whole numbers within int32; this rank's row " +
+            throw linfa::InvalidInput(model + ": class labels must be whole numbers within int32; this rank's row " +
                                       std::to_string(i) + " has " + std::to_string(value));
         }
         labels.push_back(std::int32_t(value));
@@ -175,7 +185,7 @@ linfa::clustering::GaussianMixture<F> fit_mixture(const dist::MpiCommunicator& c
 template <class F>
 linfa::linear::LogisticRegression<F> fit_logistic(const dist::MpiCommunicator& comm, const Options& o, Rows<F>& rows) {
     using namespace linfa::linear;
-    dist::collectively(comm, [&] { rows.labels = class_labels(rows.targets); });
+    dist::collectively(comm, [&] { rows.labels = class_labels(rows.targets, "logistic"); });
     auto params = LogisticRegression<F>::params().c(o.c).fit_intercept(!o.no_intercept).max_iter(o.lbfgs_max_iter).tol(o.lbfgs_tol);
     params.multi_class(o.multi_class == "multinomial" ? MultiClass::Multinomial
                        : o.multi_class == "ovr"       ? MultiClass::OneVsRest
@@ -187,6 +197,15 @@ linfa::linear::LogisticRegression<F> fit_logistic(const dist::MpiCommunicator& c
         std::printf("linfa-train: %s\n", model.converged() ? "converged" : "did not converge (raise --max-iter)");
     }
     return model;
+}
+
+/// Gaussian naive Bayes on every rank's rows (the targets: class labels).
+template <class F>
+linfa::naive_bayes::GaussianNb<F> fit_naive_bayes(const dist::MpiCommunicator& comm, const Options& o, Rows<F>& rows) {
+    dist::collectively(comm, [&] { rows.labels = class_labels(rows.targets, "gaussian-nb"); });
+    auto params = linfa::naive_bayes::GaussianNb<F>::params().var_smoothing(o.var_smoothing);
+    if (!o.priors.empty()) params.priors(o.priors);
+    return dist::fit(params.check(), comm, rows.labelled_view());
 }
 
 /// Mini-batch K-Means on every rank's rows; rank 0 prints a line per epoch and at the stop.
@@ -252,6 +271,16 @@ void train(const dist::MpiCommunicator& comm, const Options& o, const std::optio
         save(comm, fit_mixture(comm, o, rows), o);
     } else if (o.algorithm == "logistic") {
         save(comm, fit_logistic(comm, o, rows), o);
+    } else if (o.algorithm == "gaussian-nb") {
+        save(comm, fit_naive_bayes(comm, o, rows), o);
+    } else if (o.algorithm == "standard-scaler") {
+        const auto params = linfa::preprocessing::StandardScaler<F>::params().with_mean(!o.no_mean).with_std(!o.no_std).check();
+        save(comm, dist::fit(params, comm, rows.view()), o);
+    } else if (o.algorithm == "min-max-scaler") {
+        const auto params = linfa::preprocessing::MinMaxScaler<F>::params().feature_range(o.feature_range[0], o.feature_range[1]).clip(o.clip);
+        save(comm, dist::fit(params.check(), comm, rows.view()), o);
+    } else if (o.algorithm == "max-abs-scaler") {
+        save(comm, dist::fit(linfa::preprocessing::MaxAbsScaler<F>::params().check(), comm, rows.view()), o);
     } else if (o.algorithm == "linear") {
         auto params = linfa::linear::LinearRegression<F>::params();
         params.fit_intercept(!o.no_intercept);
@@ -283,7 +312,6 @@ int main(int argc, char** argv) {
         if (supervised) {
             sub->add_option("--targets", o.targets, ".npy files of the targets, row for row")->excludes(csv);
             sub->add_option("--target-columns", o.target_columns, "the last N columns are the targets");
-            sub->add_flag("--no-intercept", o.no_intercept, "fit no intercept");
         }
         sub->configurable();  // a [kmeans] (etc.) section of the config file selects it
         sub->callback([&o, sub] { o.algorithm = sub->get_name(); });
@@ -308,9 +336,13 @@ int main(int argc, char** argv) {
     minibatch->add_option("--max-no-improvement", o.max_no_improvement, "stop after this many steps without a better smoothed inertia; 0: off");
     minibatch->add_option("--runs", o.runs, "initialisations; the best on a validation subset is kept");
     minibatch->add_option("--seed", o.seed, "random seed");
-    common(app.add_subcommand("linear", "ordinary least squares"), true);
+    auto no_intercept = [&](CLI::App* sub) { sub->add_flag("--no-intercept", o.no_intercept, "fit no intercept"); };
+    auto* linear = app.add_subcommand("linear", "ordinary least squares");
+    common(linear, true);
+    no_intercept(linear);
     auto* ridge = app.add_subcommand("ridge", "ridge regression");
     common(ridge, true);
+    no_intercept(ridge);
     ridge->add_option("--alpha", o.alpha, "L2 penalty");
     ridge->add_option("--solver", o.solver, "auto, cholesky or svd")->check(CLI::IsMember({"auto", "cholesky", "svd"}));
     auto* pca = app.add_subcommand("pca", "principal component analysis");
@@ -335,11 +367,25 @@ int main(int argc, char** argv) {
     gmm->add_option("--seed", o.seed, "random seed");
     auto* logistic = app.add_subcommand("logistic", "logistic regression (L-BFGS); the targets are class labels");
     common(logistic, true);
+    no_intercept(logistic);
     logistic->add_option("--c", o.c, "inverse of the L2 penalty's strength");
     logistic->add_option("--max-iter", o.lbfgs_max_iter, "most L-BFGS iterations");
     logistic->add_option("--tol", o.lbfgs_tol, "stop when the gradient's largest component is at most this");
     logistic->add_option("--multi-class", o.multi_class, "auto, multinomial or ovr")->check(CLI::IsMember({"auto", "multinomial", "ovr"}));
     logistic->add_flag("--balanced", o.balanced, "weigh classes by n / (classes x count)");
+    auto* naive_bayes = app.add_subcommand("gaussian-nb", "Gaussian naive Bayes; the targets are class labels");
+    common(naive_bayes, true);
+    naive_bayes->add_option("--var-smoothing", o.var_smoothing, "part of the largest feature variance added to every variance");
+    naive_bayes->add_option("--priors", o.priors, "prior probability of each class, in class order (default: the classes' shares)");
+    auto* standard = app.add_subcommand("standard-scaler", "centre each feature on its mean, divide by its standard deviation");
+    common(standard, false);
+    standard->add_flag("--no-mean", o.no_mean, "do not centre");
+    standard->add_flag("--no-std", o.no_std, "do not divide by the standard deviation");
+    auto* min_max = app.add_subcommand("min-max-scaler", "map each feature's training range onto a range");
+    common(min_max, false);
+    min_max->add_option("--feature-range", o.feature_range, "LOW HIGH: the range training data are mapped onto")->expected(2);
+    min_max->add_flag("--clip", o.clip, "clip transformed values to the range");
+    common(app.add_subcommand("max-abs-scaler", "divide each feature by its largest magnitude"), false);
     CLI11_PARSE(app, argc, argv);
     if (o.data.empty() && o.csv.empty()) {
         std::cerr << "linfa-train: give --data (.npy files) or --csv\n";

@@ -79,6 +79,10 @@ with tempfile.TemporaryDirectory() as d:
     same_model_on_any_ranks("logistic", ["logistic", "--c", "0.5", "--max-iter", "30", "--data", *parts, "--targets", *labels], d)
     same_model_on_any_ranks("logistic ovr", ["logistic", "--multi-class", "ovr", "--balanced", "--max-iter", "30",
                                              "--data", *parts, "--targets", *labels], d)
+    same_model_on_any_ranks("gaussian-nb", ["gaussian-nb", "--priors", "0.2", "0.3", "0.5", "--data", *parts, "--targets", *labels], d)
+    same_model_on_any_ranks("standard-scaler", ["standard-scaler", "--data", *parts], d)
+    same_model_on_any_ranks("min-max-scaler", ["min-max-scaler", "--feature-range", "-1", "2", "--clip", "--data", *parts], d)
+    same_model_on_any_ranks("max-abs-scaler", ["max-abs-scaler", "--data", *parts], d)
     halves = os.path.join(d, "halves.npy")
     np.save(halves, (classes[15000:] + 0.5).astype(np.float32))
     every_rank_fails("labels that are not whole numbers", ["logistic", "--data", *parts, "--targets", *labels[:3], halves], 3,
