@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Distributed PCA, Gaussian mixtures, logistic regression and mini-batch K-Means through
+# Distributed PCA, Gaussian mixtures, logistic regression, mini-batch K-Means, StandardScaler
+# and GaussianNB through
 # linfa-train: the wall time of a whole training run (reading the .npy shards, fitting, writing
 # the model) on 1 rank x 2 threads against 2 ranks x 1 thread, median of REPEATS runs (default
 # 3), and whether both wrote the same model file bytes. The figures of bench/README.md's
@@ -67,3 +68,7 @@ compare "Logistic ovr k=8, 400k x 16" logistic --multi-class ovr --max-iter 30 -
 # the ranks split the reading and the final labelling pass.
 compare "Mini-batch k=16, 2M x 32, 10 epochs" minibatch-kmeans --clusters 16 --max-iter 10 --max-no-improvement 0 \
     --data "$work"/pca-0.npy "$work"/pca-1.npy
+# One pass of per-chunk summaries merged in chunk order: the pass is cheap, so reading the rows
+# weighs most.
+compare "StandardScaler, 2M x 32" standard-scaler --data "$work"/pca-0.npy "$work"/pca-1.npy
+compare "GaussianNB k=8, 400k x 16" gaussian-nb "${logistic[@]}"
