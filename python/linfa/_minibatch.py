@@ -127,18 +127,19 @@ class MiniBatchKMeans(_BaseKMeans):
         def checks():
             X_, names = self._check_training_data(X, comm)
             verbose = self._check_params()
+            init = None  # without comm: checked with the init size, which may call a callable init
             if comm is None:
                 self._check_enough_samples(X_)  # with comm, the C++ fit checks all the ranks' rows
             elif callable(self.init):
                 raise ValueError("fit with comm initialises with 'k-means++', 'k-means||', 'random' or an array, not a callable")
             else:
-                self._check_init(X_)  # an array's width, here where every rank hears of a mismatch
-            return X_, names, verbose, check_sample_weight(sample_weight, X_.shape[0], X_.dtype)
+                init = self._check_init(X_)  # an array's width, here where every rank hears of a mismatch
+            return X_, names, verbose, init, check_sample_weight(sample_weight, X_.shape[0], X_.dtype)
 
-        X, names, verbose, weights = collectively(comm, checks)
+        X, names, verbose, init, weights = collectively(comm, checks)
         n_samples = X.shape[0] if comm is None else comm.allreduce(X.shape[0])  # the init size is of all the rows
         init_size = self._check_init_size(n_samples)
-        init_name, init_centroids = self._initial_centres(X, init_size)
+        init_name, init_centroids = init if init is not None else self._initial_centres(X, init_size)
         n_runs = self._check_n_init(init_centroids is not None and not callable(self.init))
         model, labels = fit_function("minibatch_fit", X, comm)(
             X, weights, int(self.n_clusters), init_name, init_centroids, n_runs,
