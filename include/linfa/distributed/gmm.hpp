@@ -69,13 +69,8 @@ clustering::GaussianMixtureWithLabels<F> fit_predict(const clustering::GaussianM
                                                      const DatasetView<F>& data) {
     using Fitter = clustering::GaussianMixtureFitter<F>;
     const auto& p = params.params();
-    collectively(comm, [&] {
-        if (data.n_samples() > 0) require_trainable(as_checked_alone(data));  // a rank without rows has nothing to check
-    });
-    const RowLayout given = current_layout(comm, data.n_samples());
-    RowShape shape;
-    shape.features = agreed_width(comm, data.n_samples(), data.n_features(), "GaussianMixture: features");
-    shape.weighted = agreed_weighting(comm, data, "GaussianMixture");
+    auto check_own = [](const DatasetView<F>& own) { require_trainable(as_checked_alone(own)); };
+    const auto [given, shape] = agreed_rows(comm, data, "GaussianMixture", check_own, true);
     Fitter::require_fittable(p, given.total(), shape.features, std::nullopt);
     const ShardChunks<F, C> rows(comm, data, given, shape);
     auto model = Fitter::fit_rows(p, rows, ShardSeeds<F, C>{comm, data, given, rows}, std::nullopt);

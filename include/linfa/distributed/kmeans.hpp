@@ -161,16 +161,18 @@ struct AllRows {
     std::span<const F> weights() const { return {}; }
 };
 
-/// The rows of a distributed K-Means fit (Lloyd's, Hamerly's or mini-batch): the ranks agree on
-/// the rows' shape, which `require_shape(AllRows)` checks on every rank before any row moves,
-/// and each rank's weights are checked; then the rows move to whole chunks of the default plan.
+/// The rows of a distributed K-Means fit (Lloyd's, Hamerly's or mini-batch): each rank's weights
+/// are checked and the ranks agree on the rows' shape, which `require_shape(AllRows)` checks on
+/// every rank before any row moves; then the rows move to whole chunks of the default plan.
 template <Float F, Communicator C>
 class ClusteringShard {
 public:
     /// Collective. `model` names the fit in messages ("KMeans").
     template <class RequireShape>
     ClusteringShard(const C& comm, const DatasetView<F>& data, const std::string& model, RequireShape&& require_shape)
-        : given_(current_layout(comm, data.n_samples())), chunks_(comm, data, given_, checked_shape(comm, data, model, require_shape)) {}
+        : agreed_(agreed_rows(comm, data, model, [](const DatasetView<F>& own) { require_valid_weights<F>(as_checked_alone(own).weights()); },
+                              true)),
+          chunks_(comm, data, agreed_.given, checked(agreed_, require_shape)) {}
 
     /// Every rank's rows, as the single-process K-Means code reads them.
     DistributedRows<F, C> rows() const { return distributed_rows(chunks_); }
@@ -178,21 +180,19 @@ public:
     /// The labels of this rank's rows as held (`held`: rows().local's), back to the rows as
     /// the caller holds them. Collective.
     Labels as_given(const std::int32_t* held) const {
-        const auto own = move_rows(chunks_.comm(), held, 1, chunks_.layout(), given_);
+        const auto own = move_rows(chunks_.comm(), held, 1, chunks_.layout(), agreed_.given);
         return Eigen::Map<const Labels>(own.data(), Eigen::Index(own.size()));
     }
 
 private:
+    /// The agreed shape, once `require_shape` has passed it.
     template <class RequireShape>
-    RowShape checked_shape(const C& comm, const DatasetView<F>& data, const std::string& model, RequireShape& require_shape) const {
-        const std::size_t d = agreed_width(comm, data.n_samples(), data.n_features(), model + ": features");
-        const bool weighted = agreed_weighting(comm, data, model);
-        require_shape(AllRows<F>{given_.total(), d});
-        collectively(comm, [&] { require_valid_weights<F>(as_checked_alone(data).weights()); });
-        return RowShape{d, 0, weighted};
+    static const RowShape& checked(const AgreedRows& agreed, RequireShape& require_shape) {
+        require_shape(AllRows<F>{agreed.given.total(), agreed.shape.features});
+        return agreed.shape;
     }
 
-    RowLayout given_;
+    AgreedRows agreed_;
     ShardChunks<F, C> chunks_;
 };
 

@@ -195,8 +195,7 @@ template <Float F, Communicator C>
 DistributedRows<F, C> distributed_rows(const ShardChunks<F, C>& rows) {
     const ChunkPlan plan = plan_chunks(rows.n_samples());
     const HeldChunks<F> held = rows.held(plan);
-    const std::size_t first_row = std::min(plan.begin(held.first_chunk), plan.n_rows);  // a rank past the chunks starts at the end
-    return {rows.comm(), held.view, plan, held.plan, first_row, rows.weighted()};
+    return {rows.comm(), held.view, plan, held.plan, plan.begin(held.first_chunk), rows.weighted()};
 }
 
 /// init_random over the ranks: uniform picks, or by weight (init_random_weighted).

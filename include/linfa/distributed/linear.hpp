@@ -81,16 +81,10 @@ namespace linear_shard_detail {
 /// each rank's rows, then on their agreed shape. Returns the shape and the current layout.
 template <Float F, Communicator C>
 std::pair<RowShape, RowLayout> checked_rows(const C& comm, const DatasetView<F>& data, const std::string& model) {
-    collectively(comm, [&] {
-        // A rank without rows has nothing to check.
-        if (data.n_samples() > 0) linear::require_regression_data(as_checked_alone(data), model);
-    });
-    const RowLayout given = current_layout(comm, data.n_samples());
+    auto check_own = [&](const DatasetView<F>& own) { linear::require_regression_data(as_checked_alone(own), model); };
+    // Every rank with rows has targets: checked by check_own.
+    const auto [given, shape] = agreed_rows(comm, data, model, check_own, true, true);
     if (given.total() == 0) throw linear::LinearInputError(model + ": need at least one sample on some rank, found 0");
-    RowShape shape;
-    shape.features = agreed_width(comm, data.n_samples(), data.n_features(), model + ": features");
-    shape.targets = agreed_width(comm, data.n_samples(), data.has_targets() ? data.n_targets() : 0, model + ": targets");
-    shape.weighted = agreed_weighting(comm, data, model);  // every rank with rows has targets: checked above
     return {shape, given};
 }
 

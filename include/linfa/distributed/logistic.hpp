@@ -65,15 +65,9 @@ std::vector<double> agreed_class_counts(const C& comm, std::span<const std::int3
 template <Float F, Communicator C>
 linear::LogisticRegression<F> fit(const linear::LogisticRegressionValidParams<F>& params, const C& comm,
                                   const DatasetView<F>& data) {
-    collectively(comm, [&] {
-        // A rank without rows has nothing to check.
-        if (data.n_samples() > 0) require_classification_data(as_checked_alone(data), "LogisticRegression");
-    });
-    const RowLayout given = current_layout(comm, data.n_samples());
+    auto check_own = [](const DatasetView<F>& own) { require_classification_data(as_checked_alone(own), "LogisticRegression"); };
+    const auto [given, shape] = agreed_rows(comm, data, "LogisticRegression", check_own, true);
     if (given.total() == 0) throw InvalidInput("LogisticRegression: need at least one sample on some rank, found 0");
-    RowShape shape;
-    shape.features = agreed_width(comm, data.n_samples(), data.n_features(), "LogisticRegression: features");
-    shape.weighted = agreed_weighting(comm, data, "LogisticRegression");
     const std::span<const std::int32_t> labels = data.n_samples() > 0 ? data.labels() : std::span<const std::int32_t>();
     const ClassSet classes = agreed_classes(comm, labels);
 

@@ -24,13 +24,11 @@ namespace linfa::distributed {
 /// feature count). Collective: every rank calls it with the same parameters.
 template <Float F, Communicator C>
 decomposition::Pca<F> fit(const decomposition::PcaValidParams<F>& params, const C& comm, const DatasetView<F>& data) {
-    collectively(comm, [&] {
-        if (data.has_weights()) throw decomposition::PcaInputError("PCA: sample weights are not supported");
-        if (data.n_samples() > 0) require_trainable(data);  // a rank without rows has nothing to check
-    });
-    const RowLayout given = current_layout(comm, data.n_samples());
-    RowShape shape;
-    shape.features = agreed_width(comm, data.n_samples(), data.n_features(), "PCA: features");
+    auto check_own = [](const DatasetView<F>& own) {
+        if (own.has_weights()) throw decomposition::PcaInputError("PCA: sample weights are not supported");
+        require_trainable(own);
+    };
+    const auto [given, shape] = agreed_rows(comm, data, "PCA", check_own, false);
     return params.fit_rows(ShardChunks<F, C>(comm, data, given, shape));
 }
 

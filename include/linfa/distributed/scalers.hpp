@@ -4,8 +4,9 @@
 // weighted moments, MinMaxScaler's and MaxAbsScaler's extremes), written over ChunkedRows;
 // ShardChunks gives them every rank's rows, and one all-gather brings every chunk's summary
 // to every rank, which merges them in chunk order as one process does.
-// Messages: one all-gather of at most 64 chunks x (2d + 5) doubles (moments) or (2d + 4)
-// (extremes), after the rows' boundary move.
+// Messages: the all-gathers of the checks and the agreed shape (a few bytes per rank), one
+// all-to-all for the boundary rows, then one all-gather of at most 64 chunks x (2d + 5)
+// doubles (moments) or (2d + 4) (extremes).
 #pragma once
 
 #include <string>
@@ -24,19 +25,15 @@ namespace scaler_shard_detail {
 /// `weighted`: whether the scaler takes sample weights. `who` names it in messages.
 template <Float F, Communicator C>
 ShardChunks<F, C> checked_rows(const C& comm, const DatasetView<F>& data, const char* who, bool weighted) {
-    collectively(comm, [&] {
-        // A rank without rows has nothing to check; one whose rows all weigh zero is checked
-        // without its weights (only every rank's together must weigh something).
-        if (data.n_samples() == 0) return;
-        if (weighted) preprocessing::require_batch(as_checked_alone(data), who, true, std::nullopt);
-        else preprocessing::require_batch(data, who, false, std::nullopt);
-    });
-    const RowLayout given = current_layout(comm, data.n_samples());
-    if (given.total() == 0) throw preprocessing::ScalerInputError(std::string(who) + ": need at least 1 sample, found 0");
-    RowShape shape;
-    shape.features = agreed_width(comm, data.n_samples(), data.n_features(), std::string(who) + ": features");
-    shape.weighted = weighted && agreed_weighting(comm, data, who);
-    return ShardChunks<F, C>(comm, data, given, shape);
+    // A rank whose rows all weigh zero is checked without its weights (only every rank's
+    // together must weigh something); a scaler without weights must see them, to refuse them.
+    auto check_own = [&](const DatasetView<F>& own) {
+        if (weighted) preprocessing::require_batch(as_checked_alone(own), who, true, std::nullopt);
+        else preprocessing::require_batch(own, who, false, std::nullopt);
+    };
+    const AgreedRows rows = agreed_rows(comm, data, who, check_own, weighted);
+    if (rows.given.total() == 0) throw preprocessing::ScalerInputError(std::string(who) + ": need at least 1 sample, found 0");
+    return ShardChunks<F, C>(comm, data, rows.given, rows.shape);
 }
 
 }  // namespace scaler_shard_detail

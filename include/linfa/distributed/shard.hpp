@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/chunked_rows.hpp"
@@ -79,28 +80,48 @@ void append_row(std::vector<double>& out, const DatasetView<F>& data, std::size_
     out.insert(out.end(), row, row + data.n_features());
 }
 
-/// Per-row values (`width` T per row, this rank's rows of `from`) moved to the layout `to`:
-/// returns this rank's rows of `to`. One all-to-all; each row travels once.
+/// Per-row values (`width` T per row, this rank's rows of `from`) moved to the layout `to`,
+/// written to `out` (room for this rank's rows of `to`). One all-to-all of the rows that change
+/// ranks, each travelling once; the rows that stay are copied in place, so a rank's share of
+/// the all-to-all (under 2 GiB: MPI's int counts) is its boundary rows, not all of its rows.
+template <class T, Communicator C>
+    requires std::is_trivially_copyable_v<T>
+void move_rows_into(const C& comm, const T* values, std::size_t width, const RowLayout& from, const RowLayout& to, T* out) {
+    const std::size_t me = comm.rank(), ranks = comm.size();
+    // Rows [begin, end) that `sender` holds in `from` and `receiver` in `to`.
+    auto overlap = [&](std::size_t sender, std::size_t receiver) {
+        return std::pair{std::max(from.begin(sender), to.begin(receiver)), std::min(from.end(sender), to.end(receiver))};
+    };
+    PerRank outgoing(ranks);
+    for (std::size_t r = 0; r < ranks; ++r) {
+        const auto [begin, end] = overlap(me, r);
+        if (begin >= end) continue;
+        const T* first = values + (begin - from.begin(me)) * width;
+        if (r == me) {
+            std::memcpy(out + (begin - to.begin(me)) * width, first, (end - begin) * width * sizeof(T));
+            continue;
+        }
+        const auto* bytes = reinterpret_cast<const std::byte*>(first);
+        outgoing[r].assign(bytes, bytes + (end - begin) * width * sizeof(T));
+    }
+    const PerRank incoming = comm.all_to_all(outgoing);
+    for (std::size_t r = 0; r < ranks; ++r) {
+        const auto [begin, end] = overlap(r, me);
+        const std::size_t expected = r == me || begin >= end ? 0 : (end - begin) * width * sizeof(T);
+        if (incoming[r].size() != expected) {
+            throw DistributedError("move_rows: rank " + std::to_string(r) + " sent " + std::to_string(incoming[r].size()) +
+                                   " bytes, " + std::to_string(expected) + " expected");
+        }
+        if (expected > 0) std::memcpy(out + (begin - to.begin(me)) * width, incoming[r].data(), expected);
+    }
+}
+
+/// move_rows_into a new vector: this rank's rows of `to`.
 template <class T, Communicator C>
     requires std::is_trivially_copyable_v<T>
 std::vector<T> move_rows(const C& comm, const T* values, std::size_t width, const RowLayout& from, const RowLayout& to) {
-    const std::size_t me = comm.rank(), ranks = comm.size();
-    PerRank outgoing(ranks);
-    for (std::size_t r = 0; r < ranks; ++r) {
-        const std::size_t begin = std::max(from.begin(me), to.begin(r)), end = std::min(from.end(me), to.end(r));
-        if (begin >= end) continue;
-        const auto* first = reinterpret_cast<const std::byte*>(values + (begin - from.begin(me)) * width);
-        outgoing[r].assign(first, first + (end - begin) * width * sizeof(T));
-    }
-    const PerRank incoming = comm.all_to_all(outgoing);
-    std::vector<T> rows(to.rows(me) * width);
-    std::size_t at = 0;  // bytes: ranks send in rank order, which is row order
-    for (const auto& part : incoming) {
-        if (at + part.size() > rows.size() * sizeof(T)) throw DistributedError("move_rows: more rows arrived than expected");
-        if (!part.empty()) std::memcpy(reinterpret_cast<std::byte*>(rows.data()) + at, part.data(), part.size());
-        at += part.size();
-    }
-    if (at != rows.size() * sizeof(T)) throw DistributedError("move_rows: fewer rows arrived than expected");
+    std::vector<T> rows(to.rows(comm.rank()) * width);
+    move_rows_into(comm, values, width, from, to, rows.data());
     return rows;
 }
 
@@ -185,6 +206,30 @@ struct RowShape {
     bool weighted = false;     ///< whether rows carry sample weights
 };
 
+/// What a distributed fit's rows agree on (agreed_rows).
+struct AgreedRows {
+    RowLayout given;  ///< every rank's rows, as the callers hold them
+    RowShape shape;   ///< their width, targets and weighting, the same on every rank
+};
+
+/// Every rank's rows checked and agreed for the fit `model` ("GaussianNB"): each rank's own by
+/// `check_own(data)` (not called on a rank without rows), whose failure every rank hears of;
+/// then their layout and shape: the feature count, the target count when `with_targets`, and
+/// whether they carry sample weights when `with_weights` (InvalidInput on every rank when the
+/// ranks disagree, or when every weight is zero). What each fit checks first, in one place.
+template <Float F, Communicator C, class CheckOwn>
+AgreedRows agreed_rows(const C& comm, const DatasetView<F>& data, const std::string& model, CheckOwn&& check_own, bool with_weights,
+                       bool with_targets = false) {
+    collectively(comm, [&] {
+        if (data.n_samples() > 0) check_own(data);
+    });
+    AgreedRows rows{current_layout(comm, data.n_samples()), {}};
+    rows.shape.features = agreed_width(comm, data.n_samples(), data.n_features(), model + ": features");
+    if (with_targets) rows.shape.targets = agreed_width(comm, data.n_samples(), data.has_targets() ? data.n_targets() : 0, model + ": targets");
+    if (with_weights) rows.shape.weighted = agreed_weighting(comm, data, model);
+    return rows;
+}
+
 /// This rank's rows of `data` (held as `from` says) moved to the layout `to`: records,
 /// weights and, when shape.targets > 0, continuous targets. Every rank passes the same shape.
 template <Float F, Communicator C>
@@ -193,12 +238,14 @@ Shard<F> redistribute(const C& comm, const DatasetView<F>& data, const RowLayout
     Shard<F> shard;
     shard.layout = to;
     shard.rank = comm.rank();
-    const auto records = move_rows(comm, data.records().data(), d, from, to);
-    shard.records = Eigen::Map<const Matrix<F>>(records.data(), Eigen::Index(rows), Eigen::Index(d));
+    // Straight into the shard's matrices, which Eigen leaves uninitialised: no zero-filled
+    // buffer to copy from.
+    shard.records.resize(Eigen::Index(rows), Eigen::Index(d));
+    move_rows_into(comm, data.records().data(), d, from, to, shard.records.data());
     if (t > 0) {
         const F* source = data.n_samples() > 0 ? data.targets().data() : nullptr;
-        const auto targets = move_rows(comm, source, t, from, to);
-        shard.targets = Eigen::Map<const Matrix<F>>(targets.data(), Eigen::Index(rows), Eigen::Index(t));
+        shard.targets.resize(Eigen::Index(rows), Eigen::Index(t));
+        move_rows_into(comm, source, t, from, to, shard.targets.data());
     }
     if (shape.weighted) shard.weights = move_rows(comm, data.weights().data(), 1, from, to);
     return shard;
