@@ -106,10 +106,13 @@ struct Rows {
     }
 };
 
-/// The targets as class labels: one column of whole numbers within int32 (InvalidInput otherwise).
+/// The targets of this rank's rows as class labels: one column of whole numbers within int32
+/// (InvalidInput otherwise, and when the rows have no targets).
 template <class F>
-std::vector<std::int32_t> class_labels(const linfa::Matrix<F>& targets, const std::string& model) {
-    if (targets.rows() == 0) return {};  // an empty share: nothing to check
+std::vector<std::int32_t> class_labels(const Rows<F>& rows, const std::string& model) {
+    const linfa::Matrix<F>& targets = rows.targets;
+    if (rows.records.rows() == 0) return {};  // an empty share: nothing to check
+    if (targets.rows() != rows.records.rows()) throw linfa::InvalidInput(model + ": needs --targets or --target-columns (class labels)");
     if (targets.cols() != 1) {
         throw linfa::InvalidInput(model + ": needs one target column of class labels, found " + std::to_string(targets.cols()));
     }
@@ -185,7 +188,7 @@ linfa::clustering::GaussianMixture<F> fit_mixture(const dist::MpiCommunicator& c
 template <class F>
 linfa::linear::LogisticRegression<F> fit_logistic(const dist::MpiCommunicator& comm, const Options& o, Rows<F>& rows) {
     using namespace linfa::linear;
-    dist::collectively(comm, [&] { rows.labels = class_labels(rows.targets, "logistic"); });
+    dist::collectively(comm, [&] { rows.labels = class_labels(rows, "logistic"); });
     auto params = LogisticRegression<F>::params().c(o.c).fit_intercept(!o.no_intercept).max_iter(o.lbfgs_max_iter).tol(o.lbfgs_tol);
     params.multi_class(o.multi_class == "multinomial" ? MultiClass::Multinomial
                        : o.multi_class == "ovr"       ? MultiClass::OneVsRest
@@ -202,7 +205,7 @@ linfa::linear::LogisticRegression<F> fit_logistic(const dist::MpiCommunicator& c
 /// Gaussian naive Bayes on every rank's rows (the targets: class labels).
 template <class F>
 linfa::naive_bayes::GaussianNb<F> fit_naive_bayes(const dist::MpiCommunicator& comm, const Options& o, Rows<F>& rows) {
-    dist::collectively(comm, [&] { rows.labels = class_labels(rows.targets, "gaussian-nb"); });
+    dist::collectively(comm, [&] { rows.labels = class_labels(rows, "gaussian-nb"); });
     auto params = linfa::naive_bayes::GaussianNb<F>::params().var_smoothing(o.var_smoothing);
     if (!o.priors.empty()) params.priors(o.priors);
     return dist::fit(params.check(), comm, rows.labelled_view());

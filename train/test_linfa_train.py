@@ -87,6 +87,7 @@ with tempfile.TemporaryDirectory() as d:
     np.save(halves, (classes[15000:] + 0.5).astype(np.float32))
     every_rank_fails("labels that are not whole numbers", ["logistic", "--data", *parts, "--targets", *labels[:3], halves], 3,
                      "whole numbers")
+    every_rank_fails("gaussian-nb without targets", ["gaussian-nb", "--data", *parts], 3, "needs --targets")
     csv = os.path.join(d, "train.csv")
     np.savetxt(csv, np.hstack([X.astype(np.float64), y[:, :1]]), delimiter=",", header="a,b,c,d,e,y", comments="")
     same_model_on_any_ranks("linear from CSV", ["linear", "--csv", csv, "--header", "--target-columns", "1"], d)

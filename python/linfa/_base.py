@@ -24,8 +24,6 @@ from ._validation import check_array, feature_names_of, is_int
 
 _SCALAR_NAMES = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}
 
-_DENSE_ONLY = "fit with comm takes a dense array: sparse rows are not distributed yet"
-
 # C++ model kind ("clustering.kmeans") -> the estimator class linfa.load returns for it.
 _ESTIMATOR_FOR_KIND = {}
 
@@ -63,11 +61,10 @@ def native_function(name, dtype):
 def distributed_function(name, X, comm):
     """The extension's distributed fit `name` (e.g. "pca_fit" for ``pca_fit_distributed_f64``)
     for X's dtype, bound to the mpi4py communicator `comm` (its Fortran handle is passed last):
-    what ``fit(..., comm=...)`` calls. TypeError for a sparse X (rows are distributed dense
-    only), RuntimeError for a build without MPI, ValueError on every rank when the ranks' X
+    what ``fit(..., comm=...)`` calls, on a dense X (``_check_training_data`` with ``comm``
+    refuses sparse X, among the checks every rank hears of). RuntimeError for a build without
+    MPI, ValueError on every rank when the ranks' X
     differ in dtype or feature count (one all-gather: the ranks must call the same C++ fit)."""
-    if not isinstance(X, np.ndarray):  # a CSR view after _check_training_data
-        raise TypeError(_DENSE_ONLY)
     if not hasattr(_linfa, f"{name}_distributed_f64"):
         raise RuntimeError("this build of linfa has no MPI support (LINFA_BUILD_MPI)")
     found = comm.allgather((X.dtype.name, X.shape[1]))  # every rank must call the same C++ fit
@@ -210,7 +207,7 @@ class LinfaEstimator(PicklesModel, ParamsMixin):
         names = feature_names_of(X)
         X = check_array(X, accept_sparse=self._accepts_sparse, min_samples=0 if comm is not None else 1)
         if comm is not None and not isinstance(X, np.ndarray):  # among the checks every rank hears of
-            raise TypeError(_DENSE_ONLY)
+            raise TypeError("fit with comm takes a dense array: sparse rows are not distributed yet")
         return X, names
 
     def _check_test_data(self, X):

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ._base import LinfaEstimator
+from ._base import LinfaEstimator, collectively
 from ._validation import check_sample_weight, dense_targets
 
 try:  # scikit-learn is optional
@@ -170,7 +170,8 @@ def encode_labels_in(y, n_samples, classes):
 def classes_over_ranks(comm, classes, y, n_samples):
     """(classes, labels) for a fit over the ranks of ``comm``: the union of every rank's
     classes (a rank without rows holds none; one all-gather), and this rank's y as labels
-    among them (``encode_labels_in``)."""
+    among them (``encode_labels_in``), which every rank hears of when it fails on one (labels
+    of kinds that do not mix, such as ints on one rank and strings on another)."""
     held = [found for found in comm.allgather(classes) if found.size]
     classes = np.unique(np.concatenate(held)) if held else classes
-    return classes, encode_labels_in(y, n_samples, classes)
+    return classes, collectively(comm, lambda: encode_labels_in(y, n_samples, classes))

@@ -112,8 +112,9 @@ class _Scaler(LinfaEstimator):
         X, names, weights = collectively(comm, checks)
         data = (X, weights) if "sample_weight" in self._fit_keywords else (X,)
         model = fit_function(f"{self._native}_fit", X, comm)(*data, *params)
-        # A rank without rows passes no weights: whether any rank did decides the attributes.
-        self._before_set_fitted(True, any(comm.allgather(weights is not None)))
+        # Whether the fit was weighted: as C++ decides it, by the ranks that hold rows (one
+        # without rows may pass an empty sample_weight, or none).
+        self._before_set_fitted(True, any(comm.allgather(weights is not None and X.shape[0] > 0)))
         self._set_fitted(model, names)
         return X
 

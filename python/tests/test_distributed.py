@@ -191,6 +191,14 @@ SCRIPT = textwrap.dedent(
         many = estimator.fit(*(whole[part] for whole in data), comm=comm)
         for name in fitted:
             assert np.array_equal(getattr(many, name), getattr(one, name)), f"{estimator}, an empty rank: {name} differs"
+    # The empty rank passing an empty sample_weight, the others none: an unweighted fit.
+    scaler = StandardScaler().fit(X[part], sample_weight=w[part] if comm.rank == 1 else None, comm=comm)
+    assert type(scaler.n_samples_seen_) is np.int64 and scaler.n_samples_seen_ == 9001, scaler.n_samples_seen_
+    try:  # labels that do not mix (ints on rank 0, strings elsewhere) fail on every rank
+        GaussianNB().fit(X[mine], blob[mine] if comm.rank == 0 else names[mine], comm=comm)
+        raise AssertionError("GaussianNB with int labels on rank 0 and strings elsewhere was accepted")
+    except Exception as error:
+        assert comm.rank == 0 or "rank 0 failed" in str(error), error
     # A bad input on one rank (here rank 1's sample_weight) fails on every rank: none waits for it.
     wrong = w[mine][:-1] if comm.rank == 1 else w[mine]
     for estimator, data in ((KMeans(n_clusters=5), (X,)), (MiniBatchKMeans(n_clusters=5), (X,)),

@@ -145,25 +145,33 @@ void fit_sums_over_rows(const MpiCommunicator& comm) {
                      "LogisticRegression multinomial", same_logistic);
     fit_every_layout(comm, data.view().with_labels(first_blob), LogisticRegression<F>::params().balanced_class_weight().check(),
                      "LogisticRegression binary, balanced", same_logistic);
-    using linfa::naive_bayes::GaussianNb;
-    auto same_naive_bayes = [](const GaussianNb<F>& a, const GaussianNb<F>& b) {
-        return a.moments().weight == b.moments().weight && a.moments().mean == b.moments().mean && a.moments().m2 == b.moments().m2 &&
-               a.class_epsilon() == b.class_epsilon();
-    };
-    fit_every_layout(comm, data.view().with_labels(blob), GaussianNb<F>::params().check(), "GaussianNB", same_naive_bayes);
 }
 
-/// The scalers (their fits: per-chunk summaries merged in chunk order) on every layout.
+/// GaussianNB and the scalers (their fits: per-chunk summaries merged in chunk order), weighted
+/// where they take weights, on every layout.
 template <class F>
-void fit_scalers(const MpiCommunicator& comm) {
+void fit_summaries(const MpiCommunicator& comm) {
     using namespace linfa::preprocessing;
     const test::shards::Data<F> data(20011, 6, 4, true, 24);
+    std::vector<std::int32_t> blob(data.records.rows());  // Data's row i is of blob i % 4
+    for (std::size_t i = 0; i < blob.size(); ++i) blob[i] = std::int32_t(i % 4) * 3 - 2;
+    using linfa::naive_bayes::GaussianNb;
+    auto same_naive_bayes = [](const GaussianNb<F>& a, const GaussianNb<F>& b) {
+        const auto x = a.classes().labels(), y = b.classes().labels();
+        return std::equal(x.begin(), x.end(), y.begin(), y.end()) && a.moments().weight == b.moments().weight &&
+               a.moments().mean == b.moments().mean && a.moments().m2 == b.moments().m2 && a.epsilon() == b.epsilon() &&
+               a.class_epsilon() == b.class_epsilon();
+    };
+    fit_every_layout(comm, data.view().with_labels(blob), GaussianNb<F>::params().check(), "GaussianNB, weighted", same_naive_bayes);
     auto same_moments = [](const StandardScaler<F>& a, const StandardScaler<F>& b) {
-        return a.moments().weight == b.moments().weight && a.mean() == b.mean() && a.moments().m2 == b.moments().m2;
+        return a.moments().rows == b.moments().rows && a.moments().weight == b.moments().weight && a.mean() == b.mean() &&
+               a.moments().m2 == b.moments().m2;
     };
     fit_every_layout(comm, data.view(), StandardScaler<F>::params().check(), "StandardScaler, weighted", same_moments);
     const linfa::DatasetView<F> unweighted(data.records);
-    auto same_extremes = [](const auto& a, const auto& b) { return a.extremes().min == b.extremes().min && a.extremes().max == b.extremes().max; };
+    auto same_extremes = [](const auto& a, const auto& b) {
+        return a.extremes().rows == b.extremes().rows && a.extremes().min == b.extremes().min && a.extremes().max == b.extremes().max;
+    };
     fit_every_layout(comm, unweighted, MinMaxScaler<F>::params().check(), "MinMaxScaler", same_extremes);
     fit_every_layout(comm, unweighted, MaxAbsScaler<F>::params().check(), "MaxAbsScaler", same_extremes);
 }
@@ -203,8 +211,8 @@ int main(int argc, char** argv) {
             fit_all<double>(comm);
             fit_sums_over_rows<float>(comm);
             fit_sums_over_rows<double>(comm);
-            fit_scalers<float>(comm);
-            fit_scalers<double>(comm);
+            fit_summaries<float>(comm);
+            fit_summaries<double>(comm);
             status = failures ? 1 : 0;
             if (comm.rank() == 0) std::printf("%zu ranks: %s\n", comm.size(), failures ? "MISMATCH" : "every fit matched bit for bit");
         }

@@ -86,6 +86,40 @@ struct ChunkTrouble {
     }
 };
 
+/// The chunks of `held` (global row `first_row` onwards), each summarised by
+/// `summarise(view, begin, end, summary)` on a copy of `empty`: per chunk, the summary's
+/// width() doubles and its ChunkTrouble. Never inlined, nor merged_in_chunk_order below: every
+/// fit in a program then runs the one compiled copy, whatever type holds the rows, so that the
+/// compiler cannot fuse multiply-adds in one caller and not in another (last bits would differ
+/// between the single-process and the distributed fit).
+template <Float F, ChunkSummary Summary, class Summarise>
+[[gnu::noinline]] PerChunk<double> summarise_chunks(const HeldChunks<F>& held, std::size_t first_row, const Summary& empty,
+                                                    const Summarise& summarise) {
+    const std::size_t width = empty.width();
+    PerChunk<double> partial(held.plan.n_chunks, width + ChunkTrouble::size);
+    for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        Summary summary = empty;
+        const bool fine = summarise(held.view, begin, end, summary);
+        summary.write(partial[chunk]);
+        ChunkTrouble::record(fine, held.view, begin, end, first_row, partial[chunk] + width);
+    });
+    return partial;
+}
+
+/// Every chunk's record (`all`: summarise_chunks' records of every process, in chunk order)
+/// merged in chunk order into a copy of `empty`, after throwing for the first trouble.
+template <ChunkSummary Summary>
+[[gnu::noinline]] Summary merged_in_chunk_order(const std::vector<double>& all, const Summary& empty) {
+    const std::size_t width = empty.width(), stride = width + ChunkTrouble::size;
+    ChunkTrouble::throw_first(all, stride, width);
+    Summary total = empty, chunk = empty;
+    for (std::size_t at = 0; at + stride <= all.size(); at += stride) {
+        chunk.read(all.data() + at);
+        total.merge(chunk);
+    }
+    return total;
+}
+
 }  // namespace chunk_summary_detail
 
 /// Every row of `rows` summarised in one pass: each chunk of the default plan (plan_chunks)
@@ -95,27 +129,12 @@ struct ChunkTrouble {
 /// first NaN or infinite record by its global row (the same on every process), or for sums
 /// that overflowed.
 template <Float F, ChunkedRows<F> Rows, ChunkSummary Summary, class Summarise>
-Summary summarised_chunks(const Rows& rows, const Summary& empty, Summarise&& summarise) {
-    using chunk_summary_detail::ChunkTrouble;
-    const std::size_t width = empty.width(), stride = width + ChunkTrouble::size;
+Summary summarised_chunks(const Rows& rows, const Summary& empty, const Summarise& summarise) {
+    using namespace chunk_summary_detail;
     const ChunkPlan global = plan_chunks(rows.n_samples());
     const HeldChunks<F> held = rows.held(global);
-    const std::size_t first_row = std::min(global.begin(held.first_chunk), global.n_rows);
-    PerChunk<double> partial(held.plan.n_chunks, stride);
-    for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        Summary summary = empty;
-        const bool fine = summarise(held.view, begin, end, summary);
-        summary.write(partial[chunk]);
-        ChunkTrouble::record(fine, held.view, begin, end, first_row, partial[chunk] + width);
-    });
-    const std::vector<double> all = rows.every_chunk(partial, stride);
-    ChunkTrouble::throw_first(all, stride, width);
-    Summary total = empty, chunk = empty;
-    for (std::size_t at = 0; at + stride <= all.size(); at += stride) {
-        chunk.read(all.data() + at);
-        total.merge(chunk);
-    }
-    return total;
+    const PerChunk<double> partial = summarise_chunks(held, global.begin(held.first_chunk), empty, summarise);
+    return merged_in_chunk_order(rows.every_chunk(partial, empty.width() + ChunkTrouble::size), empty);
 }
 
 }  // namespace linfa

@@ -193,6 +193,22 @@ bool add_block(const DatasetView<F>& data, std::span<const std::int32_t> class_o
     return true;
 }
 
+/// One chunk's moments (summarised_chunks' summarise): the rows of `begin`..`end` of `data`,
+/// each of class class_of[i], block by block; false at the first block with a NaN or infinity.
+struct ClassPass {
+    std::span<const std::int32_t> class_of;  ///< the class index of each row held here
+    std::size_t n_classes;
+
+    template <Float F>
+    bool operator()(const DatasetView<F>& data, std::size_t begin, std::size_t end, BatchMoments& chunk) const {
+        BlockSums block(n_classes + 1, data.n_features());
+        for (std::size_t first = begin; first < end; first += block_rows) {
+            if (!add_block(data, class_of, first, std::min(end, first + block_rows), block, chunk)) return false;
+        }
+        return true;
+    }
+};
+
 }  // namespace summary_detail
 
 /// The moments of the classes of `rows` (core/chunked_rows.hpp: this process's rows, or every
@@ -204,15 +220,7 @@ template <Float F, ChunkedRows<F> Rows>
 BatchMoments batch_moments_of(const Rows& rows, std::span<const std::int32_t> class_of, std::size_t n_classes) {
     const std::size_t d = rows.n_features();
     const BatchMoments none{GroupMoments::empty(n_classes, d), GroupMoments::empty(1, d)};
-    auto chunk_moments = [&](const DatasetView<F>& data, std::size_t begin, std::size_t end, BatchMoments& chunk) {
-        summary_detail::BlockSums block(n_classes + 1, d);
-        for (std::size_t first = begin; first < end; first += summary_detail::block_rows) {
-            const std::size_t last = std::min(end, first + summary_detail::block_rows);
-            if (!summary_detail::add_block(data, class_of, first, last, block, chunk)) return false;
-        }
-        return true;
-    };
-    BatchMoments total = summarised_chunks<F>(rows, none, chunk_moments);
+    BatchMoments total = summarised_chunks<F>(rows, none, summary_detail::ClassPass{class_of, n_classes});
     if (!total.per_class.all_finite() || !total.all_rows.all_finite()) throw_overflow();
     return total;
 }
