@@ -109,15 +109,15 @@ struct BatchMoments {
 
     /// As a ChunkSummary (core/chunk_summaries.hpp): the classes' moments, then all rows'.
     std::size_t width() const { return per_class.width() + all_rows.width(); }
-    void write(double* out) const {
+    void write(double* out) const {  ///< Writes them as width() doubles.
         per_class.write(out);
         all_rows.write(out + per_class.width());
     }
-    void read(const double* in) {
+    void read(const double* in) {  ///< Sets them (same shape) from what write() wrote.
         per_class.read(in);
         all_rows.read(in + per_class.width());
     }
-    void merge(const BatchMoments& other) {
+    void merge(const BatchMoments& other) {  ///< Merges other's classes and rows into these.
         per_class.merge(other.per_class);
         all_rows.merge(other.all_rows);
     }

@@ -47,17 +47,17 @@ struct ColumnMoments {
     /// As a ChunkSummary (core/chunk_summaries.hpp): rows, weight, then each column's mean
     /// and m2, as doubles (rows exact below 2^53).
     std::size_t width() const { return 2 + 2 * std::size_t(mean.size()); }
-    void write(double* out) const {
+    void write(double* out) const {  ///< Writes it as width() doubles.
         out[0] = double(rows), out[1] = weight;
         std::copy_n(mean.data(), mean.size(), out + 2);
         std::copy_n(m2.data(), m2.size(), out + 2 + mean.size());
     }
-    void read(const double* in) {
+    void read(const double* in) {  ///< Sets it (same columns) from what write() wrote.
         rows = std::uint64_t(in[0]), weight = in[1];
         std::copy_n(in + 2, mean.size(), mean.data());
         std::copy_n(in + 2 + mean.size(), m2.size(), m2.data());
     }
-    void merge(const ColumnMoments& other) { *this = merged(other); }
+    void merge(const ColumnMoments& other) { *this = merged(other); }  ///< merged(), in place.
 
     /// The moments of these rows and `other`'s together (Chan, Golub and LeVeque's update:
     /// no sums of squares of raw values, so no cancellation when the mean is large).
@@ -89,17 +89,17 @@ struct ColumnExtremes {
 
     /// As a ChunkSummary (core/chunk_summaries.hpp): rows, then each column's min and max.
     std::size_t width() const { return 1 + 2 * std::size_t(min.size()); }
-    void write(double* out) const {
+    void write(double* out) const {  ///< Writes it as width() doubles.
         out[0] = double(rows);
         std::copy_n(min.data(), min.size(), out + 1);
         std::copy_n(max.data(), max.size(), out + 1 + min.size());
     }
-    void read(const double* in) {
+    void read(const double* in) {  ///< Sets it (same columns) from what write() wrote.
         rows = std::uint64_t(in[0]);
         std::copy_n(in + 1, min.size(), min.data());
         std::copy_n(in + 1 + min.size(), max.size(), max.data());
     }
-    void merge(const ColumnExtremes& other) { *this = merged(other); }
+    void merge(const ColumnExtremes& other) { *this = merged(other); }  ///< merged(), in place.
 
     /// The extremes of these rows and `other`'s together.
     ColumnExtremes merged(const ColumnExtremes& other) const {
