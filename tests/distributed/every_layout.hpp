@@ -40,6 +40,20 @@ void on_every_layout(std::size_t n, Fit&& fit, Slice&& slice, Check&& check) {
     }
 }
 
+/// Fits `params` on all of `rows` in one process, then with `distributed::fit` on every layout
+/// of 1-4 ThreadGroup ranks; `same(model, one)` compares each rank's model with the
+/// single-process one. `Rows` offers view() (every row) and slice(begin, end).
+template <class Rows, class Params, class Same>
+void check_fit_on_every_layout(const Rows& rows, const Params& params, Same&& same) {
+    const auto one = params.fit(rows.view());
+    on_every_layout(
+        rows.view().n_samples(),
+        // Unqualified: argument-dependent lookup finds the distributed::fit overload of the
+        // test's own header, included before or after this one.
+        [&](const auto& comm, const auto& shard) { return fit(params, comm, shard); },
+        [&](std::size_t begin, std::size_t end) { return rows.slice(begin, end); }, [&](const auto& model) { same(model, one); });
+}
+
 /// Fits `fit(comm, rows)`, which returns a model and its rows' labels (`.model`, `.labels`),
 /// on `ranks` ThreadGroup ranks splitting `data` as the layout `layout_name` says: returns each
 /// rank's model and every rank's labels put back together in row order.

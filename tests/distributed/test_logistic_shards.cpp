@@ -49,18 +49,14 @@ struct Classification {
 /// single-process one: classes, coefficients, intercepts, iterations and convergence.
 template <class F>
 void check_every_layout(const Classification<F>& problem, const linfa::linear::LogisticRegressionValidParams<F>& params) {
-    const auto one = params.fit(problem.view());
-    test::shards::on_every_layout(
-        problem.labels.size(), [&](const auto& comm, const DatasetView<F>& rows) { return linfa::distributed::fit(params, comm, rows); },
-        [&](std::size_t begin, std::size_t end) { return problem.slice(begin, end); },
-        [&](const LogisticRegression<F>& model) {
-            CHECK(std::ranges::equal(model.classes().labels(), one.classes().labels()));
-            CHECK(model.layout() == one.layout());
-            CHECK(model.coef() == one.coef());
-            CHECK(model.intercept() == one.intercept());
-            CHECK(model.n_iter() == one.n_iter());
-            CHECK(model.converged() == one.converged());
-        });
+    test::shards::check_fit_on_every_layout(problem, params, [](const LogisticRegression<F>& model, const LogisticRegression<F>& one) {
+        CHECK(std::ranges::equal(model.classes().labels(), one.classes().labels()));
+        CHECK(model.layout() == one.layout());
+        CHECK(model.coef() == one.coef());
+        CHECK(model.intercept() == one.intercept());
+        CHECK(model.n_iter() == one.n_iter());
+        CHECK(model.converged() == one.converged());
+    });
 }
 
 }  // namespace

@@ -43,16 +43,6 @@ struct Labelled {
     std::size_t n_samples() const { return labels.size(); }
 };
 
-/// Fits `params` on every layout of 1-4 ThreadGroup ranks; `same(model, one)` compares each
-/// rank's model with the single-process one.
-template <class Rows, class Params, class Same>
-void check_every_layout(const Rows& data, const Params& params, Same&& same) {
-    const auto one = params.fit(data.view());
-    test::shards::on_every_layout(
-        std::size_t(data.view().n_samples()), [&](const auto& comm, const auto& rows) { return linfa::distributed::fit(params, comm, rows); },
-        [&](std::size_t begin, std::size_t end) { return data.slice(begin, end); }, [&](const auto& model) { same(model, one); });
-}
-
 void check_same(const ColumnMoments& a, const ColumnMoments& b) {
     CHECK(a.rows == b.rows);
     CHECK(a.weight == b.weight);
@@ -81,18 +71,18 @@ TEST_CASE_TEMPLATE("distributed StandardScaler fits the single-process model bit
         check_same(a.moments(), b.moments());
         CHECK(a.scale() == b.scale());
     };
-    check_every_layout(test::shards::Data<F>(20011, 6, 5, true, 41), StandardScaler<F>::params().check(), same);
-    check_every_layout(test::shards::Data<F>(9001, 3, 2, false, 42), StandardScaler<F>::params().with_mean(false).check(), same);
+    test::shards::check_fit_on_every_layout(test::shards::Data<F>(20011, 6, 5, true, 41), StandardScaler<F>::params().check(), same);
+    test::shards::check_fit_on_every_layout(test::shards::Data<F>(9001, 3, 2, false, 42), StandardScaler<F>::params().with_mean(false).check(), same);
 }
 
 TEST_CASE_TEMPLATE("distributed MinMaxScaler and MaxAbsScaler fit the single-process models bit for bit", F, float, double) {
     const test::shards::Data<F> data(20011, 5, 4, false, 43);
-    check_every_layout(data, MinMaxScaler<F>::params().feature_range(-1, 2).check(), [](const MinMaxScaler<F>& a, const MinMaxScaler<F>& b) {
+    test::shards::check_fit_on_every_layout(data, MinMaxScaler<F>::params().feature_range(-1, 2).check(), [](const MinMaxScaler<F>& a, const MinMaxScaler<F>& b) {
         check_same(a.extremes(), b.extremes());
         CHECK(a.scale() == b.scale());
         CHECK(a.min() == b.min());
     });
-    check_every_layout(data, MaxAbsScaler<F>::params().check(), [](const MaxAbsScaler<F>& a, const MaxAbsScaler<F>& b) {
+    test::shards::check_fit_on_every_layout(data, MaxAbsScaler<F>::params().check(), [](const MaxAbsScaler<F>& a, const MaxAbsScaler<F>& b) {
         check_same(a.extremes(), b.extremes());
         CHECK(a.scale() == b.scale());
     });
@@ -154,9 +144,9 @@ TEST_CASE_TEMPLATE("distributed GaussianNB fits the single-process model bit for
         CHECK(a.epsilon() == b.epsilon());
         CHECK(a.class_epsilon() == b.class_epsilon());
     };
-    check_every_layout(Labelled<F>(20011, 5, 4, true, -3), GaussianNb<F>::params().check(), same);
+    test::shards::check_fit_on_every_layout(Labelled<F>(20011, 5, 4, true, -3), GaussianNb<F>::params().check(), same);
     // Classes given (one with no row), and priors.
-    check_every_layout(Labelled<F>(9001, 3, 3, false, 10), GaussianNb<F>::params().classes({10, 11, 12, 40}).priors({0.1, 0.2, 0.3, 0.4}).check(),
+    test::shards::check_fit_on_every_layout(Labelled<F>(9001, 3, 3, false, 10), GaussianNb<F>::params().classes({10, 11, 12, 40}).priors({0.1, 0.2, 0.3, 0.4}).check(),
                        same);
 }
 

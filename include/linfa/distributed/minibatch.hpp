@@ -75,7 +75,9 @@ clustering::KMeansWithLabels<F> fit_predict(const clustering::MiniBatchKMeansVal
     using namespace clustering;
     const auto& p = params.params();
     const kmeans_shard_detail::ClusteringShard<F, C> shard(comm, data, "MiniBatchKMeans",
-                                                           [&](const auto& all) { MiniBatchKMeansFitter<F>::require_clusterable(p, all); });
+                                                           [&](const auto& all) {
+        kmeans_detail::require_clusterable_shape("MiniBatchKMeans", p, all.n_samples(), all.n_features());
+    });
     const kmeans_shard_detail::DistributedRows<F, C> rows = shard.rows();
     auto fitted = MiniBatchKMeansFitter<F>::fit(p, rows);
     fitted.labels = shard.as_given(fitted.labels.data() + rows.first_row);  // this rank's, of every row's

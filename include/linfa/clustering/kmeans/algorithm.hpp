@@ -94,20 +94,7 @@ struct KMeansFitter {
 
     template <class Data>
     static void require_clusterable(const KMeansParams<F>& params, const Data& data) {
-        auto invalid = [](const std::string& what) { throw KMeansInputError("KMeans: " + what); };
-        if (data.n_features() == 0) invalid("records have zero features; need at least one");
-        if (data.n_samples() < params.n_clusters()) {
-            invalid("n_samples = " + std::to_string(data.n_samples()) + " must be at least n_clusters = " +
-                    std::to_string(params.n_clusters()));
-        }
-        if (data.n_samples() > static_cast<std::size_t>(INT32_MAX)) {
-            invalid("more than 2^31 - 1 samples are not supported, found " + std::to_string(data.n_samples()));
-        }
-        if (params.init_method() == InitMethod::Precomputed &&
-            static_cast<std::size_t>(params.init_centroids().cols()) != data.n_features()) {
-            invalid("init_centroids have " + std::to_string(params.init_centroids().cols()) +
-                    " features, the records have " + std::to_string(data.n_features()));
-        }
+        kmeans_detail::require_clusterable_shape("KMeans", params, data.n_samples(), data.n_features());
         // Finite records: checked by scaled_tolerance in its pass (dense), by CsrView (sparse).
         require_valid_weights<F>(data.weights());
     }

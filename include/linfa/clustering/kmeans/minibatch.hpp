@@ -294,7 +294,7 @@ struct MiniBatchKMeansFitter {
     template <class Data>
     static KMeansWithLabels<F> fit(const MiniBatchKMeansParams<F>& params, const Data& data) {
         using namespace kmeans_detail;
-        require_clusterable(params, data);
+        require_clusterable_shape("MiniBatchKMeans", params, data.n_samples(), data.n_features());
         const double tol_scaled = scaled_tolerance(data, params.tolerance());  // also checks finiteness
         require_valid_weights<F>(data.weights());
         const std::size_t n = data.n_samples(), k = params.n_clusters();
@@ -357,29 +357,6 @@ struct MiniBatchKMeansFitter {
         typename MiniBatchParts<Data>::Sums sums(k, batch.n_features());
         const StepResult result = minibatch_step(batch, state, params.reassignment_ratio(), rng, sums);
         return make_model(std::move(state), result.inertia, n_iterations);
-    }
-
-    /// The checks of `data`'s shape (n_samples(), n_features()) against `params`: shared with
-    /// the distributed fit, which runs them before any row moves.
-    template <class Data>
-    static void require_clusterable(const MiniBatchKMeansParams<F>& params, const Data& data) {
-        if (data.n_features() == 0) invalid("records have zero features; need at least one");
-        if (data.n_samples() < params.n_clusters()) {
-            invalid("n_samples = " + std::to_string(data.n_samples()) + " must be at least n_clusters = " +
-                    std::to_string(params.n_clusters()));
-        }
-        if (data.n_samples() > static_cast<std::size_t>(INT32_MAX)) {
-            invalid("more than 2^31 - 1 samples are not supported, found " + std::to_string(data.n_samples()));
-        }
-        require_init_features(params, data.n_features());
-    }
-
-    static void require_init_features(const MiniBatchKMeansParams<F>& params, std::size_t n_features) {
-        if (params.init_method() == InitMethod::Precomputed &&
-            static_cast<std::size_t>(params.init_centroids().cols()) != n_features) {
-            invalid("init_centroids have " + std::to_string(params.init_centroids().cols()) +
-                    " features, the records have " + std::to_string(n_features));
-        }
     }
 
 private:
@@ -456,7 +433,7 @@ private:
                 invalid("the first batch has n_samples = " + std::to_string(n) + "; it must be at least n_clusters = " +
                         std::to_string(k) + " (the initial centroids are computed on it)");
             }
-            require_init_features(params, batch.n_features());
+            kmeans_detail::require_init_width("MiniBatchKMeans", params, batch.n_features());
         }
         if constexpr (std::is_same_v<Data, DatasetView<F>>) require_finite<F>(batch.records(), "batch records");  // CsrView checked its own
         require_valid_weights<F>(batch.weights());

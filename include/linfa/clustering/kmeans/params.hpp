@@ -184,4 +184,35 @@ KMeansValidParams<F> KMeansParams<F>::check() const {
     return KMeansValidParams<F>(*this);
 }
 
+namespace kmeans_detail {
+
+/// Refuses a precomputed init whose width is not the rows' (`model` names the fit in the
+/// message). `Params`: KMeansParams or MiniBatchKMeansParams.
+template <class Params>
+void require_init_width(const std::string& model, const Params& params, std::size_t n_features) {
+    if (params.init_method() == InitMethod::Precomputed && static_cast<std::size_t>(params.init_centroids().cols()) != n_features) {
+        throw KMeansInputError(model + ": init_centroids have " + std::to_string(params.init_centroids().cols()) +
+                               " features, the records have " + std::to_string(n_features));
+    }
+}
+
+/// The checks of a K-Means fit that read only the rows' shape: at least one feature,
+/// n_samples >= n_clusters, fewer than 2^31 rows, a precomputed init as wide as the rows.
+/// Shared by Lloyd/Hamerly, mini-batch and their distributed preambles (which run it on the
+/// shape every rank agrees on). `Params`: KMeansParams or MiniBatchKMeansParams.
+template <class Params>
+void require_clusterable_shape(const std::string& model, const Params& params, std::size_t n_samples, std::size_t n_features) {
+    auto invalid = [&](const std::string& what) { throw KMeansInputError(model + ": " + what); };
+    if (n_features == 0) invalid("records have zero features; need at least one");
+    if (n_samples < params.n_clusters()) {
+        invalid("n_samples = " + std::to_string(n_samples) + " must be at least n_clusters = " + std::to_string(params.n_clusters()));
+    }
+    if (n_samples > static_cast<std::size_t>(INT32_MAX)) {
+        invalid("more than 2^31 - 1 samples are not supported, found " + std::to_string(n_samples));
+    }
+    require_init_width(model, params, n_features);
+}
+
+}  // namespace kmeans_detail
+
 }  // namespace linfa::clustering
