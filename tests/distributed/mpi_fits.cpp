@@ -1,5 +1,5 @@
 // Run under mpirun: every rank builds the same rows, keeps its part of each named layout and
-// fits K-Means (full and mini-batch), LinearRegression, Ridge, PCA, GaussianMixture,
+// fits K-Means (full and mini-batch), LinearRegression, Ridge, ElasticNet, PCA, GaussianMixture,
 // LogisticRegression, GaussianNB and the scalers distributed over MPI; each rank compares the model (and for K-Means the
 // labels, gathered) with the single-process fit of all the rows.
 // Exit status 0 on every rank only if every fit matched bit for bit.
@@ -10,6 +10,7 @@
 //                       LogisticRegression multinomial and binary; GaussianNB; the
 //                       StandardScaler, weighted, MinMaxScaler and MaxAbsScaler)
 //   mpi_fits bad-shard  a NaN on the last rank: every rank must fail, naming that rank
+#include <linfa/distributed/elastic_net.hpp>
 #include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
 #include <linfa/distributed/linear.hpp>
@@ -116,6 +117,8 @@ void fit_sums_over_rows(const MpiCommunicator& comm) {
     fit_every_layout(comm, supervised, linfa::linear::LinearRegression<F>::params().check(), "LinearRegression", same_coefficients);
     fit_every_layout(comm, supervised, linfa::linear::Ridge<F>::params().alpha(3).solver(linfa::linear::RidgeSolver::Svd).check(),
                      "Ridge (SVD)", same_coefficients);
+    auto same_descent = [&](const auto& a, const auto& b) { return same_coefficients(a, b) && a.n_iter() == b.n_iter() && a.dual_gap() == b.dual_gap(); };
+    fit_every_layout(comm, supervised, linfa::linear::ElasticNet<F>::params().alpha(0.05).check(), "ElasticNet", same_descent);
     using linfa::decomposition::Pca;
     auto same_pca = [](const Pca<F>& a, const Pca<F>& b) {
         return a.components() == b.components() && a.explained_variance() == b.explained_variance() && a.mean() == b.mean() &&

@@ -1,7 +1,9 @@
-// Distributed LinearRegression and Ridge over the in-process ThreadGroup: the single-process
-// model bit for bit, for 1-4 ranks and every shard layout; errors raised on every rank.
+// Distributed LinearRegression, Ridge and ElasticNet over the in-process ThreadGroup: the
+// single-process model bit for bit, for 1-4 ranks and every shard layout; errors raised on
+// every rank.
 #include <doctest/doctest.h>
 
+#include <linfa/distributed/elastic_net.hpp>
 #include <linfa/distributed/linear.hpp>
 #include <linfa/distributed/thread_group.hpp>
 
@@ -10,7 +12,9 @@
 using linfa::DatasetView;
 using linfa::Matrix;
 using linfa::distributed::ThreadGroup;
+using linfa::linear::ElasticNet;
 using linfa::linear::LinearRegression;
+using linfa::linear::Precompute;
 using linfa::linear::Ridge;
 using linfa::linear::RidgeSolver;
 
@@ -44,15 +48,11 @@ struct Regression {
 /// single-process one (same coefficients, intercepts and, through `same`, the rest).
 template <class F, class Params, class Same>
 void check_every_layout(const Regression<F>& problem, const Params& params, Same&& same) {
-    const auto one = params.fit(problem.view());
-    test::shards::on_every_layout(
-        std::size_t(problem.targets.rows()), [&](const auto& comm, const DatasetView<F>& rows) { return linfa::distributed::fit(params, comm, rows); },
-        [&](std::size_t begin, std::size_t end) { return problem.slice(begin, end); },
-        [&](const auto& model) {
-            CHECK(model.coef() == one.coef());
-            CHECK(model.intercept() == one.intercept());
-            same(model, one);
-        });
+    test::shards::check_fit_on_every_layout(problem, params, [&](const auto& model, const auto& one) {
+        CHECK(model.coef() == one.coef());
+        CHECK(model.intercept() == one.intercept());
+        same(model, one);
+    });
 }
 
 }  // namespace
@@ -75,6 +75,45 @@ TEST_CASE_TEMPLATE("distributed Ridge fits the single-process model bit for bit"
     const Regression<F> problem(20011, 7, 2, true, false);
     check_every_layout(problem, Ridge<F>::params().alphas({0.5, 4}).check(), same);
     check_every_layout(problem, Ridge<F>::params().alpha(2).solver(RidgeSolver::Svd).check(), same);
+}
+
+TEST_CASE_TEMPLATE("distributed ElasticNet fits the single-process model bit for bit", F, float, double) {
+    auto same = [](const ElasticNet<F>& a, const ElasticNet<F>& b) {
+        CHECK(a.n_iter() == b.n_iter());
+        CHECK(a.dual_gap() == b.dual_gap());
+        CHECK(a.converged() == b.converged());
+    };
+    // Weighted, one target; then three targets, a Lasso visiting coordinates at random from a
+    // warm start, positive coefficients, no intercept.
+    check_every_layout(Regression<F>(20011, 6, 1, true, false), ElasticNet<F>::params().alpha(0.05).check(), same);
+    Eigen::MatrixXd start = Eigen::MatrixXd::Constant(3, 5, 0.25);
+    auto lasso = linfa::linear::lasso_params<F>(0.02);
+    lasso.selection(linfa::linear::Selection::Random).rng(linfa::Rng(7)).warm_start(start).positive(true).fit_intercept(false);
+    check_every_layout(Regression<F>(9001, 5, 3, false, false), lasso.precompute(Precompute::Always).check(), same);
+}
+
+TEST_CASE("distributed ElasticNet refuses, on every rank, parameters that descend on the columns") {
+    const Regression<double> problem(6000, 3, 1, false, false);
+    auto errors_of = [&](const linfa::linear::ElasticNetValidParams<double>& params) {
+        return test::shards::errors_on_ranks(3, [&](const ThreadGroup::Member& comm) {
+            linfa::distributed::fit(params, comm, problem.slice(comm.rank() * 2000, comm.rank() * 2000 + 2000));
+        });
+    };
+    for (const auto& e : errors_of(ElasticNet<double>::params().precompute(Precompute::Never).check())) {
+        CHECK(e.find("ElasticNet: a distributed fit descends on the Gram matrix") != std::string::npos);
+        CHECK(e.find("n_samples = 6000, n_features = 3") != std::string::npos);
+    }
+    // Auto chooses the columns for fewer than 2 rows per feature: 20 rows of 11 features.
+    const Regression<double> wide(20, 11, 1, false, false);
+    const auto errors = test::shards::errors_on_ranks(2, [&](const ThreadGroup::Member& comm) {
+        linfa::distributed::fit(ElasticNet<double>::params().check(), comm, wide.slice(comm.rank() * 10, comm.rank() * 10 + 10));
+    });
+    for (const auto& e : errors) CHECK(e.find("use Precompute::Always") != std::string::npos);
+    // A warm start of the wrong shape fails on every rank, as one process fails.
+    Eigen::MatrixXd start = Eigen::MatrixXd::Zero(2, 3);
+    for (const auto& e : errors_of(ElasticNet<double>::params().warm_start(start).check())) {
+        CHECK(e.find("warm-start coefficients are 2 x 3") != std::string::npos);
+    }
 }
 
 TEST_CASE("distributed least squares: bad rows fail on every rank, named by the rank holding them") {

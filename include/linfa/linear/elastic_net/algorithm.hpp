@@ -61,13 +61,11 @@ Vector<F> centred_target(const DatasetView<F>& data, const linalg::Centring& c, 
     return y;
 }
 
-/// Descent for every target on the Gram matrix of the centred [X | Y]; fills coef (t x d).
+/// Descent for every target on `gram`, the Gram matrix of the centred [X | Y] (d + t wide),
+/// times the weights' scale; fills coef (t x d).
 template <Float F>
-std::vector<Outcome> fit_on_gram(const DatasetView<F>& data, const linalg::Centring& c, double scale,
-                                 const ElasticNetParams<F>& p, const Penalty& pen, Order order, MatrixD& coef) {
-    const auto d = Eigen::Index(data.n_features()), t = Eigen::Index(data.n_targets());
-    MatrixD gram = linalg::centred_gram(data, true, c);
-    if (scale != 1.0) gram *= scale;
+std::vector<Outcome> fit_on_gram(const MatrixD& gram, const ElasticNetParams<F>& p, const Penalty& pen, Order order, MatrixD& coef) {
+    const auto d = coef.cols(), t = coef.rows();
     const MatrixD q = gram.topLeftCorner(d, d);
     std::vector<Outcome> outcomes;
     for (Eigen::Index k = 0; k < t; ++k) {
@@ -110,13 +108,27 @@ std::vector<Outcome> fit_on_columns(const DatasetView<F>& data, const linalg::Ce
 template <Float F>
 ElasticNet<F> ElasticNetValidParams<F>::fit(const DatasetView<F>& data) const {
     require_regression_data(data, "ElasticNet");
-    const std::size_t n = data.n_samples(), d = data.n_features();
+    if (gram_chosen(data.n_samples(), data.n_features())) return fit_moments(linalg::LocalMoments<F>{data});
     const auto descend = [&](const linalg::Centring& c, double scale, const auto& pen, auto order, auto& coef) {
-        return enet_detail::use_gram(params_.precompute(), n, d)
-            ? enet_detail::fit_on_gram(data, c, scale, params_, pen, order, coef)
-            : enet_detail::fit_on_columns(data, c, scale, params_, pen, order, coef);
+        return enet_detail::fit_on_columns(data, c, scale, params_, pen, order, coef);
     };
     return fit_targets(data, linalg::weighted_means(data, true, params_.fit_intercept()), descend);
+}
+
+template <Float F>
+bool ElasticNetValidParams<F>::gram_chosen(std::size_t n_samples, std::size_t n_features) const {
+    return enet_detail::use_gram(params_.precompute(), n_samples, n_features);
+}
+
+template <Float F>
+template <class Moments>
+ElasticNet<F> ElasticNetValidParams<F>::fit_moments(const Moments& moments) const {
+    const auto descend = [&](const linalg::Centring& c, double scale, const auto& pen, auto order, auto& coef) {
+        linalg::MatrixD gram = moments.gram(c);
+        if (scale != 1.0) gram *= scale;
+        return enet_detail::fit_on_gram(gram, params_, pen, order, coef);
+    };
+    return fit_targets(moments, moments.centring(params_.fit_intercept()), descend);
 }
 
 template <Float F>
@@ -142,8 +154,9 @@ ElasticNet<F> ElasticNetValidParams<F>::fit_targets(const Data& data, const lina
                                 std::to_string(t) + " x " + std::to_string(d));
     }
     // Sample weights rescaled to sum to n, as scikit-learn 1.2: the penalties then weigh the
-    // same against the residuals with or without weights.
-    const double scale = data.has_weights() ? double(n) / centring.total_weight : 1.0;
+    // same against the residuals with or without weights. Without weights the total weight is
+    // n exactly (a sum of ones), so the scale is exactly 1.
+    const double scale = double(n) / centring.total_weight;
     const enet_detail::Penalty pen{p.alpha() * p.l1_ratio() * double(n), p.alpha() * (1.0 - p.l1_ratio()) * double(n),
                                    p.positive()};
     Rng rng = p.rng();

@@ -154,6 +154,15 @@ public:
     template <SparseIndex I>
     ElasticNet<F> fit(const SparseDatasetView<F, I>& data) const;
 
+    /// Whether dense records of this shape are fitted on their Gram matrix (`precompute`;
+    /// Auto: at least 2 samples per feature, at most 4096 features), which `fit_moments` does.
+    bool gram_chosen(std::size_t n_samples, std::size_t n_features) const;
+    /// Elastic net on the Gram matrix of the rows `moments` stands for (linalg::LocalMoments'
+    /// contract: centring and gram): what `fit` runs when `gram_chosen`, and what a
+    /// distributed fit runs over rows spread across processes. Same throws as `fit`.
+    template <class Moments>
+    ElasticNet<F> fit_moments(const Moments& moments) const;
+
 private:
     friend class ElasticNetParams<F>;
     /// What the fits of dense and sparse records share: checks, the penalties scaled to the
