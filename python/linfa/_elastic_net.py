@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from . import _linfa
-from ._base import native_function, register_estimator
+from ._base import collectively, fit_function, register_estimator
 from ._linear import _LinearRegressor
 from ._errors import ConvergenceWarning
 from ._validation import check_bool, is_bool, is_int
@@ -99,11 +99,23 @@ class ElasticNet(_LinearRegressor):
         self.random_state = random_state
         self.selection = selection
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X, y, sample_weight=None, check_input=True, comm=None):
         """Fits the model to X (an array or a scipy.sparse matrix) and y (shape (n_samples,)
         or (n_samples, n_targets)), with optional non-negative sample weights (a number: no
-        weights); returns self."""
+        weights); returns self.
+
+        With ``comm`` (an mpi4py communicator, e.g. ``MPI.COMM_WORLD``), X, y and
+        sample_weight are this rank's rows of a dataset spread over the communicator's ranks,
+        rank 0's rows first: every rank gets the model one process fits on all the rows, bit
+        for bit (dense X only). Every rank must call it. Over ranks the descent runs on the
+        Gram matrix (a sum over rows): ``precompute`` must be True, or "auto" with at least
+        two samples per feature over all ranks (and at most 4096 features)."""
         args = self._check_params()
+        if comm is not None and args["precompute"] == _linfa.Precompute.Never:
+            raise ValueError(
+                "fit with comm descends on the Gram matrix: set precompute=True (or 'auto'); "
+                "precompute=False descends on the columns of X, which one process alone holds"
+            )
         if args["alpha"] == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised to use "
@@ -123,17 +135,16 @@ class ElasticNet(_LinearRegressor):
             )
         if isinstance(sample_weight, numbers.Number):
             sample_weight = None
-        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight)
-        dense = isinstance(X, np.ndarray)  # (else sparse X, now the extension's CSR view)
-        if hasattr(self.precompute, "__array__") and dense:  # (ignored for sparse X, as scikit-learn)
-            self._check_gram(np.asarray(self.precompute), X, weights, args["fit_intercept"])
+        checked = collectively(comm, lambda: self._checked_fit_data(X, y, sample_weight, args, comm))
+        X, names, targets, weights, y_ndim = checked
         start = None
         if check_bool(self.warm_start, "warm_start") and "coef_" in self.__dict__:
             start = np.asarray(self.coef_, dtype=np.float64)
             start = np.ascontiguousarray(start.reshape(1, -1) if start.ndim == 1 else start)
-        seed = self._seed() if self.selection == "random" else 0
-        model = native_function("elastic_net_fit", X.dtype)(
-            X, targets, weights, warm_start=start, seed=seed, **args
+        seed = self._seed(comm) if self.selection == "random" else 0
+        order = ("alpha", "l1_ratio", "fit_intercept", "precompute", "max_iter", "tol")
+        model = fit_function("elastic_net_fit", X, comm)(
+            X, targets, weights, *(args[name] for name in order), start, args["positive"], args["selection"], seed
         )
         self._set_fitted_regressor(model, names, y_ndim)
         if not all(model.converged):
@@ -145,6 +156,16 @@ class ElasticNet(_LinearRegressor):
                 stacklevel=2,
             )
         return self
+
+    def _checked_fit_data(self, X, y, sample_weight, args, comm):
+        """``_fit_data``, then a Gram matrix given as ``precompute`` checked against X (dense X
+        only, as scikit-learn; with ``comm`` refused, as one rank's rows cannot check it)."""
+        X, names, targets, weights, y_ndim = self._fit_data(X, y, sample_weight, comm)
+        if hasattr(self.precompute, "__array__") and isinstance(X, np.ndarray):
+            if comm is not None:
+                raise ValueError("fit with comm forms the Gram matrix itself: pass precompute=True, not an array")
+            self._check_gram(np.asarray(self.precompute), X, weights, args["fit_intercept"])
+        return X, names, targets, weights, y_ndim
 
     @staticmethod
     def _check_gram(gram, X, weights, fit_intercept):
@@ -161,7 +182,7 @@ class ElasticNet(_LinearRegressor):
                 "Gram matrix was provided but X was centered to fit intercept, or X was "
                 "normalized : recomputing Gram matrix.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=6,  # fit -> collectively -> _checked_fit_data -> here
             )
             return
         f1 = d // 2

@@ -1,5 +1,6 @@
 // ElasticNet (and Lasso, the same model with l1_ratio 1) in linfa._linfa: ElasticNetF32/F64
-// over the C++ linfa::linear::ElasticNet, and elastic_net_fit_f32 / _f64. The scikit-learn
+// over the C++ linfa::linear::ElasticNet, and elastic_net_fit_f32 / _f64 (with MPI, their
+// _distributed_ forms over a communicator). The scikit-learn
 // estimator contract lives in linfa/_elastic_net.py.
 //
 // X is a C-contiguous array or a CSR matrix (SparseArrays, sparse.hpp): fit, predict and score
@@ -13,6 +14,10 @@
 #include <vector>
 
 #include <linfa/linear/elastic_net.hpp>
+#ifdef LINFA_PYTHON_MPI
+#include <linfa/distributed/elastic_net.hpp>
+#include <linfa/distributed/mpi.hpp>
+#endif
 
 namespace linfa_python {
 namespace {
@@ -21,12 +26,10 @@ using linfa::linear::ElasticNet;
 using linfa::linear::Precompute;
 using linfa::linear::Selection;
 
-/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
-template <linfa::Float F, class Records>
-ElasticNet<F> fit_elastic_net(const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
-                              double l1_ratio, bool fit_intercept, Precompute precompute, std::size_t max_iter, double tol,
-                              std::optional<Eigen::MatrixXd> warm_start, bool positive, Selection selection,
-                              std::uint64_t seed) {
+template <linfa::Float F>
+linfa::linear::ElasticNetParams<F> elastic_net_params(double alpha, double l1_ratio, bool fit_intercept, Precompute precompute,
+                                                      std::size_t max_iter, double tol, std::optional<Eigen::MatrixXd> warm_start,
+                                                      bool positive, Selection selection, std::uint64_t seed) {
     auto params = ElasticNet<F>::params()
                       .alpha(alpha)
                       .l1_ratio(l1_ratio)
@@ -38,8 +41,38 @@ ElasticNet<F> fit_elastic_net(const Records& x, const CArray<F>& y, const std::o
                       .selection(selection)
                       .rng(linfa::Rng(seed));
     if (warm_start) params.warm_start(std::move(*warm_start));
+    return params;
+}
+
+/// X is a dense array (CArray<F>) or a CSR matrix (SparseArrays<F>).
+template <linfa::Float F, class Records>
+ElasticNet<F> fit_elastic_net(const Records& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
+                              double l1_ratio, bool fit_intercept, Precompute precompute, std::size_t max_iter, double tol,
+                              std::optional<Eigen::MatrixXd> warm_start, bool positive, Selection selection,
+                              std::uint64_t seed) {
+    const auto params = elastic_net_params<F>(alpha, l1_ratio, fit_intercept, precompute, max_iter, tol, std::move(warm_start),
+                                              positive, selection, seed);
     return with_regression_data(x, y, weights, [&](const auto& data) { return without_gil([&] { return params.fit(data); }); });
 }
+
+#ifdef LINFA_PYTHON_MPI
+/// The fit on this rank's rows (dense X) of a dataset spread over the ranks of the MPI
+/// communicator whose Fortran handle is `comm` (mpi4py's Comm.py2f()): every rank gets the
+/// model one process fits on all the rows.
+template <linfa::Float F>
+ElasticNet<F> fit_elastic_net_distributed(const CArray<F>& x, const CArray<F>& y, const std::optional<CArray<F>>& weights, double alpha,
+                                          double l1_ratio, bool fit_intercept, Precompute precompute, std::size_t max_iter,
+                                          double tol, std::optional<Eigen::MatrixXd> warm_start, bool positive, Selection selection,
+                                          std::uint64_t seed, std::int64_t comm) {
+    const auto params = elastic_net_params<F>(alpha, l1_ratio, fit_intercept, precompute, max_iter, tol, std::move(warm_start),
+                                              positive, selection, seed)
+                            .check();
+    const linfa::distributed::MpiCommunicator group(MPI_Comm_f2c(MPI_Fint(comm)));
+    return with_regression_data(x, y, weights, [&](const auto& data) {
+        return without_gil([&] { return linfa::distributed::fit(params, group, data); });
+    });
+}
+#endif
 
 /// Binds predict and score for X of type `Records` (a dense array or a CSR matrix): pybind11
 /// picks the overload by X's type.
@@ -90,6 +123,14 @@ void bind_model(py::module_& m, const char* name) {
     };
     bind_fit(&fit_elastic_net<F, CArray<F>>);
     bind_fit(&fit_elastic_net<F, SparseArrays<F>>);
+#ifdef LINFA_PYTHON_MPI
+    m.def(per_scalar_name<F>("elastic_net_fit_distributed").c_str(), &fit_elastic_net_distributed<F>, py::arg("X").noconvert(),
+          py::arg("y").noconvert(), py::arg("sample_weight").noconvert(), py::arg("alpha"), py::arg("l1_ratio"),
+          py::arg("fit_intercept"), py::arg("precompute"), py::arg("max_iter"), py::arg("tol"), py::arg("warm_start"),
+          py::arg("positive"), py::arg("selection"), py::arg("seed"), py::arg("comm"),
+          "Elastic net on this rank's rows (dense X) of data spread over an MPI communicator (Fortran handle), by "
+          "coordinate descent on the Gram matrix; every rank gets the model one process fits on all the rows.");
+#endif
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-"""KMeans, MiniBatchKMeans, PCA, GaussianMixture, LinearRegression, Ridge, LogisticRegression,
-GaussianNB and the scalers .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
+"""KMeans, MiniBatchKMeans, PCA, GaussianMixture, LinearRegression, Ridge, ElasticNet, Lasso,
+LogisticRegression, GaussianNB and the scalers .fit(X_local, ..., comm=MPI.COMM_WORLD) under mpirun: `mpirun -n 3 python3 -m mpi4py` runs the
 script below, whose ranks each fit their share of the rows (one rank's share may be none) and
 compare the model (and the gathered labels) with a fit of all the rows in one process; ranks whose
 X differ in dtype are refused on every rank."""
@@ -26,8 +26,8 @@ SCRIPT = textwrap.dedent(
     import scipy.sparse
     from mpi4py import MPI
     import sklearn.base
-    from linfa import (PCA, GaussianMixture, GaussianNB, KMeans, LinearRegression, LogisticRegression, MaxAbsScaler,
-                       MinMaxScaler, MiniBatchKMeans, Ridge, StandardScaler)
+    from linfa import (PCA, ElasticNet, GaussianMixture, GaussianNB, KMeans, Lasso, LinearRegression, LogisticRegression,
+                       MaxAbsScaler, MinMaxScaler, MiniBatchKMeans, Ridge, StandardScaler)
 
     comm = MPI.COMM_WORLD
     rng = np.random.default_rng(3)
@@ -121,6 +121,26 @@ SCRIPT = textwrap.dedent(
         raise AssertionError("Ridge with sparse X and comm was accepted")
     except TypeError:
         pass
+    for estimator, y, weights in ((ElasticNet(alpha=0.1, precompute=True), targets[:, 0], w),
+                                  (ElasticNet(alpha=0.5, l1_ratio=0.2, precompute="auto", fit_intercept=False), targets, None),
+                                  (Lasso(alpha=0.05, precompute=True, selection="random", random_state=4, positive=True), targets, w)):
+        one = sklearn.base.clone(estimator).fit(X, y, sample_weight=weights)
+        many = estimator.fit(X[mine], y[mine], sample_weight=None if weights is None else weights[mine], comm=comm)
+        for name in ("coef_", "intercept_", "n_iter_", "dual_gap_"):
+            assert np.array_equal(getattr(many, name), getattr(one, name)), f"{estimator}: {name} differs"
+    many = Lasso(alpha=0.05, precompute=True, warm_start=True).fit(X[mine], targets[mine, 0], comm=comm)
+    many.set_params(alpha=0.02).fit(X[mine], targets[mine, 0], comm=comm)  # from the previous coef_, on every rank
+    one = Lasso(alpha=0.05, precompute=True, warm_start=True).fit(X, targets[:, 0]).set_params(alpha=0.02).fit(X, targets[:, 0])
+    assert np.array_equal(many.coef_, one.coef_) and many.n_iter_ == one.n_iter_, "Lasso warm start differs"
+    np.random.seed(comm.rank)  # random_state=None: rank 0's seed orders the coordinates on every rank
+    many = Lasso(alpha=0.05, precompute=True, selection="random").fit(X[mine], targets[mine, 0], comm=comm)
+    assert all(np.array_equal(many.coef_, other) for other in comm.allgather(many.coef_)), "Lasso: the ranks differ"
+    for bad in ({}, {"precompute": X[:4].T @ X[:4]}):  # the default precompute=False: the columns
+        try:
+            ElasticNet(**bad).fit(X[mine], targets[mine, 0], comm=comm)
+            raise AssertionError(f"ElasticNet {bad} with comm was accepted")
+        except ValueError as error:
+            assert "precompute=True" in str(error), error
 
     blob = np.arange(9001) % 5
     fitted = ("classes_", "coef_", "intercept_", "n_iter_")
@@ -184,6 +204,7 @@ SCRIPT = textwrap.dedent(
             (PCA(n_components=3), (Y,), ("components_", "explained_variance_", "mean_", "n_samples_")),
             (GaussianMixture(n_components=5, random_state=4), (X,), ("weights_", "means_", "covariances_", "lower_bound_")),
             (Ridge(alpha=2.0), (X, targets), ("coef_", "intercept_")),
+            (Lasso(alpha=0.1, precompute=True), (X, targets), ("coef_", "intercept_", "dual_gap_")),
             (LogisticRegression(max_iter=30), (X, names), ("classes_", "coef_", "intercept_", "n_iter_")),
             (GaussianNB(), (X, names), ("classes_", "theta_", "var_", "epsilon_")),
             (StandardScaler(), (X,), ("mean_", "var_", "n_samples_seen_"))):
@@ -203,7 +224,7 @@ SCRIPT = textwrap.dedent(
     wrong = w[mine][:-1] if comm.rank == 1 else w[mine]
     for estimator, data in ((KMeans(n_clusters=5), (X,)), (MiniBatchKMeans(n_clusters=5), (X,)),
                             (LinearRegression(), (X, targets)), (Ridge(), (X, targets)),
-                            (LogisticRegression(), (X, names)), (GaussianNB(), (X, names)), (StandardScaler(), (X,))):
+                            (ElasticNet(precompute=True), (X, targets)), (LogisticRegression(), (X, names)), (GaussianNB(), (X, names)), (StandardScaler(), (X,))):
         try:
             estimator.fit(*(whole[mine] for whole in data), sample_weight=wrong, comm=comm)
             raise AssertionError(f"{estimator} with a bad sample_weight on rank 1 was accepted")
