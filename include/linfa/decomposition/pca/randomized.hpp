@@ -34,12 +34,13 @@ MatrixD orthonormal_basis(const Tall& y) {
 }
 
 /// An orthonormal basis of the columns of the tall `y` (a row per held row: every process's
-/// rows of y together), by TSQR over the held chunks; returns the held rows of the basis.
+/// rows of y together), by TSQR over the held chunks, into `q`: the held rows of the basis.
+/// `q` (not `y`) is resized only when its shape changes, so power iterations reuse its memory.
 template <Float F, ChunkedRows<F> Rows>
-MatrixD orthonormal_rows(const Rows& rows, const HeldChunks<F>& held, const MatrixD& y) {
+void orthonormal_rows(const Rows& rows, const HeldChunks<F>& held, const MatrixD& y, MatrixD& q) {
     const auto l = y.cols();
     const auto width = std::size_t(l * l);  // per chunk: its R factor, padded with zero rows to l x l
-    MatrixD q(y.rows(), l);
+    q.resize(y.rows(), l);
     PerChunk<double> factors(held.plan.n_chunks, width);
     for_each_chunk(held.plan, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         const auto n = Eigen::Index(end - begin), m = std::min(n, l);
@@ -56,13 +57,13 @@ MatrixD orthonormal_rows(const Rows& rows, const HeldChunks<F>& held, const Matr
                                stacked_q.middleRows(Eigen::Index(held.first_chunk + chunk) * l, m), part);
         q.middleRows(Eigen::Index(begin), n) = part;
     });
-    return q;
 }
 
-/// X_c m over the held rows (a row each).
+/// X_c m over the held rows (a row each), into `out` (resized only when its shape changes:
+/// power iterations reuse its memory rather than fault in fresh pages for every product).
 template <Float F>
-MatrixD centred_times(const HeldChunks<F>& held, const linalg::Centring& centring, const MatrixD& m) {
-    MatrixD out(Eigen::Index(held.view.n_samples()), m.cols());
+void centred_times(const HeldChunks<F>& held, const linalg::Centring& centring, const MatrixD& m, MatrixD& out) {
+    out.resize(Eigen::Index(held.view.n_samples()), m.cols());
     const Eigen::RowVectorXd offset = centring.x_mean.transpose() * m;
     for_each_chunk(held.plan, [&](std::size_t, std::size_t begin, std::size_t end) {
         const auto n = Eigen::Index(end - begin);
@@ -70,7 +71,6 @@ MatrixD centred_times(const HeldChunks<F>& held, const linalg::Centring& centrin
         linalg::serial_product(held.view.records().middleRows(Eigen::Index(begin), n), m, part);
         out.middleRows(Eigen::Index(begin), n) = part.rowwise() - offset;
     });
-    return out;
 }
 
 /// X_c^T y (d x columns of y) over every process's rows (`y`: a row per held row), summed
@@ -105,10 +105,15 @@ Spectrum randomized_spectrum(const Rows& rows, const HeldChunks<F>& held, const 
     for (Eigen::Index i = 0; i < d; ++i) {
         for (Eigen::Index j = 0; j < l; ++j) omega(i, j) = rng.normal<double>();
     }
-    MatrixD q = orthonormal_rows(rows, held, centred_times(held, centring, omega));
+    // The tall sketch and its basis (a row per held row) are allocated once: a fresh pair per
+    // power iteration spent more time faulting in pages than computing (bench/README.md).
+    MatrixD y, q;
+    centred_times(held, centring, omega, y);
+    orthonormal_rows(rows, held, y, q);
     for (std::size_t it = 0; it < iterations; ++it) {
         const MatrixD z = orthonormal_basis(centred_transpose_times(rows, held, centring, q));
-        q = orthonormal_rows(rows, held, centred_times(held, centring, z));
+        centred_times(held, centring, z, y);
+        orthonormal_rows(rows, held, y, q);
     }
     const MatrixD b = centred_transpose_times(rows, held, centring, q).transpose();  // l x d: Q^T X_c
     const Eigen::JacobiSVD<MatrixD> svd(b, Eigen::ComputeThinV);
