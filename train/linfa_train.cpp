@@ -7,6 +7,7 @@
 //   linfa-train minibatch-kmeans --clusters 16 --batch-size 1024 --data part-*.npy --out km.linfa
 //   mpirun -n 4 linfa-train ridge --data X.npy --targets y.npy --alpha 0.5 --out ridge.linfa
 //   linfa-train linear --csv train.csv --header --target-columns 1 --out ols.linfa
+//   linfa-train elastic-net --data X.npy --targets y.npy --alpha 0.1 --l1-ratio 1 --out lasso.linfa
 //   linfa-train pca --components 8 --data X.npy --out pca.linfa
 //   linfa-train gmm --components 5 --covariance diag --data X.npy --out gmm.linfa
 //   linfa-train logistic --data X.npy --targets labels.npy --c 0.5 --out logistic.linfa
@@ -28,7 +29,10 @@
 #include <cmath>
 #include <limits>
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
+#include <linfa/distributed/elastic_net.hpp>
 #include <linfa/distributed/files.hpp>
 #include <linfa/distributed/gmm.hpp>
 #include <linfa/distributed/kmeans.hpp>
@@ -67,6 +71,11 @@ struct Options {
     bool no_intercept = false;
     double alpha = 1.0;
     std::string solver = "auto";
+    // Elastic net (--alpha, --no-intercept and --seed shared)
+    double l1_ratio = 0.5, enet_tol = 1e-4;
+    std::uint64_t enet_max_iter = 1000;
+    bool positive = false;
+    std::string selection = "cyclic", precompute = "auto";
     // PCA
     std::size_t components = 0;  // 0: all, or --variance-fraction
     double variance_fraction = 0;
@@ -211,6 +220,24 @@ linfa::naive_bayes::GaussianNb<F> fit_naive_bayes(const dist::MpiCommunicator& c
     return dist::fit(params.check(), comm, rows.labelled_view());
 }
 
+/// The elastic net (a Lasso with --l1-ratio 1) on every rank's rows; rank 0 prints the sweeps.
+template <class F>
+linfa::linear::ElasticNet<F> fit_elastic_net(const dist::MpiCommunicator& comm, const Options& o, const Rows<F>& rows) {
+    using namespace linfa::linear;
+    auto params = ElasticNet<F>::params().alpha(o.alpha).l1_ratio(o.l1_ratio).fit_intercept(!o.no_intercept);
+    params.max_iter(o.enet_max_iter).tol(o.enet_tol).positive(o.positive).rng(linfa::Rng(o.seed));
+    params.selection(o.selection == "random" ? Selection::Random : Selection::Cyclic);
+    params.precompute(o.precompute == "always" ? Precompute::Always : Precompute::Auto);
+    auto model = dist::fit(params.check(), comm, rows.view());
+    if (comm.rank() == 0) {
+        for (std::size_t k = 0; k < model.n_iter().size(); ++k) {
+            std::printf("linfa-train: target %zu: %llu sweeps, duality gap %.9g, %s\n", k, static_cast<unsigned long long>(model.n_iter()[k]),
+                        model.dual_gap()[k], model.converged()[k] ? "converged" : "did not converge (raise --max-iter)");
+        }
+    }
+    return model;
+}
+
 /// Mini-batch K-Means on every rank's rows; rank 0 prints a line per epoch and at the stop.
 template <class F>
 linfa::clustering::KMeans<F> fit_minibatch(const dist::MpiCommunicator& comm, const Options& o, const Rows<F>& rows, std::size_t total) {
@@ -284,6 +311,8 @@ void train(const dist::MpiCommunicator& comm, const Options& o, const std::optio
         save(comm, dist::fit(params.check(), comm, rows.view()), o);
     } else if (o.algorithm == "max-abs-scaler") {
         save(comm, dist::fit(linfa::preprocessing::MaxAbsScaler<F>::params().check(), comm, rows.view()), o);
+    } else if (o.algorithm == "elastic-net") {
+        save(comm, fit_elastic_net(comm, o, rows), o);
     } else if (o.algorithm == "linear") {
         auto params = linfa::linear::LinearRegression<F>::params();
         params.fit_intercept(!o.no_intercept);
@@ -297,9 +326,22 @@ void train(const dist::MpiCommunicator& comm, const Options& o, const std::optio
 }
 
 
+/// Keeps freed memory for reuse. A fit allocates chunk-sized temporaries (megabytes) on every
+/// pass; glibc's defaults hand such blocks back to the kernel when they are freed, and every
+/// pass then faults their pages in afresh, which on a virtual machine cost more than the
+/// arithmetic (bench/README.md, the randomized PCA). A training process holds its rows anyway:
+/// the retained blocks are small beside them.
+void keep_freed_memory() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // blocks below 32 MiB from the heap, reused once freed
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);  // the heap's free top kept up to 512 MiB
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    keep_freed_memory();
     CLI::App app{"linfa-train: fit a model on files, on one process or under mpirun, and write a linfa model file"};
     app.set_config("--config", "", "read the options from a TOML file");
     app.require_subcommand(1);
@@ -348,6 +390,18 @@ int main(int argc, char** argv) {
     no_intercept(ridge);
     ridge->add_option("--alpha", o.alpha, "L2 penalty");
     ridge->add_option("--solver", o.solver, "auto, cholesky or svd")->check(CLI::IsMember({"auto", "cholesky", "svd"}));
+    auto* elastic_net = app.add_subcommand("elastic-net", "elastic net / Lasso (coordinate descent on the Gram matrix)");
+    common(elastic_net, true);
+    no_intercept(elastic_net);
+    elastic_net->add_option("--alpha", o.alpha, "strength of the penalties");
+    elastic_net->add_option("--l1-ratio", o.l1_ratio, "share of the L1 penalty (1: the Lasso)");
+    elastic_net->add_option("--max-iter", o.enet_max_iter, "most coordinate-descent sweeps per target");
+    elastic_net->add_option("--tol", o.enet_tol, "stop when the duality gap is at most this times ||y - mean(y)||^2");
+    elastic_net->add_flag("--positive", o.positive, "constrain the coefficients to be >= 0");
+    elastic_net->add_option("--selection", o.selection, "cyclic or random coordinate order")->check(CLI::IsMember({"cyclic", "random"}));
+    elastic_net->add_option("--precompute", o.precompute, "auto (the Gram matrix needs 2 rows per feature) or always")
+        ->check(CLI::IsMember({"auto", "always"}));
+    elastic_net->add_option("--seed", o.seed, "random seed (random selection)");
     auto* pca = app.add_subcommand("pca", "principal component analysis");
     common(pca, false);
     auto* components = pca->add_option("--components", o.components, "components to keep (default: all)");

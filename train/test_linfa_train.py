@@ -67,6 +67,9 @@ with tempfile.TemporaryDirectory() as d:
     same_model_on_any_ranks("minibatch-kmeans", ["minibatch-kmeans", "--clusters", "6", "--batch-size", "512", "--max-iter", "3",
                                                  "--runs", "2", "--data", *parts], d)
     same_model_on_any_ranks("ridge", ["ridge", "--alpha", "0.5", "--data", *parts, "--targets", *targets], d)
+    same_model_on_any_ranks("elastic-net", ["elastic-net", "--alpha", "0.05", "--data", *parts, "--targets", *targets], d)
+    same_model_on_any_ranks("lasso, random order", ["elastic-net", "--alpha", "0.02", "--l1-ratio", "1", "--selection", "random",
+                                                    "--seed", "3", "--positive", "--data", *parts, "--targets", *targets], d)
     same_model_on_any_ranks("pca", ["pca", "--data", *parts], d)
     same_model_on_any_ranks("pca randomized", ["pca", "--components", "2", "--solver", "randomized", "--seed", "5",
                                                "--whiten", "--data", *parts], d)
