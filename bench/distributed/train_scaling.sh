@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Distributed PCA, Gaussian mixtures, logistic regression, mini-batch K-Means, StandardScaler
-# and GaussianNB through
+# Distributed PCA, Gaussian mixtures, logistic regression, mini-batch K-Means, StandardScaler,
+# GaussianNB and the Lasso (ElasticNet) through
 # linfa-train: the wall time of a whole training run (reading the .npy shards, fitting, writing
 # the model) on 1 rank x 2 threads against 2 ranks x 1 thread, median of REPEATS runs (default
 # 3), and whether both wrote the same model file bytes. The figures of bench/README.md's
@@ -24,6 +24,11 @@ for name, n, d, k in (("pca", 2_000_000, 32, 8), ("gmm", 400_000, 16, 8)):
     X = (centres[rng.integers(0, k, n)] + rng.normal(size=(n, d))).astype(np.float32)
     for part, rows in enumerate(np.array_split(X, 2)):
         np.save(f"{sys.argv[1]}/{name}-{part}.npy", rows)
+    if name == "pca":  # a continuous target for the Lasso (its own generator: the data above stay as they were)
+        targets = np.random.default_rng(3)
+        y = (X @ targets.uniform(-1, 1, d) + targets.normal(size=n)).astype(np.float32)
+        for part, rows in enumerate(np.array_split(y, 2)):
+            np.save(f"{sys.argv[1]}/pca-y-{part}.npy", rows)
 rng = np.random.default_rng(2)  # logistic regression: blobs, each row's class its blob
 n, d, k = 400_000, 16, 8
 blob = rng.integers(0, k, n)
@@ -72,3 +77,6 @@ compare "Mini-batch k=16, 2M x 32, 10 epochs" minibatch-kmeans --clusters 16 --m
 # weighs most.
 compare "StandardScaler, 2M x 32" standard-scaler --data "$work"/pca-0.npy "$work"/pca-1.npy
 compare "GaussianNB k=8, 400k x 16" gaussian-nb "${logistic[@]}"
+# The Gram matrix is a sum over rows (one pass); the descent that follows is d x d, on every rank.
+compare "Lasso, 2M x 32" elastic-net --alpha 0.01 --l1-ratio 1 --data "$work"/pca-0.npy "$work"/pca-1.npy \
+    --targets "$work"/pca-y-0.npy "$work"/pca-y-1.npy
