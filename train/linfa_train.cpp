@@ -396,7 +396,7 @@ int main(int argc, char** argv) {
     elastic_net->add_option("--alpha", o.alpha, "strength of the penalties");
     elastic_net->add_option("--l1-ratio", o.l1_ratio, "share of the L1 penalty (1: the Lasso)");
     elastic_net->add_option("--max-iter", o.enet_max_iter, "most coordinate-descent sweeps per target");
-    elastic_net->add_option("--tol", o.enet_tol, "stop when the duality gap is at most this times ||y - mean(y)||^2");
+    elastic_net->add_option("--tol", o.enet_tol, "stop when the duality gap is at most this times the targets' (weighted, centred with an intercept) sum of squares");
     elastic_net->add_flag("--positive", o.positive, "constrain the coefficients to be >= 0");
     elastic_net->add_option("--selection", o.selection, "cyclic or random coordinate order")->check(CLI::IsMember({"cyclic", "random"}));
     elastic_net->add_option("--precompute", o.precompute, "auto (the Gram matrix needs 2 rows per feature) or always")

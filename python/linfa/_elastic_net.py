@@ -109,7 +109,8 @@ class ElasticNet(_LinearRegressor):
         rank 0's rows first: every rank gets the model one process fits on all the rows, bit
         for bit (dense X only). Every rank must call it. Over ranks the descent runs on the
         Gram matrix (a sum over rows): ``precompute`` must be True, or "auto" with at least
-        two samples per feature over all ranks (and at most 4096 features)."""
+        two samples per feature over all ranks (and at most 4096 features). ``warm_start``
+        starts every rank from rank 0's ``coef_``."""
         args = self._check_params()
         if comm is not None and args["precompute"] == _linfa.Precompute.Never:
             raise ValueError(
@@ -141,6 +142,8 @@ class ElasticNet(_LinearRegressor):
         if check_bool(self.warm_start, "warm_start") and "coef_" in self.__dict__:
             start = np.asarray(self.coef_, dtype=np.float64)
             start = np.ascontiguousarray(start.reshape(1, -1) if start.ndim == 1 else start)
+        if comm is not None:  # every rank starts from rank 0's coefficients (or none), as from one model
+            start = comm.bcast(start, root=0)
         seed = self._seed(comm) if self.selection == "random" else 0
         order = ("alpha", "l1_ratio", "fit_intercept", "precompute", "max_iter", "tol")
         model = fit_function("elastic_net_fit", X, comm)(
@@ -182,7 +185,7 @@ class ElasticNet(_LinearRegressor):
                 "Gram matrix was provided but X was centered to fit intercept, or X was "
                 "normalized : recomputing Gram matrix.",
                 UserWarning,
-                stacklevel=6,  # fit -> collectively -> _checked_fit_data -> here
+                stacklevel=6,  # fit -> collectively -> its lambda -> _checked_fit_data -> here
             )
             return
         f1 = d // 2

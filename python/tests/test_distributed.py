@@ -132,9 +132,18 @@ SCRIPT = textwrap.dedent(
     many.set_params(alpha=0.02).fit(X[mine], targets[mine, 0], comm=comm)  # from the previous coef_, on every rank
     one = Lasso(alpha=0.05, precompute=True, warm_start=True).fit(X, targets[:, 0]).set_params(alpha=0.02).fit(X, targets[:, 0])
     assert np.array_equal(many.coef_, one.coef_) and many.n_iter_ == one.n_iter_, "Lasso warm start differs"
+    if comm.rank == 2:  # another start on rank 2 alone: every rank starts from rank 0's coef_
+        many.coef_ = many.coef_ * 2
+    many.fit(X[mine], targets[mine, 0], comm=comm)
+    assert all(np.array_equal(many.coef_, other) for other in comm.allgather(many.coef_)), "Lasso warm starts differ"
     np.random.seed(comm.rank)  # random_state=None: rank 0's seed orders the coordinates on every rank
     many = Lasso(alpha=0.05, precompute=True, selection="random").fit(X[mine], targets[mine, 0], comm=comm)
     assert all(np.array_equal(many.coef_, other) for other in comm.allgather(many.coef_)), "Lasso: the ranks differ"
+    try:  # "auto" on 3 rows of 4 features (fewer than 2 rows per feature): the columns, refused on every rank
+        ElasticNet(precompute="auto").fit(X[comm.rank:comm.rank + 1], targets[comm.rank:comm.rank + 1, 0], comm=comm)
+        raise AssertionError("ElasticNet precompute='auto' on 3 rows of 4 features with comm was accepted")
+    except ValueError as error:
+        assert "precompute=True" in str(error), error
     for bad in ({}, {"precompute": X[:4].T @ X[:4]}):  # the default precompute=False: the columns
         try:
             ElasticNet(**bad).fit(X[mine], targets[mine, 0], comm=comm)

@@ -5,7 +5,8 @@
 // Exit status 0 on every rank only if every fit matched bit for bit.
 //
 //   mpi_fits            the fits (float and double; K-Means Lloyd and Hamerly with every
-//                       initialisation, weighted or not; mini-batch K-Means; both PCA
+//                       initialisation, weighted or not; mini-batch K-Means;
+//                       LinearRegression, Ridge (SVD) and ElasticNet; both PCA
 //                       solvers; GaussianMixture with k-means and random initialisation;
 //                       LogisticRegression multinomial and binary; GaussianNB; the
 //                       StandardScaler, weighted, MinMaxScaler and MaxAbsScaler)

@@ -108,7 +108,7 @@ TEST_CASE("distributed ElasticNet refuses, on every rank, parameters that descen
     const auto errors = test::shards::errors_on_ranks(2, [&](const ThreadGroup::Member& comm) {
         linfa::distributed::fit(ElasticNet<double>::params().check(), comm, wide.slice(comm.rank() * 10, comm.rank() * 10 + 10));
     });
-    for (const auto& e : errors) CHECK(e.find("use Precompute::Always") != std::string::npos);
+    for (const auto& e : errors) CHECK(e.find("set precompute to Always") != std::string::npos);
     // A warm start of the wrong shape fails on every rank, as one process fails.
     Eigen::MatrixXd start = Eigen::MatrixXd::Zero(2, 3);
     for (const auto& e : errors_of(ElasticNet<double>::params().warm_start(start).check())) {

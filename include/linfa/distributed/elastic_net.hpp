@@ -27,8 +27,8 @@ linear::ElasticNet<F> fit(const linear::ElasticNetValidParams<F>& params, const 
     if (!params.gram_chosen(given.total(), shape.features)) {
         throw linear::LinearParamsError("ElasticNet: a distributed fit descends on the Gram matrix, and these parameters choose the "
                                         "columns for n_samples = " + std::to_string(given.total()) + ", n_features = " +
-                                        std::to_string(shape.features) + ": use Precompute::Always (or Auto, with at least 2 "
-                                        "samples per feature and at most 4096 features)");
+                                        std::to_string(shape.features) + ": set precompute to Always (Python: precompute=True; "
+                                        "linfa-train: --precompute always)");
     }
     return params.fit_moments(ShardMoments<F, C>(comm, data, given, shape));
 }

@@ -159,7 +159,7 @@ public:
     bool gram_chosen(std::size_t n_samples, std::size_t n_features) const;
     /// Elastic net on the Gram matrix of the rows `moments` stands for (linalg::LocalMoments'
     /// contract: centring and gram): what `fit` runs when `gram_chosen`, and what a
-    /// distributed fit runs over rows spread across processes. Same throws as `fit`.
+    /// distributed fit runs over rows spread across processes. The rows must have passed `fit`'s checks.
     template <class Moments>
     ElasticNet<F> fit_moments(const Moments& moments) const;
 
