@@ -60,7 +60,8 @@ def native_function(name, dtype):
 
 def distributed_function(name, X, comm):
     """The extension's distributed fit `name` (e.g. "pca_fit" for ``pca_fit_distributed_f64``)
-    for X's dtype, bound to the mpi4py communicator `comm` (its Fortran handle is passed last):
+    for X's dtype, bound to the mpi4py communicator `comm` (its Fortran handle is passed as
+    ``comm``, the last argument of every distributed binding; the rest as the caller passes them):
     what ``fit(..., comm=...)`` calls, on a dense X (``_check_training_data`` with ``comm``
     refuses sparse X, among the checks every rank hears of). RuntimeError for a build without
     MPI, ValueError on every rank when the ranks' X
@@ -73,7 +74,7 @@ def distributed_function(name, X, comm):
         raise ValueError(f"fit with comm needs the same dtype and feature count on every rank; found {ranks}")
     native = native_function(f"{name}_distributed", X.dtype)
     handle = comm.py2f()
-    return lambda *args: native(*args, handle)
+    return lambda *args, **kwargs: native(*args, **kwargs, comm=handle)
 
 
 def collectively(comm, checks):

@@ -145,10 +145,7 @@ class ElasticNet(_LinearRegressor):
         if comm is not None:  # every rank starts from rank 0's coefficients (or none), as from one model
             start = comm.bcast(start, root=0)
         seed = self._seed(comm) if self.selection == "random" else 0
-        order = ("alpha", "l1_ratio", "fit_intercept", "precompute", "max_iter", "tol")
-        model = fit_function("elastic_net_fit", X, comm)(
-            X, targets, weights, *(args[name] for name in order), start, args["positive"], args["selection"], seed
-        )
+        model = fit_function("elastic_net_fit", X, comm)(X, targets, weights, warm_start=start, seed=seed, **args)
         self._set_fitted_regressor(model, names, y_ndim)
         if not all(model.converged):
             warnings.warn(
